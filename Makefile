@@ -1,0 +1,92 @@
+# tasnif -- one Makefile for the whole tree. `make help` lists the targets.
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wwrite-strings $(if $(WERROR),-Werror)
+PKGS    := icu-uc icu-i18n libcjson
+PREFIX  ?= /usr/local
+BUILD   ?= build
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+              $(shell pkg-config --cflags $(PKGS)) \
+              -DTSN_MODEL_DIR='"$(PREFIX)/share/tasnif/models"' $(CFLAGS) -MMD -MP
+LDLIBS  := $(shell pkg-config --libs $(PKGS)) -llinear -lstemmer -lm
+RUN     ?=
+
+LIB_SRC := src/error.c src/config.c src/normalize.c src/tokenize.c src/stem.c \
+           src/stopwords.c src/features.c src/pipeline.c src/dataset.c src/model.c \
+           src/metrics.c
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/stopwords_data.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d)
+
+.PHONY: all check test asan valgrind bench install uninstall clean format lint help models
+
+all: $(BUILD)/tasnif
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The default stop-word list is compiled in from data/stopwords-ar.txt (NUL-terminated).
+$(BUILD)/stopwords_data.c: data/stopwords-ar.txt | $(BUILD)
+	{ echo '/* generated from $< -- do not edit */'; \
+	  echo 'const unsigned char tsn_stopwords_data[] = {'; \
+	  od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00};'; } > $@
+
+$(BUILD)/stopwords_data.o: $(BUILD)/stopwords_data.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/libtasnif.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tasnif: $(BUILD)/main.o $(BUILD)/libtasnif.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtasnif.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit -o $@ $< $(BUILD)/libtasnif.a $(LDFLAGS) $(LDLIBS)
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+# Unit, golden and CLI tests; the runner prints "N passed, N failed".
+check: $(BUILD)/tasnif $(UNIT_BIN)
+	@BUILD=$(BUILD) RUN='$(RUN)' sh tests/run.sh
+
+test: check
+
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' check
+
+valgrind: $(BUILD)/tasnif $(UNIT_BIN)
+	@BUILD=$(BUILD) RUN='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' sh tests/run.sh
+
+bench: $(BUILD)/tasnif
+	sh bench/accuracy.sh
+
+models: $(BUILD)/tasnif
+	sh training/models.sh $(BUILD)/tasnif
+
+install: $(BUILD)/tasnif
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tasnif/models
+	install -m 755 $(BUILD)/tasnif $(DESTDIR)$(PREFIX)/bin/tasnif
+	for m in models/*.model; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/tasnif/models/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tasnif
+	rm -rf $(DESTDIR)$(PREFIX)/share/tasnif
+
+clean:
+	rm -rf build build-asan
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
+	    --suppress=missingIncludeSystem -Isrc src
+
+help:
+	@echo "targets: all check test asan valgrind bench models install uninstall clean format lint"
+
+-include $(DEPS)

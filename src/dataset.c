@@ -1,0 +1,705 @@
+/* dataset.c -- readers for every input format, and whole datasets in memory.
+ *
+ * One streaming reader serves training (tsn_dataset_load copies what it yields) and
+ * classification (which streams), so every format is parsed in exactly one place. Lines come
+ * from getline(); the format is detected on the first non-blank line, which is then kept as
+ * pending input rather than re-read, so detection works on pipes too.
+ */
+#include "dataset.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define DEFAULT_MAX_DOC ((size_t)16 << 20)
+
+static const char *const format_names[] = {"auto", "tsv", "jsonl", "fasttext", "text", "dir"};
+
+int tsn_format_parse(const char *name)
+{
+    for (int i = 0; i < (int)(sizeof format_names / sizeof format_names[0]); i++)
+        if (strcmp(name, format_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *tsn_format_name(tsn_format f)
+{
+    return format_names[f];
+}
+
+bool tsn_utf8_valid(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        uint32_t cp, min;
+        if ((c & 0xE0) == 0xC0) {
+            n = 1, cp = c & 0x1F, min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2, cp = c & 0x0F, min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3, cp = c & 0x07, min = 0x10000;
+        } else {
+            return false;
+        }
+        if (i + n >= len)
+            return false;
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+struct tsn_reader {
+    tsn_format fmt;
+    bool labeled;
+    tsn_read_opts o;
+    char *path;     /* for messages */
+    FILE *f;
+    bool close_f;
+    char *line;
+    size_t line_cap, len, lineno;
+    bool pending;   /* line holds a line not yet returned */
+    int ncols;      /* TSV: columns of the first line */
+    cJSON *json;    /* the last JSONL object */
+    char idbuf[64];
+    /* directories */
+    char **files, **labels;
+    size_t nfiles, fi;
+    char *doc;
+    size_t doc_cap;
+    size_t invalid;
+};
+
+tsn_format tsn_reader_format(const tsn_reader *r)
+{
+    return r->fmt;
+}
+
+size_t tsn_reader_invalid_lines(const tsn_reader *r)
+{
+    return r->invalid;
+}
+
+void tsn_reader_close(tsn_reader *r)
+{
+    if (r == NULL)
+        return;
+    if (r->close_f && r->f != NULL)
+        fclose(r->f);
+    for (size_t i = 0; i < r->nfiles; i++) {
+        free(r->files[i]);
+        free(r->labels[i]);
+    }
+    free(r->files);
+    free(r->labels);
+    free(r->doc);
+    free(r->line);
+    free(r->path);
+    cJSON_Delete(r->json);
+    free(r);
+}
+
+static size_t max_doc(const tsn_reader *r)
+{
+    return r->o.max_doc_bytes ? r->o.max_doc_bytes : DEFAULT_MAX_DOC;
+}
+
+static bool is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\f' && s[i] != '\v')
+            return false;
+    return true;
+}
+
+/* Reads the next non-blank line into r->line; *eof at the end. */
+static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
+{
+    if (r->pending) {
+        r->pending = false;
+        *eof = false;
+        return TSN_OK;
+    }
+    for (;;) {
+        errno = 0;
+        ssize_t n = getline(&r->line, &r->line_cap, r->f);
+        if (n < 0) {
+            if (ferror(r->f))
+                return tsn_error_set(err, TSN_ERR_IO, "%s:%zu: read error: %s", r->path,
+                                     r->lineno + 1, strerror(errno));
+            *eof = true;
+            return TSN_OK;
+        }
+        r->lineno++;
+        size_t len = (size_t)n;
+        if (len > 0 && r->line[len - 1] == '\n')
+            len--;
+        if (len > 0 && r->line[len - 1] == '\r')
+            len--;
+        char *s = r->line;
+        if (r->lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(s, s + 3, len - 3);
+            len -= 3;
+        }
+        s[len] = '\0';
+        if (len > max_doc(r))
+            return tsn_error_set(err, TSN_ERR_FORMAT,
+                                 "%s:%zu: line of %zu bytes exceeds the limit of %zu "
+                                 "(--max-doc-bytes)",
+                                 r->path, r->lineno, len, max_doc(r));
+        if (memchr(s, '\0', len) != NULL)
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: NUL byte in text", r->path,
+                                 r->lineno);
+        if (is_blank(s, len))
+            continue;
+        if (!tsn_utf8_valid(s, len)) {
+            if (r->o.strict)
+                return tsn_error_set(err, TSN_ERR_UNICODE, "%s:%zu: invalid UTF-8", r->path,
+                                     r->lineno);
+            r->invalid++;
+        }
+        r->len = len;
+        *eof = false;
+        return TSN_OK;
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists path's entries (no dot files) sorted bytewise; *out is malloc'd names. */
+static tsn_status list_dir(const char *path, char ***out, size_t *n, tsn_error *err)
+{
+    DIR *dir = opendir(path);
+    if (dir == NULL)
+        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+    char **v = NULL;
+    size_t cnt = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (cnt == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nv = realloc(v, cap * sizeof *nv);
+            if (nv == NULL)
+                goto nomem;
+            v = nv;
+        }
+        if ((v[cnt] = strdup(e->d_name)) == NULL)
+            goto nomem;
+        cnt++;
+    }
+    closedir(dir);
+    if (cnt > 0)
+        qsort(v, cnt, sizeof *v, cmp_str);
+    *out = v;
+    *n = cnt;
+    return TSN_OK;
+nomem:
+    for (size_t i = 0; i < cnt; i++)
+        free(v[i]);
+    free(v);
+    closedir(dir);
+    return tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
+}
+
+static char *join_path(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *p = malloc(la + lb + 2);
+    if (p != NULL) {
+        memcpy(p, a, la);
+        p[la] = '/';
+        memcpy(p + la + 1, b, lb + 1);
+    }
+    return p;
+}
+
+static tsn_status open_dir(tsn_reader *r, const char *path, tsn_error *err)
+{
+    char **subs = NULL;
+    size_t nsubs = 0;
+    tsn_status st = list_dir(path, &subs, &nsubs, err);
+    if (st != TSN_OK)
+        return st;
+    for (size_t i = 0; i < nsubs && st == TSN_OK; i++) {
+        char *sub = join_path(path, subs[i]);
+        struct stat sb;
+        if (sub == NULL) {
+            st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        } else if (stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            char **names = NULL;
+            size_t nn = 0;
+            st = list_dir(sub, &names, &nn, err);
+            for (size_t k = 0; k < nn; k++) {
+                char *file = st == TSN_OK ? join_path(sub, names[k]) : NULL;
+                char *label = st == TSN_OK ? strdup(subs[i]) : NULL;
+                free(names[k]);
+                if (st != TSN_OK)
+                    continue;
+                char **nf = realloc(r->files, (r->nfiles + 1) * sizeof *nf);
+                if (nf != NULL)
+                    r->files = nf;
+                char **nl = realloc(r->labels, (r->nfiles + 1) * sizeof *nl);
+                if (nl != NULL)
+                    r->labels = nl;
+                if (file == NULL || label == NULL || nf == NULL || nl == NULL) {
+                    free(file);
+                    free(label);
+                    st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+                    continue;
+                }
+                r->files[r->nfiles] = file;
+                r->labels[r->nfiles++] = label;
+            }
+            free(names);
+        }
+        free(sub);
+    }
+    for (size_t i = 0; i < nsubs; i++)
+        free(subs[i]);
+    free(subs);
+    if (st == TSN_OK && r->nfiles == 0)
+        st = tsn_error_set(err, TSN_ERR_FORMAT,
+                           "%s: no documents (expected DIR/<label>/<file>)", path);
+    return st;
+}
+
+static tsn_status detect(tsn_reader *r, tsn_error *err)
+{
+    bool eof;
+    tsn_status st = read_line(r, &eof, err);
+    if (st != TSN_OK)
+        return st;
+    if (eof) {
+        r->fmt = r->labeled ? TSN_FMT_TSV : TSN_FMT_TEXT;
+        return TSN_OK;
+    }
+    r->pending = true;
+    const char *s = r->line;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '{')
+        r->fmt = TSN_FMT_JSONL;
+    else if (strncmp(s, "__label__", 9) == 0)
+        r->fmt = TSN_FMT_FASTTEXT;
+    else if (r->labeled && strchr(r->line, '\t') != NULL)
+        r->fmt = TSN_FMT_TSV;
+    else if (!r->labeled)
+        r->fmt = TSN_FMT_TEXT;
+    else
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s:%zu: cannot tell the format: expected label<TAB>text, "
+                             "JSON lines or __label__X text (--input-format to choose)",
+                             r->path, r->lineno);
+    return TSN_OK;
+}
+
+tsn_reader *tsn_reader_open(const char *path, tsn_format fmt, bool labeled,
+                            const tsn_read_opts *opts, tsn_error *err)
+{
+    tsn_reader *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    bool stdin_ = path == NULL || strcmp(path, "-") == 0;
+    r->path = strdup(stdin_ ? "<stdin>" : path);
+    r->labeled = labeled;
+    if (opts != NULL)
+        r->o = *opts;
+    r->fmt = fmt;
+    if (r->path == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    struct stat sb;
+    if (!stdin_ && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        if (fmt != TSN_FMT_AUTO && fmt != TSN_FMT_DIR) {
+            tsn_error_set(err, TSN_ERR_FORMAT, "%s: is a directory", path);
+            goto fail;
+        }
+        r->fmt = TSN_FMT_DIR;
+        if (open_dir(r, path, err) != TSN_OK)
+            goto fail;
+        return r;
+    }
+    if (fmt == TSN_FMT_DIR) {
+        tsn_error_set(err, TSN_ERR_FORMAT, "%s: not a directory", r->path);
+        goto fail;
+    }
+    if (stdin_) {
+        r->f = stdin;
+    } else {
+        if ((r->f = fopen(path, "rb")) == NULL) {
+            tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+            goto fail;
+        }
+        r->close_f = true;
+    }
+    if (fmt == TSN_FMT_AUTO && detect(r, err) != TSN_OK)
+        goto fail;
+    return r;
+fail:
+    tsn_reader_close(r);
+    return NULL;
+}
+
+static void trim(char **s, size_t *len)
+{
+    while (*len > 0 && (**s == ' ' || **s == '\t'))
+        (*s)++, (*len)--;
+    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+static tsn_status parse_tsv(tsn_reader *r, tsn_example *ex, tsn_error *err)
+{
+    char *end = r->line + r->len;
+    size_t total = 1;
+    for (const char *p = r->line; (p = memchr(p, '\t', (size_t)(end - p))) != NULL; p++)
+        total++;
+    if (total != 2 && total != 3)
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s:%zu: expected 2 or 3 tab-separated columns (label, [claim,] "
+                             "text), found %zu",
+                             r->path, r->lineno, total);
+    char *cols[3];
+    size_t lens[3];
+    char *s = r->line;
+    for (size_t i = 0; i < total; i++) {
+        char *tab = memchr(s, '\t', (size_t)(end - s));
+        cols[i] = s;
+        lens[i] = (size_t)((tab ? tab : end) - s);
+        s = tab ? tab + 1 : end;
+    }
+    if (r->ncols == 0)
+        r->ncols = (int)total;
+    else if ((size_t)r->ncols != total)
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s:%zu: %zu columns where earlier lines have %d", r->path,
+                             r->lineno, total, r->ncols);
+    for (size_t i = 0; i < total; i++) {
+        trim(&cols[i], &lens[i]);
+        cols[i][lens[i]] = '\0';
+    }
+    ex->label = cols[0];
+    ex->claim = total == 3 ? cols[1] : NULL;
+    ex->claim_len = total == 3 ? lens[1] : 0;
+    ex->text = cols[total - 1];
+    ex->text_len = lens[total - 1];
+    if (lens[0] == 0)
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label", r->path, r->lineno);
+    if (total == 3 && lens[1] == 0)
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty claim", r->path, r->lineno);
+    return TSN_OK;
+}
+
+static tsn_status parse_fasttext(tsn_reader *r, tsn_example *ex, tsn_error *err)
+{
+    char *s = r->line;
+    size_t len = r->len;
+    trim(&s, &len);
+    s[len] = '\0';
+    if (strncmp(s, "__label__", 9) != 0)
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: expected __label__X text", r->path,
+                             r->lineno);
+    char *label = s + 9, *p = label;
+    while (*p && *p != ' ' && *p != '\t')
+        p++;
+    if (p == label)
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label", r->path, r->lineno);
+    char *text = p;
+    if (*text)
+        *text++ = '\0';
+    while (*text == ' ' || *text == '\t')
+        text++;
+    if (strncmp(text, "__label__", 9) == 0)
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s:%zu: several labels on one line (multi-label data is not "
+                             "supported)",
+                             r->path, r->lineno);
+    ex->label = label;
+    ex->text = text;
+    ex->text_len = strlen(text);
+    return TSN_OK;
+}
+
+static tsn_status json_string(tsn_reader *r, const char *key, bool required, const char **out,
+                              size_t *len, tsn_error *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->json, key);
+    *out = NULL;
+    if (len != NULL)
+        *len = 0;
+    if (v == NULL || cJSON_IsNull(v)) {
+        if (required)
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: missing \"%s\"", r->path,
+                                 r->lineno, key);
+        return TSN_OK;
+    }
+    if (!cJSON_IsString(v))
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: \"%s\" must be a string", r->path,
+                             r->lineno, key);
+    *out = v->valuestring;
+    size_t n = strlen(v->valuestring);
+    if (len != NULL)
+        *len = n;
+    if (!tsn_utf8_valid(*out, n)) {
+        if (r->o.strict)
+            return tsn_error_set(err, TSN_ERR_UNICODE, "%s:%zu: invalid UTF-8 in \"%s\"",
+                                 r->path, r->lineno, key);
+    }
+    return TSN_OK;
+}
+
+static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
+{
+    cJSON_Delete(r->json);
+    r->json = cJSON_ParseWithLength(r->line, r->len);
+    if (r->json == NULL || !cJSON_IsObject(r->json))
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: not a JSON object", r->path,
+                             r->lineno);
+    tsn_status st;
+    if ((st = json_string(r, "label", r->labeled, &ex->label, NULL, err)) != TSN_OK ||
+        (st = json_string(r, "text", true, &ex->text, &ex->text_len, err)) != TSN_OK ||
+        (st = json_string(r, "claim", false, &ex->claim, &ex->claim_len, err)) != TSN_OK)
+        return st;
+    if (ex->label != NULL) {
+        if (ex->label[0] == '\0')
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label", r->path,
+                                 r->lineno);
+        if (strpbrk(ex->label, "\t\n\r") != NULL)
+            return tsn_error_set(err, TSN_ERR_FORMAT,
+                                 "%s:%zu: label contains a tab or line break", r->path,
+                                 r->lineno);
+    }
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(r->json, "id");
+    if (cJSON_IsString(id))
+        ex->id = id->valuestring;
+    else if (cJSON_IsNumber(id)) {
+        snprintf(r->idbuf, sizeof r->idbuf, "%.17g", id->valuedouble);
+        ex->id = r->idbuf;
+    } else if (id != NULL && !cJSON_IsNull(id))
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: \"id\" must be a string or number",
+                             r->path, r->lineno);
+    return TSN_OK;
+}
+
+static tsn_status parse_text(tsn_reader *r, tsn_example *ex, tsn_error *err)
+{
+    char *s = r->line;
+    size_t len = r->len;
+    if (r->o.pair) {
+        char *tab = memchr(s, '\t', len);
+        if (tab == NULL)
+            return tsn_error_set(err, TSN_ERR_FORMAT,
+                                 "%s:%zu: this model reads claim<TAB>text pairs; no tab found",
+                                 r->path, r->lineno);
+        *tab = '\0';
+        ex->claim = s;
+        ex->claim_len = (size_t)(tab - s);
+        s = tab + 1;
+        len -= ex->claim_len + 1;
+    }
+    ex->text = s;
+    ex->text_len = len;
+    return TSN_OK;
+}
+
+static tsn_status next_file(tsn_reader *r, tsn_example *ex, bool *done, tsn_error *err)
+{
+    if (r->fi >= r->nfiles) {
+        *done = true;
+        return TSN_OK;
+    }
+    const char *path = r->files[r->fi];
+    const char *label = r->labels[r->fi];
+    r->fi++;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+    size_t n = 0;
+    tsn_status st = TSN_OK;
+    for (;;) {
+        if (r->doc_cap - n < 4096) {
+            size_t cap = r->doc_cap ? r->doc_cap * 2 : 65536;
+            char *p = realloc(r->doc, cap);
+            if (p == NULL) {
+                st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            r->doc = p;
+            r->doc_cap = cap;
+        }
+        size_t got = fread(r->doc + n, 1, r->doc_cap - n - 1, f);
+        n += got;
+        if (n > max_doc(r)) {
+            st = tsn_error_set(err, TSN_ERR_FORMAT,
+                               "%s: document larger than the limit of %zu bytes "
+                               "(--max-doc-bytes)",
+                               path, max_doc(r));
+            break;
+        }
+        if (got == 0)
+            break;
+    }
+    if (st == TSN_OK && ferror(f))
+        st = tsn_error_set(err, TSN_ERR_IO, "%s: read error: %s", path, strerror(errno));
+    fclose(f);
+    if (st != TSN_OK)
+        return st;
+    char *s = r->doc;
+    s[n] = '\0';
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3, n -= 3;
+    if (memchr(s, '\0', n) != NULL)
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s: NUL byte in text", path);
+    if (is_blank(s, n) || strspn(s, " \t\r\n\f\v") == n)
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s: empty document", path);
+    if (!tsn_utf8_valid(s, n)) {
+        if (r->o.strict)
+            return tsn_error_set(err, TSN_ERR_UNICODE, "%s: invalid UTF-8", path);
+        r->invalid++;
+    }
+    memset(ex, 0, sizeof *ex);
+    ex->label = label;
+    ex->text = s;
+    ex->text_len = n;
+    ex->source = path;
+    *done = false;
+    return TSN_OK;
+}
+
+tsn_status tsn_reader_next(tsn_reader *r, tsn_example *ex, bool *done, tsn_error *err)
+{
+    if (r->fmt == TSN_FMT_DIR)
+        return next_file(r, ex, done, err);
+    tsn_status st = read_line(r, done, err);
+    if (st != TSN_OK || *done)
+        return st;
+    tsn_example e = {0};
+    e.source = r->path;
+    e.line = r->lineno;
+    switch (r->fmt) {
+    case TSN_FMT_TSV: st = parse_tsv(r, &e, err); break;
+    case TSN_FMT_JSONL: st = parse_jsonl(r, &e, err); break;
+    case TSN_FMT_FASTTEXT: st = parse_fasttext(r, &e, err); break;
+    default: st = parse_text(r, &e, err); break;
+    }
+    if (st != TSN_OK)
+        return st;
+    if (is_blank(e.text, e.text_len))
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty text", r->path, r->lineno);
+    *ex = e;
+    return TSN_OK;
+}
+
+/* ---- Datasets ---- */
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p != NULL) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+void tsn_dataset_release(tsn_dataset *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free((char *)d->v[i].label);
+        free((char *)d->v[i].claim);
+        free((char *)d->v[i].text);
+        free((char *)d->v[i].id);
+        if (d->format == TSN_FMT_DIR)
+            free((char *)d->v[i].source);
+    }
+    free(d->v);
+    free(d->source);
+    memset(d, 0, sizeof *d);
+}
+
+tsn_status tsn_dataset_load(tsn_dataset *d, const char *path, tsn_format fmt,
+                            const tsn_read_opts *opts, tsn_error *err)
+{
+    memset(d, 0, sizeof *d);
+    tsn_reader *r = tsn_reader_open(path, fmt, true, opts, err);
+    if (r == NULL)
+        return err != NULL ? err->code : TSN_ERR_IO;
+    d->format = r->fmt;
+    d->source = strdup(r->path);
+    tsn_status st = d->source ? TSN_OK : tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    while (st == TSN_OK) {
+        tsn_example ex;
+        bool done;
+        if ((st = tsn_reader_next(r, &ex, &done, err)) != TSN_OK || done)
+            break;
+        if (d->n > 0 && d->pair != (ex.claim != NULL)) {
+            st = tsn_error_set(err, TSN_ERR_FORMAT,
+                               "%s:%zu: %s a claim, unlike the examples before it",
+                               ex.source, ex.line, ex.claim ? "has" : "lacks");
+            break;
+        }
+        d->pair = ex.claim != NULL;
+        if (d->n == d->cap) {
+            size_t cap = d->cap ? d->cap * 2 : 1024;
+            tsn_example *v = realloc(d->v, cap * sizeof *v);
+            if (v == NULL) {
+                st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            d->v = v;
+            d->cap = cap;
+        }
+        tsn_example *c = &d->v[d->n];
+        memset(c, 0, sizeof *c);
+        c->line = ex.line;
+        c->source = d->format == TSN_FMT_DIR ? strdup(ex.source) : d->source;
+        c->label = dup_n(ex.label, strlen(ex.label));
+        c->text = dup_n(ex.text, ex.text_len);
+        c->text_len = ex.text_len;
+        if (ex.claim != NULL) {
+            c->claim = dup_n(ex.claim, ex.claim_len);
+            c->claim_len = ex.claim_len;
+        }
+        if (ex.id != NULL)
+            c->id = dup_n(ex.id, strlen(ex.id));
+        d->n++;
+        if (c->source == NULL || c->label == NULL || c->text == NULL ||
+            (ex.claim != NULL && c->claim == NULL) || (ex.id != NULL && c->id == NULL))
+            st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
+    }
+    d->invalid_lines = tsn_reader_invalid_lines(r);
+    tsn_reader_close(r);
+    if (st == TSN_OK && d->n == 0)
+        st = tsn_error_set(err, TSN_ERR_DATA, "%s: no examples", d->source ? d->source : path);
+    if (st != TSN_OK)
+        tsn_dataset_release(d);
+    return st;
+}

@@ -1,0 +1,629 @@
+/* features.c -- n-grams, the feature dictionary, vocabulary selection and tf-idf vectors.
+ *
+ * Bags hold hashes, not strings, on the hot path: a feature string is built in a scratch
+ * buffer, hashed, and kept only when the bag keeps strings (training, --explain). Every table
+ * here is open addressing on the FNV-1a hash with linear probing, sized to stay half empty.
+ */
+#include "features.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+
+/* ---- Bags ---- */
+
+void tsn_bag_init(tsn_bag *b, bool keep_strings)
+{
+    memset(b, 0, sizeof *b);
+    b->keep_strings = keep_strings;
+}
+
+void tsn_bag_reset(tsn_bag *b)
+{
+    b->n = 0;
+    b->slen = 0;
+}
+
+void tsn_bag_release(tsn_bag *b)
+{
+    free(b->v);
+    free(b->strs);
+    free(b->scratch);
+    memset(b, 0, sizeof *b);
+}
+
+static bool grow_bytes(char **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 256;
+    while (n < need)
+        n *= 2;
+    char *q = realloc(*p, n);
+    if (q == NULL)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* Adds the feature string scratch[0..len) to the bag. */
+static bool push_feature(tsn_bag *b, size_t len)
+{
+    if (b->n == b->cap) {
+        size_t n = b->cap ? b->cap * 2 : 256;
+        tsn_feat *p = realloc(b->v, n * sizeof *p);
+        if (p == NULL)
+            return false;
+        b->v = p;
+        b->cap = n;
+    }
+    uint32_t off = 0;
+    if (b->keep_strings) {
+        if (b->slen + len + 1 > UINT32_MAX || !grow_bytes(&b->strs, &b->scap, b->slen + len + 1))
+            return false;
+        off = (uint32_t)b->slen;
+        memcpy(b->strs + b->slen, b->scratch, len);
+        b->strs[b->slen + len] = '\0';
+        b->slen += len + 1;
+    }
+    b->v[b->n++] = (tsn_feat){tsn_hash(b->scratch, len), 1, off};
+    return true;
+}
+
+/* Builds "ns" + "kind:" + units[i..i+n) joined by spaces (stems or surface forms). */
+static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_unit *u, size_t n,
+                            bool stems)
+{
+    size_t nslen = strlen(ns), len = nslen + 2;
+    for (size_t k = 0; k < n; k++)
+        len += (stems ? u[k].stem_len : u[k].surf_len) + 1;
+    if (!grow_bytes(&b->scratch, &b->scratch_cap, len))
+        return false;
+    char *p = b->scratch;
+    memcpy(p, ns, nslen);
+    p += nslen;
+    *p++ = kind;
+    *p++ = ':';
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0)
+            *p++ = ' ';
+        size_t l = stems ? u[k].stem_len : u[k].surf_len;
+        memcpy(p, stems ? u[k].stem : u[k].surf, l);
+        p += l;
+    }
+    return push_feature(b, (size_t)(p - b->scratch));
+}
+
+static bool add_word_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u, size_t n,
+                            const char *ns, bool stems)
+{
+    char kind = stems ? 's' : 'w';
+    for (size_t i = 0; i < n; i++)
+        for (int g = cfg->word_ngram_min; g <= cfg->word_ngram_max && i + (size_t)g <= n; g++)
+            if (!push_word_ngram(b, ns, kind, u + i, (size_t)g, stems))
+                return false;
+    return true;
+}
+
+/* Character n-grams of "<word>" counted in code points (UTF-8 lead bytes). */
+static bool add_char_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u,
+                            const char *ns)
+{
+    size_t starts[TSN_TOKEN_MAX_UNITS * 2 + 4];
+    char word[TSN_TOKEN_MAX_UNITS * 4 + 3];
+    if (u->surf_len + 2 > sizeof word)
+        return true;
+    word[0] = '<';
+    memcpy(word + 1, u->surf, u->surf_len);
+    word[u->surf_len + 1] = '>';
+    size_t wlen = u->surf_len + 2, n_cp = 0;
+    for (size_t i = 0; i < wlen && n_cp < sizeof starts / sizeof starts[0] - 1; i++)
+        if (((unsigned char)word[i] & 0xC0) != 0x80)
+            starts[n_cp++] = i;
+    starts[n_cp] = wlen;
+    size_t nslen = strlen(ns);
+    for (size_t i = 0; i < n_cp; i++) {
+        for (int g = cfg->char_ngram_min; g <= cfg->char_ngram_max && i + (size_t)g <= n_cp;
+             g++) {
+            size_t from = starts[i], to = starts[i + (size_t)g];
+            if (g == 1 && (word[from] == '<' || word[from] == '>'))
+                continue;
+            if (!grow_bytes(&b->scratch, &b->scratch_cap, nslen + 2 + to - from))
+                return false;
+            memcpy(b->scratch, ns, nslen);
+            b->scratch[nslen] = 'c';
+            b->scratch[nslen + 1] = ':';
+            memcpy(b->scratch + nslen + 2, word + from, to - from);
+            if (!push_feature(b, nslen + 2 + to - from))
+                return false;
+        }
+    }
+    return true;
+}
+
+tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *units,
+                             size_t n, const char *ns, tsn_error *err)
+{
+    bool ok = true;
+    if (cfg->units == TSN_UNITS_STEM || cfg->units == TSN_UNITS_BOTH)
+        ok = add_word_ngrams(b, cfg, units, n, ns, true);
+    if (ok && cfg->units == TSN_UNITS_SURFACE)
+        ok = add_word_ngrams(b, cfg, units, n, ns, false);
+    if (ok && cfg->units == TSN_UNITS_BOTH) {
+        for (size_t i = 0; ok && i < n; i++)
+            ok = push_word_ngram(b, ns, 'w', units + i, 1, false);
+    }
+    if (ok && cfg->char_ngram_max > 0) {
+        for (size_t i = 0; ok && i < n; i++)
+            if (units[i].kind == TSN_TOK_ARABIC || units[i].kind == TSN_TOK_LATIN ||
+                units[i].kind == TSN_TOK_OTHER)
+                ok = add_char_ngrams(b, cfg, units + i, ns);
+    }
+    return ok ? TSN_OK : tsn_error_set(err, TSN_ERR_NOMEM, "features: out of memory");
+}
+
+static int cmp_feat(const void *a, const void *b)
+{
+    const tsn_feat *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return x->str < y->str ? -1 : x->str > y->str; /* keep the first string: stable result */
+}
+
+void tsn_bag_finish(tsn_bag *b)
+{
+    if (b->n == 0)
+        return;
+    qsort(b->v, b->n, sizeof *b->v, cmp_feat);
+    size_t j = 0;
+    for (size_t i = 1; i < b->n; i++) {
+        if (b->v[i].h == b->v[j].h) {
+            if (b->v[j].count < UINT32_MAX)
+                b->v[j].count++;
+        } else {
+            b->v[++j] = b->v[i];
+        }
+    }
+    b->n = j + 1;
+}
+
+/* ---- A hash -> uint32 map (open addressing), shared by the dictionary and vocabulary ---- */
+
+typedef struct {
+    uint64_t *keys;
+    uint32_t *vals; /* 0 marks an empty slot: stored values are ids + 1 */
+    size_t cap, n;
+} hmap;
+
+static void hmap_release(hmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+static size_t hmap_slot(const hmap *m, uint64_t h)
+{
+    size_t i = (size_t)(h ^ (h >> 29)) & (m->cap - 1);
+    while (m->vals[i] != 0 && m->keys[i] != h)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static bool hmap_reserve(hmap *m, size_t n)
+{
+    if (n * 2 <= m->cap)
+        return true;
+    size_t ncap = m->cap ? m->cap : 1024;
+    while (ncap < n * 2)
+        ncap *= 2;
+    hmap nm = {calloc(ncap, sizeof(uint64_t)), calloc(ncap, sizeof(uint32_t)), ncap, m->n};
+    if (nm.keys == NULL || nm.vals == NULL) {
+        hmap_release(&nm);
+        return false;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->vals[i] == 0)
+            continue;
+        size_t j = hmap_slot(&nm, m->keys[i]);
+        nm.keys[j] = m->keys[i];
+        nm.vals[j] = m->vals[i];
+    }
+    hmap_release(m);
+    *m = nm;
+    return true;
+}
+
+/* The value stored for h (id), or -1. */
+static int64_t hmap_get(const hmap *m, uint64_t h)
+{
+    if (m->cap == 0)
+        return -1;
+    size_t i = hmap_slot(m, h);
+    return m->vals[i] ? (int64_t)m->vals[i] - 1 : -1;
+}
+
+/* ---- Dictionary ---- */
+
+struct tsn_dict {
+    hmap map;
+    uint64_t *hashes; /* by id */
+    size_t *offs;     /* string offset by id */
+    size_t n, cap;
+    char *strs;
+    size_t slen, scap;
+};
+
+tsn_dict *tsn_dict_new(tsn_error *err)
+{
+    tsn_dict *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
+    return d;
+}
+
+void tsn_dict_free(tsn_dict *d)
+{
+    if (d == NULL)
+        return;
+    hmap_release(&d->map);
+    free(d->hashes);
+    free(d->offs);
+    free(d->strs);
+    free(d);
+}
+
+size_t tsn_dict_size(const tsn_dict *d)
+{
+    return d->n;
+}
+
+uint64_t tsn_dict_hash(const tsn_dict *d, uint32_t id)
+{
+    return d->hashes[id];
+}
+
+const char *tsn_dict_str(const tsn_dict *d, uint32_t id)
+{
+    return d->strs + d->offs[id];
+}
+
+tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_error *err)
+{
+    if (!hmap_reserve(&d->map, d->n + b->n))
+        goto nomem;
+    for (size_t i = 0; i < b->n; i++) {
+        size_t slot = hmap_slot(&d->map, b->v[i].h);
+        if (d->map.vals[slot] != 0) {
+            ids[i] = d->map.vals[slot] - 1;
+            continue;
+        }
+        if (d->n >= UINT32_MAX - 1)
+            return tsn_error_set(err, TSN_ERR_DATA, "dictionary: more than 4 billion features");
+        if (d->n == d->cap) {
+            size_t n = d->cap ? d->cap * 2 : 4096;
+            uint64_t *h = realloc(d->hashes, n * sizeof *h);
+            if (h == NULL)
+                goto nomem;
+            d->hashes = h;
+            size_t *o = realloc(d->offs, n * sizeof *o);
+            if (o == NULL)
+                goto nomem;
+            d->offs = o;
+            d->cap = n;
+        }
+        const char *s = tsn_bag_str(b, i);
+        size_t len = strlen(s);
+        if (!grow_bytes(&d->strs, &d->scap, d->slen + len + 1))
+            goto nomem;
+        memcpy(d->strs + d->slen, s, len + 1);
+        d->offs[d->n] = d->slen;
+        d->slen += len + 1;
+        d->hashes[d->n] = b->v[i].h;
+        d->map.keys[slot] = b->v[i].h;
+        d->map.vals[slot] = (uint32_t)d->n + 1;
+        d->map.n++;
+        ids[i] = (uint32_t)d->n++;
+    }
+    return TSN_OK;
+nomem:
+    return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
+}
+
+/* ---- Vocabulary ---- */
+
+struct tsn_vocab {
+    size_t size;     /* number of feature ids */
+    size_t buckets;  /* > 0: hashing mode */
+    double *idf;     /* [size] */
+    hmap map;        /* hash -> id - 1 (vocabulary mode) */
+    char *strs;      /* strings in id order, NUL-separated (vocabulary mode) */
+    size_t slen;
+    size_t *offs;    /* [size] */
+};
+
+void tsn_vocab_free(tsn_vocab *v)
+{
+    if (v == NULL)
+        return;
+    free(v->idf);
+    hmap_release(&v->map);
+    free(v->strs);
+    free(v->offs);
+    free(v);
+}
+
+size_t tsn_vocab_size(const tsn_vocab *v)
+{
+    return v->size;
+}
+
+const double *tsn_vocab_idf(const tsn_vocab *v)
+{
+    return v->idf;
+}
+
+const char *tsn_vocab_str(const tsn_vocab *v, int id)
+{
+    if (v->buckets > 0 || id < 1 || (size_t)id > v->size)
+        return NULL;
+    return v->strs + v->offs[id - 1];
+}
+
+const char *tsn_vocab_strings(const tsn_vocab *v, size_t *len)
+{
+    *len = v->slen;
+    return v->buckets > 0 ? NULL : v->strs;
+}
+
+int tsn_vocab_find(const tsn_vocab *v, uint64_t h)
+{
+    if (v->buckets > 0)
+        return (int)(h % v->buckets) + 1;
+    int64_t id = hmap_get(&v->map, h);
+    return id < 0 ? 0 : (int)id + 1;
+}
+
+static double smooth_idf(size_t n_docs, size_t df)
+{
+    return log((1.0 + (double)n_docs) / (1.0 + (double)df)) + 1.0;
+}
+
+/* Sort context for vocabulary selection (qsort has no context argument). */
+typedef struct {
+    uint32_t fid;
+    uint32_t df;
+    const char *s;
+} cand;
+
+static int cmp_by_df(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->df != y->df)
+        return x->df > y->df ? -1 : 1;
+    return strcmp(x->s, y->s);
+}
+
+static int cmp_by_str(const void *a, const void *b)
+{
+    return strcmp(((const cand *)a)->s, ((const cand *)b)->s);
+}
+
+/* Indexes strings (NUL-separated, in id order) into v->offs and v->map. */
+static bool index_strings(tsn_vocab *v)
+{
+    v->offs = malloc((v->size ? v->size : 1) * sizeof *v->offs);
+    if (v->offs == NULL || !hmap_reserve(&v->map, v->size))
+        return false;
+    size_t off = 0;
+    for (size_t i = 0; i < v->size; i++) {
+        v->offs[i] = off;
+        size_t len = strlen(v->strs + off);
+        uint64_t h = tsn_hash(v->strs + off, len);
+        size_t slot = hmap_slot(&v->map, h);
+        if (v->map.vals[slot] == 0) {
+            v->map.keys[slot] = h;
+            v->map.vals[slot] = (uint32_t)i + 1;
+            v->map.n++;
+        }
+        off += len + 1;
+    }
+    return true;
+}
+
+tsn_vocab *tsn_vocab_build(const tsn_config *cfg, const tsn_dict *d, const uint32_t *const *fids,
+                           const size_t *n_feats, size_t n_docs, tsn_error *err)
+{
+    tsn_vocab *v = calloc(1, sizeof *v);
+    uint32_t *df = NULL;
+    cand *c = NULL;
+    if (v == NULL)
+        goto nomem;
+    if (cfg->hash_buckets > 0) {
+        v->buckets = v->size = (size_t)cfg->hash_buckets;
+        df = calloc(v->size, sizeof *df);
+        uint32_t *seen = calloc(v->size, sizeof *seen); /* doc index + 1 that last counted */
+        if (df == NULL || seen == NULL) {
+            free(seen);
+            goto nomem;
+        }
+        for (size_t k = 0; k < n_docs; k++)
+            for (size_t i = 0; i < n_feats[k]; i++) {
+                size_t bkt = (size_t)(tsn_dict_hash(d, fids[k][i]) % v->buckets);
+                if (seen[bkt] != k + 1) {
+                    seen[bkt] = (uint32_t)(k + 1);
+                    df[bkt]++;
+                }
+            }
+        free(seen);
+        v->idf = malloc(v->size * sizeof *v->idf);
+        if (v->idf == NULL)
+            goto nomem;
+        for (size_t i = 0; i < v->size; i++)
+            v->idf[i] = cfg->use_idf ? smooth_idf(n_docs, df[i]) : 1.0;
+        free(df);
+        return v;
+    }
+    size_t nd = tsn_dict_size(d);
+    df = calloc(nd ? nd : 1, sizeof *df);
+    if (df == NULL)
+        goto nomem;
+    for (size_t k = 0; k < n_docs; k++)
+        for (size_t i = 0; i < n_feats[k]; i++)
+            df[fids[k][i]]++;
+    size_t nc = 0;
+    for (size_t i = 0; i < nd; i++)
+        nc += df[i] >= (uint32_t)cfg->min_df;
+    c = malloc((nc ? nc : 1) * sizeof *c);
+    if (c == NULL)
+        goto nomem;
+    nc = 0;
+    for (size_t i = 0; i < nd; i++)
+        if (df[i] >= (uint32_t)cfg->min_df)
+            c[nc++] = (cand){(uint32_t)i, df[i], tsn_dict_str(d, (uint32_t)i)};
+    if (cfg->max_features > 0 && nc > (size_t)cfg->max_features) {
+        qsort(c, nc, sizeof *c, cmp_by_df);
+        nc = (size_t)cfg->max_features;
+    }
+    qsort(c, nc, sizeof *c, cmp_by_str);
+    if (nc > (size_t)INT32_MAX - 2) {
+        tsn_error_set(err, TSN_ERR_DATA, "vocabulary: too many features (%zu)", nc);
+        goto fail;
+    }
+    v->size = nc;
+    v->idf = malloc((nc ? nc : 1) * sizeof *v->idf);
+    size_t total = 0;
+    for (size_t i = 0; i < nc; i++)
+        total += strlen(c[i].s) + 1;
+    v->strs = malloc(total ? total : 1);
+    if (v->idf == NULL || v->strs == NULL)
+        goto nomem;
+    for (size_t i = 0; i < nc; i++) {
+        size_t len = strlen(c[i].s) + 1;
+        memcpy(v->strs + v->slen, c[i].s, len);
+        v->slen += len;
+        v->idf[i] = cfg->use_idf ? smooth_idf(n_docs, c[i].df) : 1.0;
+    }
+    if (!index_strings(v))
+        goto nomem;
+    free(df);
+    free(c);
+    return v;
+nomem:
+    tsn_error_set(err, TSN_ERR_NOMEM, "vocabulary: out of memory");
+fail:
+    free(df);
+    free(c);
+    tsn_vocab_free(v);
+    return NULL;
+}
+
+tsn_vocab *tsn_vocab_from_parts(const tsn_config *cfg, size_t n_features, const char *strings,
+                                size_t strings_len, const double *idf, tsn_error *err)
+{
+    tsn_vocab *v = calloc(1, sizeof *v);
+    if (v == NULL)
+        goto nomem;
+    v->size = n_features;
+    v->idf = malloc((n_features ? n_features : 1) * sizeof *v->idf);
+    if (v->idf == NULL)
+        goto nomem;
+    memcpy(v->idf, idf, n_features * sizeof *v->idf);
+    if (cfg->hash_buckets > 0) {
+        if ((size_t)cfg->hash_buckets != n_features) {
+            tsn_error_set(err, TSN_ERR_MODEL, "vocabulary: %zu ids for %d hash buckets",
+                          n_features, cfg->hash_buckets);
+            tsn_vocab_free(v);
+            return NULL;
+        }
+        v->buckets = n_features;
+        return v;
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < strings_len; i++)
+        count += strings[i] == '\0';
+    if (count != n_features || (strings_len > 0 && strings[strings_len - 1] != '\0')) {
+        tsn_error_set(err, TSN_ERR_MODEL, "vocabulary: %zu strings for %zu features", count,
+                      n_features);
+        tsn_vocab_free(v);
+        return NULL;
+    }
+    v->strs = malloc(strings_len ? strings_len : 1);
+    if (v->strs == NULL)
+        goto nomem;
+    memcpy(v->strs, strings, strings_len);
+    v->slen = strings_len;
+    if (!index_strings(v))
+        goto nomem;
+    return v;
+nomem:
+    tsn_vocab_free(v);
+    tsn_error_set(err, TSN_ERR_NOMEM, "vocabulary: out of memory");
+    return NULL;
+}
+
+/* ---- Vectors ---- */
+
+void tsn_vector_init(tsn_vector *x)
+{
+    memset(x, 0, sizeof *x);
+}
+
+void tsn_vector_release(tsn_vector *x)
+{
+    free(x->v);
+    tsn_vector_init(x);
+}
+
+static int cmp_sparse(const void *a, const void *b)
+{
+    int x = ((const tsn_sparse *)a)->index, y = ((const tsn_sparse *)b)->index;
+    return (x > y) - (x < y);
+}
+
+tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
+                               size_t n, double bias, tsn_vector *x, tsn_error *err)
+{
+    if (n + 2 > x->cap) {
+        size_t cap = x->cap ? x->cap : 64;
+        while (cap < n + 2)
+            cap *= 2;
+        tsn_sparse *p = realloc(x->v, cap * sizeof *p);
+        if (p == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "vectorize: out of memory");
+        x->v = p;
+        x->cap = cap;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int id = tsn_vocab_find(v, f[i].h);
+        if (id == 0)
+            continue;
+        double tf = cfg->sublinear_tf ? 1.0 + log((double)f[i].count) : (double)f[i].count;
+        x->v[m++] = (tsn_sparse){id, tf * v->idf[id - 1]};
+    }
+    qsort(x->v, m, sizeof *x->v, cmp_sparse);
+    size_t j = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (j > 0 && x->v[j - 1].index == x->v[i].index)
+            x->v[j - 1].value += x->v[i].value;
+        else
+            x->v[j++] = x->v[i];
+    }
+    double norm = 0;
+    for (size_t i = 0; i < j; i++)
+        norm += x->v[i].value * x->v[i].value;
+    if (norm > 0) {
+        norm = 1.0 / sqrt(norm);
+        for (size_t i = 0; i < j; i++)
+            x->v[i].value *= norm;
+    }
+    if (bias >= 0)
+        x->v[j++] = (tsn_sparse){(int)v->size + 1, bias};
+    x->v[j++] = (tsn_sparse){-1, 0};
+    x->n = j;
+    return TSN_OK;
+}

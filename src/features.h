@@ -1,0 +1,126 @@
+/* features.h -- n-gram features, the training feature dictionary, the vocabulary, and
+ * tf-idf sparse vectors.
+ *
+ * Fourth and fifth stages. A document's lexical units (surface form + stem) become a bag of
+ * feature hashes with counts (tsn_bag). At training time bags are interned in a tsn_dict
+ * (hash -> feature string), a tsn_vocab is selected from document frequencies (min_df,
+ * max_features) or replaced by feature hashing, and tsn_vocab_vectorize() turns a bag into an
+ * L2-normalized tf-idf vector in liblinear's layout (tsn_sparse, indices from 1, ascending,
+ * terminated by index -1).
+ *
+ * Feature strings are readable, because --explain and `info` show them:
+ *   "s:STEM STEM"   word n-gram over stems      "w:WORD WORD"  word n-gram over surface forms
+ *   "c:<wo"         character n-gram, '<' and '>' mark word boundaries
+ * and features of a pair example's claim carry the prefix "claim." ("claim.s:...").
+ * Ownership: bags, dicts and vocabs are caller-owned, with init/release or new/free as named.
+ */
+#ifndef TSN_FEATURES_H
+#define TSN_FEATURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "error.h"
+#include "tokenize.h"
+
+/* One lexical unit of a document, after stop-word removal. */
+typedef struct {
+    const char *surf; /* normalized surface form */
+    size_t surf_len;
+    const char *stem; /* its stem (== surf for class tokens) */
+    size_t stem_len;
+    tsn_token_kind kind;
+} tsn_unit;
+
+/* A feature occurrence count in a bag. */
+typedef struct {
+    uint64_t h;     /* FNV-1a of the feature string */
+    uint32_t count; /* occurrences in the document */
+    uint32_t str;   /* offset of the string in tsn_bag.strs, if strings are kept */
+} tsn_feat;
+
+typedef struct {
+    tsn_feat *v;
+    size_t n, cap;
+    char *strs; /* NUL-terminated feature strings (only when keep_strings) */
+    size_t slen, scap;
+    bool keep_strings;
+    char *scratch; /* the feature string being built */
+    size_t scratch_cap;
+} tsn_bag;
+
+void tsn_bag_init(tsn_bag *b, bool keep_strings);
+void tsn_bag_reset(tsn_bag *b); /* empties, keeps capacity and keep_strings */
+void tsn_bag_release(tsn_bag *b);
+/* Adds the n-gram features of units[0..n) under cfg, each string prefixed with ns (may be
+ * ""). Call tsn_bag_finish() after the last add. */
+tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *units,
+                             size_t n, const char *ns, tsn_error *err);
+/* Sorts by hash and merges duplicates (counts add up). */
+void tsn_bag_finish(tsn_bag *b);
+static inline const char *tsn_bag_str(const tsn_bag *b, size_t i)
+{
+    return b->keep_strings ? b->strs + b->v[i].str : "";
+}
+
+/* ---- Training feature dictionary: every feature seen, with its string ---- */
+
+typedef struct tsn_dict tsn_dict; /* opaque */
+
+tsn_dict *tsn_dict_new(tsn_error *err); /* release with tsn_dict_free() */
+void tsn_dict_free(tsn_dict *d);
+/* Interns every feature of a finished bag that keeps strings; writes the feature id of
+ * entry i to ids[i] (ids has room for b->n). */
+tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_error *err);
+size_t tsn_dict_size(const tsn_dict *d);
+uint64_t tsn_dict_hash(const tsn_dict *d, uint32_t id);
+const char *tsn_dict_str(const tsn_dict *d, uint32_t id);
+
+/* ---- Vocabulary (or hashing) and vectorization ---- */
+
+/* liblinear's struct feature_node, restated so that only model.c includes linear.h;
+ * model.c asserts the two layouts match. */
+typedef struct {
+    int index;
+    double value;
+} tsn_sparse;
+
+typedef struct tsn_vocab tsn_vocab; /* opaque */
+
+/* Selects a vocabulary from documents: docs[k] lists n_feats[k] (feature id, count) pairs
+ * (ids from d). Feature ids are ordered by their string (deterministic). In hashing mode
+ * (cfg->hash_buckets > 0) only document frequencies per bucket are kept.
+ * Release with tsn_vocab_free(). NULL with *err set on failure. */
+tsn_vocab *tsn_vocab_build(const tsn_config *cfg, const tsn_dict *d, const uint32_t *const *fids,
+                           const size_t *n_feats, size_t n_docs, tsn_error *err);
+/* Rebuilds a vocabulary from its stored form (model loading): `strings` holds n_features
+ * NUL-terminated strings in id order (NULL in hashing mode), idf has n_features values. */
+tsn_vocab *tsn_vocab_from_parts(const tsn_config *cfg, size_t n_features, const char *strings,
+                                size_t strings_len, const double *idf, tsn_error *err);
+void tsn_vocab_free(tsn_vocab *v);
+
+size_t tsn_vocab_size(const tsn_vocab *v);        /* number of feature ids */
+const double *tsn_vocab_idf(const tsn_vocab *v);  /* [size] */
+/* The string of feature id (1-based), or NULL in hashing mode. */
+const char *tsn_vocab_str(const tsn_vocab *v, int id);
+/* All strings in id order, NUL-separated, and their total length (NULL in hashing mode). */
+const char *tsn_vocab_strings(const tsn_vocab *v, size_t *len);
+/* The feature id of hash h: 1..size, or 0 when not in the vocabulary. */
+int tsn_vocab_find(const tsn_vocab *v, uint64_t h);
+
+typedef struct {
+    tsn_sparse *v;
+    size_t n, cap; /* n counts the terminator */
+} tsn_vector;
+
+void tsn_vector_init(tsn_vector *x);
+void tsn_vector_release(tsn_vector *x);
+/* x = the L2-normalized tf-idf vector of features f[0..n) (hash and count; str unused),
+ * plus a bias node of value `bias` with index size+1 when bias >= 0, plus the terminator.
+ * Features outside the vocabulary are ignored. x is reset first. */
+tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
+                               size_t n, double bias, tsn_vector *x, tsn_error *err);
+
+#endif

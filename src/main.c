@@ -1,0 +1,1223 @@
+/* main.c -- the tasnif command line: options, subcommands, output formats and exit codes.
+ *
+ * Exit codes: 0 success, 1 failure (I/O, bad data, unusable model), 2 usage error.
+ * stdout carries results only; diagnostics and progress go to stderr. Every pipeline and
+ * training option of the config table is also a flag (--word-ngram-max 3), generated from the
+ * table so the two can never disagree.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dataset.h"
+#include "error.h"
+#include "metrics.h"
+#include "model.h"
+#include "pipeline.h"
+
+#define EXIT_USAGE 2
+#define OPT_CONFIG_BASE 1000
+
+static const char *cmd_name = "";
+
+static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void diag(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tasnif: %s%s", cmd_name, *cmd_name ? ": " : "");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static int fail(const tsn_error *err)
+{
+    diag("%s", err->msg);
+    return EXIT_FAILURE;
+}
+
+static int usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tasnif: %s%s", cmd_name, *cmd_name ? ": " : "");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nusage: %s\nTry 'tasnif %s --help'.\n", usage, cmd_name);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* ---- JSON output helpers ---- */
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double v)
+{
+    if (!isfinite(v))
+        v = 0;
+    fprintf(f, "%.4f", v);
+}
+
+/* ---- Shared option handling ---- */
+
+typedef struct {
+    const char *input, *output, *model, *config_path;
+    int input_format;
+    tsn_read_opts read;
+    bool quiet, verbose, json;
+    int top, explain, folds;
+    unsigned long seed;
+    const char *out_format;
+    tsn_config cfg;
+    /* config flags given on the command line, applied after the config file */
+    const char *set_name[64];
+    const char *set_value[64];
+    int n_set;
+} options;
+
+enum {
+    OPT_FORMAT = 256,
+    OPT_INPUT_FORMAT,
+    OPT_STRICT,
+    OPT_MAX_DOC,
+    OPT_JSON,
+    OPT_EXPLAIN,
+    OPT_FOLDS,
+    OPT_SEED,
+    OPT_HELP
+};
+
+/* getopt_long table: the command's own options followed by one per config option. */
+static struct option *long_options(const struct option *own, bool with_config)
+{
+    size_t n_own = 0, n_cfg = with_config ? tsn_config_n_options() : 0;
+    while (own[n_own].name != NULL)
+        n_own++;
+    struct option *v = calloc(n_own + n_cfg + 1, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    memcpy(v, own, n_own * sizeof *v);
+    static char names[128][48];
+    for (size_t i = 0; i < n_cfg && i < 128; i++) {
+        const char *src = tsn_config_option(i)->name;
+        size_t k = 0;
+        for (; src[k] && k + 1 < sizeof names[i]; k++)
+            names[i][k] = src[k] == '_' ? '-' : src[k];
+        names[i][k] = '\0';
+        v[n_own + i] = (struct option){names[i], required_argument, NULL,
+                                       OPT_CONFIG_BASE + (int)i};
+    }
+    return v;
+}
+
+static bool parse_size(const char *s, size_t *out)
+{
+    char *e;
+    errno = 0;
+    unsigned long long v = strtoull(s, &e, 10);
+    if (errno != 0 || e == s || *e != '\0' || s[0] == '-')
+        return false;
+    *out = (size_t)v;
+    return true;
+}
+
+static bool parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *e;
+    errno = 0;
+    long v = strtol(s, &e, 10);
+    if (errno != 0 || e == s || *e != '\0' || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+/* Parses argv for a command. Returns -1 to go on, or an exit code. */
+static int parse_options(int argc, char **argv, const char *shortopts, const struct option *own,
+                         bool with_config, const char *usage, void (*help)(void), options *o)
+{
+    struct option *lo = long_options(own, with_config);
+    if (lo == NULL) {
+        diag("out of memory");
+        return EXIT_FAILURE;
+    }
+    int c, rc = -1;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+        switch (c) {
+        case 'i': o->input = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'm': o->model = optarg; break;
+        case 'c': o->config_path = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 'v': o->verbose = true; break;
+        case 'k':
+            if (!parse_int(optarg, 1, 1000, &o->top))
+                rc = usage_error(usage, "-k needs a number from 1 to 1000, not \"%s\"", optarg);
+            break;
+        case OPT_FORMAT: o->out_format = optarg; break;
+        case OPT_INPUT_FORMAT:
+            if ((o->input_format = tsn_format_parse(optarg)) < 0)
+                rc = usage_error(usage,
+                                 "unknown input format \"%s\" (auto, tsv, jsonl, fasttext, "
+                                 "text, dir)",
+                                 optarg);
+            break;
+        case OPT_STRICT: o->read.strict = true; break;
+        case OPT_MAX_DOC:
+            if (!parse_size(optarg, &o->read.max_doc_bytes) || o->read.max_doc_bytes == 0)
+                rc = usage_error(usage, "--max-doc-bytes needs a positive number");
+            break;
+        case OPT_JSON: o->json = true; break;
+        case OPT_EXPLAIN:
+            if (!parse_int(optarg, 0, 1000, &o->explain))
+                rc = usage_error(usage, "--explain needs a number from 0 to 1000");
+            break;
+        case OPT_FOLDS:
+            if (!parse_int(optarg, 2, 100, &o->folds))
+                rc = usage_error(usage, "--folds needs a number from 2 to 100");
+            break;
+        case OPT_SEED: {
+            size_t s;
+            if (!parse_size(optarg, &s))
+                rc = usage_error(usage, "--seed needs a non-negative number");
+            o->seed = (unsigned long)s;
+            break;
+        }
+        case OPT_HELP:
+            help();
+            rc = EXIT_SUCCESS;
+            break;
+        case '?':
+            if (optopt != 0 && optopt < 256)
+                rc = usage_error(usage, "unknown option -%c, or it lacks its value", optopt);
+            else
+                rc = usage_error(usage, "unknown option %s, or it lacks its value",
+                                 argv[optind - 1]);
+            break;
+        default:
+            if (c >= OPT_CONFIG_BASE && o->n_set < 64) {
+                o->set_name[o->n_set] = tsn_config_option((size_t)(c - OPT_CONFIG_BASE))->name;
+                o->set_value[o->n_set++] = optarg;
+            } else {
+                rc = usage_error(usage, "too many options");
+            }
+        }
+    }
+    free(lo);
+    return rc;
+}
+
+/* Builds o->cfg: defaults, then the config file, then command-line flags. */
+static int build_config(options *o, const char *usage)
+{
+    tsn_error err = {0};
+    tsn_config_init(&o->cfg);
+    if (o->config_path != NULL && tsn_config_load(&o->cfg, o->config_path, &err) != TSN_OK)
+        return fail(&err);
+    for (int i = 0; i < o->n_set; i++)
+        if (tsn_config_set(&o->cfg, o->set_name[i], o->set_value[i], &err) != TSN_OK)
+            return usage_error(usage, "%s", err.msg);
+    if (tsn_config_check(&o->cfg, &err) != TSN_OK)
+        return usage_error(usage, "%s", err.msg);
+    return -1;
+}
+
+static void print_config_flags(void)
+{
+    printf("\nPipeline and training options (also keys of a JSON config, -c):\n");
+    tsn_config def;
+    tsn_config_init(&def);
+    for (size_t i = 0; i < tsn_config_n_options(); i++) {
+        const tsn_option *opt = tsn_config_option(i);
+        char flag[64], val[64];
+        size_t k = 0;
+        for (; opt->name[k] && k + 1 < sizeof flag; k++)
+            flag[k] = opt->name[k] == '_' ? '-' : opt->name[k];
+        flag[k] = '\0';
+        tsn_config_format(&def, opt, val, sizeof val);
+        printf("  --%-20s %s (default: %s)\n", flag, opt->help, val);
+    }
+}
+
+/* ---- Progress ---- */
+
+static void progress(void *ctx, const char *stage, size_t done, size_t total)
+{
+    (void)ctx;
+    fprintf(stderr, "\r%s: %zu/%zu (%d%%)", stage, done, total,
+            total ? (int)(100.0 * (double)done / (double)total) : 100);
+    if (done == total)
+        fputc('\n', stderr);
+}
+
+static void solver_to_stderr(const char *s)
+{
+    fputs(s, stderr);
+}
+
+/* ---- Model names ---- */
+
+static bool is_file(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Resolves a model argument: a path, or the name of a shipped model ("stance", "topic")
+ * looked up in $TASNIF_MODELS, next to the executable (../models, ../share/tasnif/models)
+ * and in the installed location. */
+static const char *resolve_model(const char *name, char *buf, size_t size)
+{
+    if (is_file(name) || strchr(name, '/') != NULL)
+        return name;
+    const char *env = getenv("TASNIF_MODELS");
+    if (env != NULL && *env) {
+        snprintf(buf, size, "%s/%s.model", env, name);
+        if (is_file(buf))
+            return buf;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            const char *rel[] = {"../models", "../share/tasnif/models", "models"};
+            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+                snprintf(buf, size, "%s/%s/%s.model", exe, rel[i], name);
+                if (is_file(buf))
+                    return buf;
+            }
+        }
+    }
+#ifdef TSN_MODEL_DIR
+    snprintf(buf, size, "%s/%s.model", TSN_MODEL_DIR, name);
+    if (is_file(buf))
+        return buf;
+#endif
+    return name;
+}
+
+static tsn_model *load_model(const char *name, tsn_error *err)
+{
+    char buf[4608];
+    return tsn_model_load(resolve_model(name, buf, sizeof buf), err);
+}
+
+static void warn_invalid(const char *source, size_t lines, bool labeled)
+{
+    if (lines > 0)
+        diag("warning: %s: %zu %s invalid UTF-8, replaced with U+FFFD (--strict to fail)",
+             source, lines, labeled ? "examples contain" : "lines contain");
+}
+
+/* ---- train ---- */
+
+static const char train_usage[] = "tasnif train -i TRAIN -o MODEL [-c CONFIG] [options]";
+
+static void train_help(void)
+{
+    printf("usage: %s\n\n"
+           "Trains a model on labeled examples and writes it atomically to MODEL.\n\n"
+           "  -i, --input FILE|DIR     training data (TSV, JSONL, fastText or DIR/<label>/<file>)\n"
+           "  -o, --output MODEL       model file to write\n"
+           "  -c, --config FILE        JSON config (see training/); flags override it\n"
+           "      --input-format F     auto (default), tsv, jsonl, fasttext, dir\n"
+           "      --strict             fail on invalid UTF-8 instead of replacing it\n"
+           "      --max-doc-bytes N    longest accepted document (default 16 MiB)\n"
+           "  -v, --verbose            report sizes and liblinear's progress on stderr\n"
+           "  -q, --quiet              no progress line\n"
+           "      --help               this help\n",
+           train_usage);
+    print_config_flags();
+}
+
+static const struct option common_long[] = {
+    {"input", required_argument, NULL, 'i'},
+    {"output", required_argument, NULL, 'o'},
+    {"model", required_argument, NULL, 'm'},
+    {"config", required_argument, NULL, 'c'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"top", required_argument, NULL, 'k'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"max-doc-bytes", required_argument, NULL, OPT_MAX_DOC},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"explain", required_argument, NULL, OPT_EXPLAIN},
+    {"folds", required_argument, NULL, OPT_FOLDS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static long peak_rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f == NULL)
+        return -1;
+    char line[256];
+    long kb = -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    fclose(f);
+    return kb;
+}
+
+static int load_dataset(const options *o, tsn_dataset *d)
+{
+    tsn_error err = {0};
+    if (tsn_dataset_load(d, o->input, (tsn_format)o->input_format, &o->read, &err) != TSN_OK)
+        return fail(&err);
+    warn_invalid(d->source, d->invalid_lines, true);
+    return -1;
+}
+
+static int cmd_train(int argc, char **argv)
+{
+    options o = {0};
+    int rc = parse_options(argc, argv, "i:o:c:qv", common_long, true, train_usage, train_help,
+                           &o);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return usage_error(train_usage, "unexpected argument \"%s\"", argv[optind]);
+    if (o.input == NULL || o.output == NULL)
+        return usage_error(train_usage, "-i TRAIN and -o MODEL are required");
+    if ((rc = build_config(&o, train_usage)) >= 0)
+        return rc;
+    tsn_dataset d;
+    if ((rc = load_dataset(&o, &d)) >= 0)
+        return rc;
+    tsn_error err = {0};
+    bool show = !o.quiet && isatty(STDERR_FILENO);
+    if (o.verbose)
+        tsn_model_set_solver_output(solver_to_stderr);
+    tsn_corpus *c = tsn_corpus_build(&o.cfg, &d, show ? progress : NULL, NULL, &err);
+    tsn_model *m = c != NULL ? tsn_model_fit(c, NULL, 0, &err) : NULL;
+    rc = EXIT_SUCCESS;
+    if (m == NULL || tsn_model_save(m, o.output, &err) != TSN_OK)
+        rc = fail(&err);
+    else if (o.verbose)
+        fprintf(stderr,
+                "tasnif: train: %zu examples, %zu labels, %zu distinct features, %zu kept; "
+                "peak RSS %ld MiB\n",
+                d.n, tsn_model_n_labels(m), tsn_corpus_features(c), tsn_model_n_features(m),
+                peak_rss_kb() / 1024);
+    tsn_model_free(m);
+    tsn_corpus_free(c);
+    tsn_dataset_release(&d);
+    return rc;
+}
+
+/* ---- classify ---- */
+
+static const char classify_usage[] =
+    "tasnif classify -m MODEL [-i INPUT] [--format jsonl|tsv|text] [-k TOP] [--explain N] "
+    "[FILE...]";
+
+static void classify_help(void)
+{
+    printf("usage: %s\n\n"
+           "Labels documents, one output line per document, in input order, flushed as it goes.\n\n"
+           "  -m, --model MODEL        model file, or a shipped model name (stance, topic)\n"
+           "  -i, --input FILE         one document per line (default: standard input); JSON\n"
+           "                           lines with \"text\" (and \"claim\", \"id\") are detected\n"
+           "  FILE...                  or: each file is one document\n"
+           "      --input-format F     auto (default), text, jsonl, tsv, fasttext\n"
+           "      --format F           jsonl (default): {\"label\",\"prob\"[,\"top\"][,\"explain\"]}\n"
+           "                           tsv: label<TAB>prob[<TAB>label<TAB>prob...]; text: label\n"
+           "  -k, --top K              the K most probable labels\n"
+           "      --explain N          the N features that pushed the decision most\n"
+           "      --strict             fail on invalid UTF-8 instead of replacing it\n"
+           "      --max-doc-bytes N    longest accepted document (default 16 MiB)\n"
+           "      --help               this help\n",
+           classify_usage);
+}
+
+typedef struct {
+    tsn_model *m;
+    int format; /* 0 jsonl, 1 tsv, 2 text */
+    int top, explain;
+    double *probs;
+    size_t *order;
+    tsn_contrib *contrib;
+    bool flush;
+} classifier;
+
+static void rank(const double *probs, size_t *order, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++) { /* insertion sort: n is the label count */
+        size_t v = order[i], j = i;
+        while (j > 0 && (probs[order[j - 1]] < probs[v] ||
+                         (probs[order[j - 1]] == probs[v] && order[j - 1] > v))) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+}
+
+static int classify_one(classifier *cl, const tsn_doc *doc, const char *id, const char *where)
+{
+    tsn_error err = {0};
+    size_t best;
+    if (tsn_model_predict(cl->m, doc, cl->probs, &best, &err) != TSN_OK) {
+        diag("%s: %s", where, err.msg);
+        return EXIT_FAILURE;
+    }
+    size_t K = tsn_model_n_labels(cl->m);
+    rank(cl->probs, cl->order, K);
+    size_t top = cl->top > 0 ? ((size_t)cl->top < K ? (size_t)cl->top : K) : 0;
+    size_t ne = 0;
+    if (cl->explain > 0 &&
+        tsn_model_explain(cl->m, doc, best, cl->contrib, (size_t)cl->explain, &ne, &err) !=
+            TSN_OK) {
+        diag("%s: %s", where, err.msg);
+        return EXIT_FAILURE;
+    }
+    const char *label = tsn_model_label_name(cl->m, best);
+    if (cl->format == 2) {
+        puts(label);
+    } else if (cl->format == 1) {
+        size_t n = top ? top : 1;
+        for (size_t i = 0; i < n; i++)
+            printf("%s%s\t%.4f", i ? "\t" : "", tsn_model_label_name(cl->m, cl->order[i]),
+                   cl->probs[cl->order[i]]);
+        for (size_t i = 0; i < ne; i++)
+            printf("\t%s=%.4f", cl->contrib[i].feature, cl->contrib[i].contribution);
+        putchar('\n');
+    } else {
+        fputs("{", stdout);
+        if (id != NULL) {
+            fputs("\"id\":", stdout);
+            json_str(stdout, id);
+            fputs(",", stdout);
+        }
+        fputs("\"label\":", stdout);
+        json_str(stdout, label);
+        fputs(",\"prob\":", stdout);
+        json_num(stdout, cl->probs[best]);
+        if (top) {
+            fputs(",\"top\":[", stdout);
+            for (size_t i = 0; i < top; i++) {
+                fputs(i ? ",{\"label\":" : "{\"label\":", stdout);
+                json_str(stdout, tsn_model_label_name(cl->m, cl->order[i]));
+                fputs(",\"prob\":", stdout);
+                json_num(stdout, cl->probs[cl->order[i]]);
+                fputs("}", stdout);
+            }
+            fputs("]", stdout);
+        }
+        if (cl->explain > 0) {
+            fputs(",\"explain\":[", stdout);
+            for (size_t i = 0; i < ne; i++) {
+                fputs(i ? ",{\"feature\":" : "{\"feature\":", stdout);
+                json_str(stdout, cl->contrib[i].feature);
+                fprintf(stdout, ",\"weight\":%.4f}", cl->contrib[i].contribution);
+            }
+            fputs("]", stdout);
+        }
+        fputs("}\n", stdout);
+    }
+    if (cl->flush)
+        fflush(stdout);
+    if (ferror(stdout)) {
+        diag("cannot write output: %s", strerror(errno));
+        return EXIT_FAILURE;
+    }
+    return -1;
+}
+
+/* Reads a whole file as one document. */
+static int classify_file(classifier *cl, const char *path, const tsn_read_opts *ro)
+{
+    tsn_reader *r;
+    tsn_error err = {0};
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        diag("%s: %s", path, strerror(errno));
+        return EXIT_FAILURE;
+    }
+    (void)r;
+    size_t max = ro->max_doc_bytes ? ro->max_doc_bytes : ((size_t)16 << 20);
+    char *buf = malloc(max + 1);
+    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+    int rc = -1;
+    if (buf == NULL) {
+        diag("out of memory");
+        rc = EXIT_FAILURE;
+    } else if (ferror(f)) {
+        diag("%s: read error", path);
+        rc = EXIT_FAILURE;
+    } else if (n > max) {
+        diag("%s: document larger than the limit of %zu bytes (--max-doc-bytes)", path, max);
+        rc = EXIT_FAILURE;
+    } else if (memchr(buf, '\0', n) != NULL) {
+        diag("%s: NUL byte in text", path);
+        rc = EXIT_FAILURE;
+    } else if (ro->strict && !tsn_utf8_valid(buf, n)) {
+        diag("%s: invalid UTF-8", path);
+        rc = EXIT_FAILURE;
+    }
+    fclose(f);
+    if (rc < 0) {
+        if (!tsn_utf8_valid(buf, n))
+            warn_invalid(path, 1, false);
+        tsn_doc doc = {buf, n, NULL, 0};
+        rc = classify_one(cl, &doc, path, path);
+    }
+    (void)err;
+    free(buf);
+    return rc;
+}
+
+static int cmd_classify(int argc, char **argv)
+{
+    options o = {0};
+    int rc = parse_options(argc, argv, "m:i:k:q", common_long, false, classify_usage,
+                           classify_help, &o);
+    if (rc >= 0)
+        return rc;
+    if (o.model == NULL)
+        return usage_error(classify_usage, "-m MODEL is required");
+    classifier cl = {0};
+    if (o.out_format == NULL || strcmp(o.out_format, "jsonl") == 0)
+        cl.format = 0;
+    else if (strcmp(o.out_format, "tsv") == 0)
+        cl.format = 1;
+    else if (strcmp(o.out_format, "text") == 0)
+        cl.format = 2;
+    else
+        return usage_error(classify_usage, "--format must be jsonl, tsv or text");
+    if (o.input != NULL && optind < argc)
+        return usage_error(classify_usage, "give -i INPUT or FILE arguments, not both");
+    tsn_error err = {0};
+    if ((cl.m = load_model(o.model, &err)) == NULL)
+        return fail(&err);
+    size_t K = tsn_model_n_labels(cl.m);
+    cl.top = o.top;
+    cl.explain = o.explain;
+    cl.probs = calloc(K, sizeof *cl.probs);
+    cl.order = calloc(K, sizeof *cl.order);
+    cl.contrib = calloc((size_t)o.explain + 1, sizeof *cl.contrib);
+    struct stat sb;
+    cl.flush = !(fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode));
+    rc = -1;
+    if (cl.probs == NULL || cl.order == NULL || cl.contrib == NULL) {
+        diag("out of memory");
+        rc = EXIT_FAILURE;
+    }
+    for (int i = optind; rc < 0 && i < argc; i++)
+        rc = classify_file(&cl, argv[i], &o.read);
+    if (rc < 0 && optind >= argc) {
+        o.read.pair = tsn_model_is_pair(cl.m);
+        tsn_reader *r =
+            tsn_reader_open(o.input, (tsn_format)o.input_format, false, &o.read, &err);
+        if (r == NULL)
+            rc = fail(&err);
+        while (rc < 0) {
+            tsn_example ex;
+            bool done;
+            if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
+                rc = fail(&err);
+                break;
+            }
+            if (done)
+                break;
+            if (tsn_model_is_pair(cl.m) && ex.claim == NULL) {
+                diag("%s:%zu: this model needs a claim with each text", ex.source, ex.line);
+                rc = EXIT_FAILURE;
+                break;
+            }
+            char where[600];
+            snprintf(where, sizeof where, "%s:%zu", ex.source, ex.line);
+            tsn_doc doc = {ex.text, ex.text_len, ex.claim, ex.claim_len};
+            rc = classify_one(&cl, &doc, ex.id, where);
+        }
+        if (r != NULL)
+            warn_invalid(o.input ? o.input : "<stdin>", tsn_reader_invalid_lines(r), false);
+        tsn_reader_close(r);
+    }
+    free(cl.probs);
+    free(cl.order);
+    free(cl.contrib);
+    tsn_model_free(cl.m);
+    if (rc < 0 && fflush(stdout) != 0) {
+        diag("cannot write output: %s", strerror(errno));
+        rc = EXIT_FAILURE;
+    }
+    return rc < 0 ? EXIT_SUCCESS : rc;
+}
+
+/* ---- eval ---- */
+
+static const char eval_usage[] = "tasnif eval -m MODEL -i TEST [--json]";
+
+static void eval_help(void)
+{
+    printf("usage: %s\n\n"
+           "Scores a model on labeled examples: accuracy, macro-F1, per-label precision,\n"
+           "recall, F1 and support, and the confusion matrix (rows: gold, columns: predicted).\n\n"
+           "  -m, --model MODEL        model file, or a shipped model name\n"
+           "  -i, --input FILE|DIR     labeled test data (same formats as train)\n"
+           "      --input-format F     auto (default), tsv, jsonl, fasttext, dir\n"
+           "      --json               one JSON object instead of the aligned report\n"
+           "      --strict             fail on invalid UTF-8 instead of replacing it\n"
+           "      --max-doc-bytes N    longest accepted document (default 16 MiB)\n"
+           "      --help               this help\n",
+           eval_usage);
+}
+
+static void print_report(const tsn_metrics *mt, const char *const *names, bool json)
+{
+    size_t K = mt->n_labels;
+    if (json) {
+        printf("{\"n\":%zu,\"accuracy\":", mt->n);
+        json_num(stdout, tsn_metrics_accuracy(mt));
+        printf(",\"macro_f1\":");
+        json_num(stdout, tsn_metrics_macro_f1(mt));
+        printf(",\"per_label\":{");
+        for (size_t k = 0; k < K; k++) {
+            tsn_label_score s = tsn_metrics_label(mt, k);
+            if (k)
+                putchar(',');
+            json_str(stdout, names[k]);
+            printf(":{\"precision\":");
+            json_num(stdout, s.precision);
+            printf(",\"recall\":");
+            json_num(stdout, s.recall);
+            printf(",\"f1\":");
+            json_num(stdout, s.f1);
+            printf(",\"support\":%zu}", s.support);
+        }
+        printf("},\"confusion\":{\"labels\":[");
+        for (size_t k = 0; k < K; k++) {
+            if (k)
+                putchar(',');
+            json_str(stdout, names[k]);
+        }
+        printf("],\"matrix\":[");
+        for (size_t g = 0; g < K; g++) {
+            printf("%s[", g ? "," : "");
+            for (size_t p = 0; p < K; p++)
+                printf("%s%zu", p ? "," : "", mt->confusion[g * K + p]);
+            printf("]");
+        }
+        printf("]}}\n");
+        return;
+    }
+    int w = 5;
+    for (size_t k = 0; k < K; k++) {
+        int l = (int)strlen(names[k]);
+        if (l > w)
+            w = l;
+    }
+    printf("examples  %zu\naccuracy  %.4f\nmacro-F1  %.4f\n\n", mt->n, tsn_metrics_accuracy(mt),
+           tsn_metrics_macro_f1(mt));
+    printf("%-*s  precision  recall      f1  support\n", w, "label");
+    for (size_t k = 0; k < K; k++) {
+        tsn_label_score s = tsn_metrics_label(mt, k);
+        printf("%-*s  %9.4f  %6.4f  %6.4f  %7zu\n", w, names[k], s.precision, s.recall, s.f1,
+               s.support);
+    }
+    printf("\nconfusion (rows: gold, columns: predicted)\n%-*s", w, "");
+    for (size_t k = 0; k < K; k++)
+        printf("  %*zu", 6, k + 1);
+    putchar('\n');
+    for (size_t g = 0; g < K; g++) {
+        printf("%-*s", w, names[g]);
+        for (size_t p = 0; p < K; p++)
+            printf("  %6zu", mt->confusion[g * K + p]);
+        printf("   (%zu)\n", g + 1);
+    }
+}
+
+static int cmd_eval(int argc, char **argv)
+{
+    options o = {0};
+    int rc = parse_options(argc, argv, "m:i:q", common_long, false, eval_usage, eval_help, &o);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return usage_error(eval_usage, "unexpected argument \"%s\"", argv[optind]);
+    if (o.model == NULL || o.input == NULL)
+        return usage_error(eval_usage, "-m MODEL and -i TEST are required");
+    tsn_error err = {0};
+    tsn_model *m = load_model(o.model, &err);
+    if (m == NULL)
+        return fail(&err);
+    tsn_dataset d;
+    if ((rc = load_dataset(&o, &d)) >= 0) {
+        tsn_model_free(m);
+        return rc;
+    }
+    size_t K = tsn_model_n_labels(m);
+    tsn_metrics *mt = tsn_metrics_new(K, &err);
+    double *probs = calloc(K, sizeof *probs);
+    const char **names = calloc(K, sizeof *names);
+    rc = -1;
+    if (mt == NULL || probs == NULL || names == NULL) {
+        diag("out of memory");
+        rc = EXIT_FAILURE;
+    }
+    if (rc < 0 && d.pair != tsn_model_is_pair(m)) {
+        diag("%s: %s, but the model was trained on %s", d.source,
+             d.pair ? "examples have claims" : "examples have no claims",
+             tsn_model_is_pair(m) ? "claim + text pairs" : "single texts");
+        rc = EXIT_FAILURE;
+    }
+    for (size_t k = 0; rc < 0 && k < K; k++)
+        names[k] = tsn_model_label_name(m, k);
+    for (size_t i = 0; rc < 0 && i < d.n; i++) {
+        const tsn_example *ex = &d.v[i];
+        int gold = tsn_model_find_label(m, ex->label);
+        if (gold < 0) {
+            diag("%s:%zu: label \"%s\" is unknown to the model", ex->source, ex->line,
+                 ex->label);
+            rc = EXIT_FAILURE;
+            break;
+        }
+        tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
+        size_t best;
+        if (tsn_model_predict(m, &doc, probs, &best, &err) != TSN_OK) {
+            diag("%s:%zu: %s", ex->source, ex->line, err.msg);
+            rc = EXIT_FAILURE;
+            break;
+        }
+        tsn_metrics_add(mt, (size_t)gold, best);
+    }
+    if (rc < 0)
+        print_report(mt, names, o.json);
+    tsn_metrics_free(mt);
+    free(probs);
+    free(names);
+    tsn_dataset_release(&d);
+    tsn_model_free(m);
+    return rc < 0 ? EXIT_SUCCESS : rc;
+}
+
+/* ---- cv ---- */
+
+static const char cv_usage[] = "tasnif cv -i TRAIN [-c CONFIG] [--folds K] [--json] [options]";
+
+static void cv_help(void)
+{
+    printf("usage: %s\n\n"
+           "Stratified k-fold cross-validation: each fold's vocabulary and model are built from\n"
+           "the other folds only. Reports mean and standard deviation of accuracy and macro-F1.\n\n"
+           "  -i, --input FILE|DIR     labeled data\n"
+           "  -c, --config FILE        JSON config; flags override it\n"
+           "      --folds K            number of folds (default 5)\n"
+           "      --seed S             fold assignment seed (default 1)\n"
+           "      --json               one JSON object\n"
+           "      --input-format F     auto (default), tsv, jsonl, fasttext, dir\n"
+           "      --strict, --max-doc-bytes N, -q, --help as for train\n",
+           cv_usage);
+    print_config_flags();
+}
+
+/* splitmix64: a small, well-mixed, portable generator for fold assignment. */
+static uint64_t next_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* fold[i] for every document: per label, a seeded shuffle dealt round-robin. */
+static void assign_folds(const tsn_corpus *c, int k, uint64_t seed, int *fold, size_t *tmp)
+{
+    size_t n = tsn_corpus_size(c), next = 0;
+    uint64_t s = seed;
+    for (size_t lab = 0; lab < tsn_corpus_n_labels(c); lab++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (tsn_corpus_label(c, i) == lab)
+                tmp[m++] = i;
+        for (size_t i = m; i > 1; i--) {
+            size_t j = (size_t)(next_rand(&s) % i);
+            size_t t = tmp[i - 1];
+            tmp[i - 1] = tmp[j];
+            tmp[j] = t;
+        }
+        for (size_t i = 0; i < m; i++)
+            fold[tmp[i]] = (int)(next++ % (size_t)k);
+    }
+}
+
+static void mean_std(const double *v, int n, double *mean, double *std)
+{
+    double s = 0, q = 0;
+    for (int i = 0; i < n; i++)
+        s += v[i];
+    *mean = s / n;
+    for (int i = 0; i < n; i++)
+        q += (v[i] - *mean) * (v[i] - *mean);
+    *std = n > 1 ? sqrt(q / (n - 1)) : 0;
+}
+
+static int cmd_cv(int argc, char **argv)
+{
+    options o = {0};
+    o.folds = 5;
+    o.seed = 1;
+    int rc = parse_options(argc, argv, "i:c:qv", common_long, true, cv_usage, cv_help, &o);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return usage_error(cv_usage, "unexpected argument \"%s\"", argv[optind]);
+    if (o.input == NULL)
+        return usage_error(cv_usage, "-i TRAIN is required");
+    if ((rc = build_config(&o, cv_usage)) >= 0)
+        return rc;
+    tsn_dataset d;
+    if ((rc = load_dataset(&o, &d)) >= 0)
+        return rc;
+    tsn_error err = {0};
+    bool show = !o.quiet && isatty(STDERR_FILENO);
+    tsn_corpus *c = tsn_corpus_build(&o.cfg, &d, show ? progress : NULL, NULL, &err);
+    if (c == NULL) {
+        tsn_dataset_release(&d);
+        return fail(&err);
+    }
+    size_t n = tsn_corpus_size(c), K = tsn_corpus_n_labels(c);
+    int *fold = calloc(n, sizeof *fold);
+    size_t *idx = calloc(n, sizeof *idx);
+    double *probs = calloc(K, sizeof *probs), acc[100], f1[100];
+    tsn_metrics *pooled = tsn_metrics_new(K, &err);
+    rc = -1;
+    if (fold == NULL || idx == NULL || probs == NULL || pooled == NULL) {
+        diag("out of memory");
+        rc = EXIT_FAILURE;
+    } else {
+        assign_folds(c, o.folds, o.seed, fold, idx);
+    }
+    for (int f = 0; rc < 0 && f < o.folds; f++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (fold[i] != f)
+                idx[m++] = i;
+        tsn_model *mod = tsn_model_fit(c, idx, m, &err);
+        tsn_metrics *mt = mod ? tsn_metrics_new(K, &err) : NULL;
+        if (mt == NULL) {
+            rc = fail(&err);
+            tsn_model_free(mod);
+            break;
+        }
+        for (size_t i = 0; rc < 0 && i < n; i++) {
+            if (fold[i] != f)
+                continue;
+            size_t best;
+            if (tsn_model_predict_corpus(mod, c, i, probs, &best, &err) != TSN_OK) {
+                rc = fail(&err);
+                break;
+            }
+            tsn_metrics_add(mt, tsn_corpus_label(c, i), best);
+            tsn_metrics_add(pooled, tsn_corpus_label(c, i), best);
+        }
+        acc[f] = tsn_metrics_accuracy(mt);
+        f1[f] = tsn_metrics_macro_f1(mt);
+        if (show)
+            fprintf(stderr, "fold %d/%d: accuracy %.4f, macro-F1 %.4f\n", f + 1, o.folds,
+                    acc[f], f1[f]);
+        tsn_metrics_free(mt);
+        tsn_model_free(mod);
+    }
+    if (rc < 0) {
+        double am, as, fm, fs;
+        mean_std(acc, o.folds, &am, &as);
+        mean_std(f1, o.folds, &fm, &fs);
+        if (o.json) {
+            printf("{\"folds\":%d,\"n\":%zu,\"accuracy\":{\"mean\":", o.folds, n);
+            json_num(stdout, am);
+            printf(",\"std\":");
+            json_num(stdout, as);
+            printf(",\"folds\":[");
+            for (int f = 0; f < o.folds; f++) {
+                printf(f ? "," : "");
+                json_num(stdout, acc[f]);
+            }
+            printf("]},\"macro_f1\":{\"mean\":");
+            json_num(stdout, fm);
+            printf(",\"std\":");
+            json_num(stdout, fs);
+            printf(",\"folds\":[");
+            for (int f = 0; f < o.folds; f++) {
+                printf(f ? "," : "");
+                json_num(stdout, f1[f]);
+            }
+            printf("]}}\n");
+        } else {
+            printf("examples  %zu\nfolds     %d\naccuracy  %.4f ± %.4f\nmacro-F1  %.4f ± %.4f\n",
+                   n, o.folds, am, as, fm, fs);
+            printf("\nper fold:");
+            for (int f = 0; f < o.folds; f++)
+                printf(" %.4f/%.4f", acc[f], f1[f]);
+            printf("  (accuracy/macro-F1)\n");
+        }
+    }
+    free(fold);
+    free(idx);
+    free(probs);
+    tsn_metrics_free(pooled);
+    tsn_corpus_free(c);
+    tsn_dataset_release(&d);
+    return rc < 0 ? EXIT_SUCCESS : rc;
+}
+
+/* ---- info ---- */
+
+static const char info_usage[] = "tasnif info -m MODEL [--json] [-k TOP]";
+
+static void info_help(void)
+{
+    printf("usage: %s\n\n"
+           "Describes a model: format, labels with training support, vocabulary size, the full\n"
+           "pipeline config; with -k, the TOP heaviest features of each label.\n\n"
+           "  -m, --model MODEL        model file, or a shipped model name\n"
+           "  -k, --top K              list each label's K strongest features\n"
+           "      --json               one JSON object\n"
+           "      --help               this help\n",
+           info_usage);
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    options o = {0};
+    int rc = parse_options(argc, argv, "m:k:", common_long, false, info_usage, info_help, &o);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return usage_error(info_usage, "unexpected argument \"%s\"", argv[optind]);
+    if (o.model == NULL)
+        return usage_error(info_usage, "-m MODEL is required");
+    tsn_error err = {0};
+    tsn_model *m = load_model(o.model, &err);
+    if (m == NULL)
+        return fail(&err);
+    const tsn_config *cfg = tsn_model_config(m);
+    size_t K = tsn_model_n_labels(m), top = (size_t)o.top;
+    tsn_contrib *tc = calloc(top + 1, sizeof *tc);
+    char *cj = tsn_config_to_json(cfg, false);
+    if (tc == NULL || cj == NULL) {
+        free(tc);
+        free(cj);
+        tsn_model_free(m);
+        diag("out of memory");
+        return EXIT_FAILURE;
+    }
+    if (o.json) {
+        printf("{\"format_version\":%d,\"pair\":%s,\"examples\":%zu,\"features\":%zu,"
+               "\"probabilities\":%s,\"labels\":[",
+               TSN_MODEL_FORMAT_VERSION, tsn_model_is_pair(m) ? "true" : "false",
+               tsn_model_n_examples(m), tsn_model_n_features(m),
+               tsn_model_has_probabilities(m) ? "true" : "false");
+        for (size_t k = 0; k < K; k++) {
+            printf("%s{\"label\":", k ? "," : "");
+            json_str(stdout, tsn_model_label_name(m, k));
+            printf(",\"support\":%zu", tsn_model_label_support(m, k));
+            size_t n = 0;
+            if (top > 0 && tsn_model_top_features(m, k, tc, top, &n, &err) == TSN_OK) {
+                printf(",\"top\":[");
+                for (size_t i = 0; i < n; i++) {
+                    printf("%s{\"feature\":", i ? "," : "");
+                    json_str(stdout, tc[i].feature);
+                    printf(",\"weight\":%.4f}", tc[i].contribution);
+                }
+                printf("]");
+            }
+            printf("}");
+        }
+        printf("],\"config\":%s}\n", cj);
+    } else {
+        printf("format        tasnif model, version %d\n", TSN_MODEL_FORMAT_VERSION);
+        printf("input         %s\n", tsn_model_is_pair(m) ? "claim + text pairs" : "single texts");
+        printf("examples      %zu\n", tsn_model_n_examples(m));
+        printf("features      %zu (%s)\n", tsn_model_n_features(m),
+               cfg->hash_buckets > 0 ? "hash buckets" : "vocabulary");
+        printf("probabilities %s\n", tsn_model_has_probabilities(m)
+                                         ? "logistic regression"
+                                         : "squashed SVM scores (uncalibrated)");
+        printf("labels        %zu\n", K);
+        for (size_t k = 0; k < K; k++) {
+            printf("  %-20s %zu examples\n", tsn_model_label_name(m, k),
+                   tsn_model_label_support(m, k));
+            size_t n = 0;
+            if (top > 0 && tsn_model_top_features(m, k, tc, top, &n, &err) == TSN_OK)
+                for (size_t i = 0; i < n; i++)
+                    printf("      %+.4f  %s\n", tc[i].contribution, tc[i].feature);
+        }
+        printf("config\n");
+        for (size_t i = 0; i < tsn_config_n_options(); i++) {
+            char val[TSN_PATH_MAX];
+            tsn_config_format(cfg, tsn_config_option(i), val, sizeof val);
+            printf("  %-20s %s\n", tsn_config_option(i)->name, val);
+        }
+    }
+    free(tc);
+    free(cj);
+    tsn_model_free(m);
+    return EXIT_SUCCESS;
+}
+
+/* ---- tokens ---- */
+
+static const char tokens_usage[] = "tasnif tokens [-m MODEL | -c CONFIG] [-i INPUT]";
+
+static void tokens_help(void)
+{
+    printf("usage: %s\n\n"
+           "Shows what the pipeline makes of each input line: every kept token as\n"
+           "surface/stem, stop words removed -- the model's own pipeline with -m.\n\n"
+           "  -m, --model MODEL        use this model's pipeline\n"
+           "  -c, --config FILE        or this config's (default: built-in defaults)\n"
+           "  -i, --input FILE         one text per line (default: standard input)\n"
+           "      --help               this help\n",
+           tokens_usage);
+}
+
+static int cmd_tokens(int argc, char **argv)
+{
+    options o = {0};
+    int rc = parse_options(argc, argv, "m:c:i:", common_long, true, tokens_usage, tokens_help,
+                           &o);
+    if (rc >= 0)
+        return rc;
+    tsn_error err = {0};
+    tsn_pipeline *own = NULL, *p = NULL;
+    tsn_model *m = NULL;
+    if (o.model != NULL) {
+        if ((m = load_model(o.model, &err)) == NULL)
+            return fail(&err);
+        p = tsn_model_pipeline(m);
+    } else {
+        if ((rc = build_config(&o, tokens_usage)) >= 0)
+            return rc;
+        char *sw = NULL;
+        size_t swl = 0;
+        if (tsn_pipeline_stopwords_text(&o.cfg, &sw, &swl, &err) != TSN_OK ||
+            (own = tsn_pipeline_new(&o.cfg, sw, swl, &err)) == NULL) {
+            free(sw);
+            return fail(&err);
+        }
+        free(sw);
+        p = own;
+    }
+    tsn_reader *r = tsn_reader_open(o.input, TSN_FMT_TEXT, false, &o.read, &err);
+    rc = r == NULL ? fail(&err) : -1;
+    while (rc < 0) {
+        tsn_example ex;
+        bool done;
+        if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
+            rc = fail(&err);
+            break;
+        }
+        if (done)
+            break;
+        const tsn_unit *u;
+        size_t n;
+        if (tsn_pipeline_lex(p, ex.text, ex.text_len, &u, &n, &err) != TSN_OK) {
+            rc = fail(&err);
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            printf("%s%.*s/%.*s", i ? " " : "", (int)u[i].surf_len, u[i].surf,
+                   (int)u[i].stem_len, u[i].stem);
+        putchar('\n');
+    }
+    tsn_reader_close(r);
+    tsn_pipeline_free(own);
+    tsn_model_free(m);
+    return rc < 0 ? EXIT_SUCCESS : rc;
+}
+
+/* ---- dispatch ---- */
+
+typedef struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"train", cmd_train, "train a model on labeled examples"},
+    {"classify", cmd_classify, "label documents with a model"},
+    {"eval", cmd_eval, "score a model on labeled examples"},
+    {"cv", cmd_cv, "stratified k-fold cross-validation of a config"},
+    {"info", cmd_info, "describe a model"},
+    {"tokens", cmd_tokens, "show the pipeline's tokens and stems"},
+};
+
+static void main_help(FILE *f)
+{
+    fprintf(f, "usage: tasnif <command> [options]\n\n"
+               "tasnif -- Arabic text classification (ICU + Snowball + liblinear)\n\n"
+               "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'tasnif <command> --help' describes a command; 'tasnif --version'.\n");
+}
+
+int main(int argc, char **argv)
+{
+    tsn_model_set_solver_output(NULL);
+    if (argc < 2) {
+        main_help(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        main_help(stdout);
+        return EXIT_SUCCESS;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("tasnif %s (model format %d)\n", TSN_VERSION, TSN_MODEL_FORMAT_VERSION);
+        return EXIT_SUCCESS;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            cmd_name = commands[i].name;
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    fprintf(stderr, "tasnif: unknown command \"%s\"\n", argv[1]);
+    main_help(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,1131 @@
+/* model.c -- the only module that includes liblinear.
+ *
+ * Model file layout (format version 1), every section introduced by a text line:
+ *   tasnif-model 1\n
+ *   meta <bytes>\n<JSON: versions, config, labels, supports, liblinear layout>\n
+ *   stopwords <bytes>\n<the stop-word list text>\n
+ *   vocab <bytes>\n<feature strings in id order, each NUL-terminated>\n   (empty when hashing)
+ *   idf <count>\n<count little-endian IEEE-754 doubles>\n
+ *   weights <count>\n<count little-endian doubles: liblinear's w, feature-major>\n
+ *   checksum <16 hex digits>\n     FNV-1a 64 of every byte before this line
+ * Doubles are stored as bits, so a model loads to exactly the weights that were trained and
+ * the same data and config give the same bytes. The checksum is verified before anything is
+ * parsed, so truncation and bit flips are reported as such.
+ */
+#include "model.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <linear.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "features.h"
+#include "hash.h"
+#include "normalize.h"
+
+_Static_assert(sizeof(tsn_sparse) == sizeof(struct feature_node), "feature_node layout");
+_Static_assert(offsetof(tsn_sparse, value) == offsetof(struct feature_node, value),
+               "feature_node layout");
+
+#define MAGIC "tasnif-model "
+
+/* ---- Corpus ---- */
+
+struct tsn_corpus {
+    tsn_config cfg;
+    char *stopwords;
+    size_t stop_len;
+    size_t n_docs;
+    uint32_t *fids, *counts; /* all documents' features, concatenated */
+    size_t *start;           /* [n_docs + 1] */
+    size_t *labels;          /* label index of each document */
+    char **names;            /* sorted distinct labels */
+    size_t n_labels;
+    tsn_dict *dict;
+    bool pair;
+};
+
+void tsn_corpus_free(tsn_corpus *c)
+{
+    if (c == NULL)
+        return;
+    free(c->stopwords);
+    free(c->fids);
+    free(c->counts);
+    free(c->start);
+    free(c->labels);
+    for (size_t k = 0; k < c->n_labels; k++)
+        free(c->names[k]);
+    free(c->names);
+    tsn_dict_free(c->dict);
+    free(c);
+}
+
+size_t tsn_corpus_size(const tsn_corpus *c)
+{
+    return c->n_docs;
+}
+
+size_t tsn_corpus_n_labels(const tsn_corpus *c)
+{
+    return c->n_labels;
+}
+
+const char *tsn_corpus_label_name(const tsn_corpus *c, size_t k)
+{
+    return c->names[k];
+}
+
+size_t tsn_corpus_label(const tsn_corpus *c, size_t i)
+{
+    return c->labels[i];
+}
+
+size_t tsn_corpus_features(const tsn_corpus *c)
+{
+    return tsn_dict_size(c->dict);
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Fills c->names with the sorted distinct labels of d and c->labels with each doc's index. */
+static tsn_status index_labels(tsn_corpus *c, const tsn_dataset *d, tsn_error *err)
+{
+    char **all = malloc(d->n * sizeof *all);
+    c->labels = malloc(d->n * sizeof *c->labels);
+    c->names = malloc(d->n * sizeof *c->names);
+    if (all == NULL || c->labels == NULL || c->names == NULL) {
+        free(all);
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < d->n; i++)
+        all[i] = (char *)d->v[i].label;
+    qsort(all, d->n, sizeof *all, cmp_strp);
+    for (size_t i = 0; i < d->n; i++) {
+        if (c->n_labels > 0 && strcmp(c->names[c->n_labels - 1], all[i]) == 0)
+            continue;
+        if ((c->names[c->n_labels] = strdup(all[i])) == NULL) {
+            free(all);
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        }
+        c->n_labels++;
+    }
+    free(all);
+    for (size_t i = 0; i < d->n; i++) {
+        const char *key = d->v[i].label;
+        char **hit = bsearch(&key, c->names, c->n_labels, sizeof *c->names, cmp_strp);
+        c->labels[i] = (size_t)(hit - c->names);
+    }
+    if (c->n_labels < 2)
+        return tsn_error_set(err, TSN_ERR_DATA,
+                             "%s: only one label (\"%s\"): a classifier needs at least two",
+                             d->source, c->names[0]);
+    return TSN_OK;
+}
+
+tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d,
+                             tsn_progress_fn progress, void *ctx, tsn_error *err)
+{
+    tsn_corpus *c = calloc(1, sizeof *c);
+    tsn_pipeline *p = NULL;
+    tsn_bag bag;
+    uint32_t *ids = NULL;
+    size_t ids_cap = 0, cap = 0, total = 0;
+    tsn_bag_init(&bag, true);
+    if (c == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    c->cfg = *cfg;
+    c->pair = d->pair;
+    c->n_docs = d->n;
+    if (tsn_config_check(cfg, err) != TSN_OK || index_labels(c, d, err) != TSN_OK)
+        goto fail;
+    if (tsn_pipeline_stopwords_text(cfg, &c->stopwords, &c->stop_len, err) != TSN_OK)
+        goto fail;
+    if ((p = tsn_pipeline_new(cfg, c->stopwords, c->stop_len, err)) == NULL)
+        goto fail;
+    if ((c->dict = tsn_dict_new(err)) == NULL)
+        goto fail;
+    if ((c->start = malloc((d->n + 1) * sizeof *c->start)) == NULL)
+        goto nomem;
+    for (size_t i = 0; i < d->n; i++) {
+        const tsn_example *ex = &d->v[i];
+        tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
+        if (tsn_pipeline_featurize(p, &doc, &bag, err) != TSN_OK) {
+            tsn_error_prefix(err, "%s:%zu", ex->source, ex->line);
+            goto fail;
+        }
+        if (bag.n > ids_cap) {
+            free(ids);
+            ids_cap = bag.n * 2;
+            if ((ids = malloc(ids_cap * sizeof *ids)) == NULL)
+                goto nomem;
+        }
+        if (tsn_dict_add_bag(c->dict, &bag, ids, err) != TSN_OK)
+            goto fail;
+        if (total + bag.n > cap) {
+            size_t ncap = cap ? cap : 65536;
+            while (ncap < total + bag.n)
+                ncap *= 2;
+            uint32_t *f = realloc(c->fids, ncap * sizeof *f);
+            if (f == NULL)
+                goto nomem;
+            c->fids = f;
+            uint32_t *n = realloc(c->counts, ncap * sizeof *n);
+            if (n == NULL)
+                goto nomem;
+            c->counts = n;
+            cap = ncap;
+        }
+        c->start[i] = total;
+        for (size_t k = 0; k < bag.n; k++) {
+            c->fids[total + k] = ids[k];
+            c->counts[total + k] = bag.v[k].count;
+        }
+        total += bag.n;
+        if (progress != NULL && ((i + 1) % 512 == 0 || i + 1 == d->n))
+            progress(ctx, "featurize", i + 1, d->n);
+    }
+    c->start[d->n] = total;
+    free(ids);
+    tsn_bag_release(&bag);
+    tsn_pipeline_free(p);
+    return c;
+nomem:
+    tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+fail:
+    free(ids);
+    tsn_bag_release(&bag);
+    tsn_pipeline_free(p);
+    tsn_corpus_free(c);
+    return NULL;
+}
+
+/* ---- Model ---- */
+
+struct tsn_model {
+    tsn_config cfg;
+    char *stopwords;
+    size_t stop_len;
+    char **names;
+    size_t n_labels;
+    size_t *support;   /* training examples per label */
+    size_t n_examples;
+    bool pair;
+    tsn_vocab *vocab;
+    struct model *ll;  /* liblinear's; labels are our indices + 1 */
+    /* prediction scratch */
+    tsn_pipeline *pipe;
+    tsn_bag bag, sbag; /* sbag keeps strings, for explanations */
+    tsn_vector x;
+    tsn_feat *feats;
+    size_t feats_cap;
+    double *dec;       /* [n_labels] */
+};
+
+static void (*solver_output)(const char *);
+
+static void quiet(const char *s)
+{
+    (void)s;
+}
+
+void tsn_model_set_solver_output(void (*fn)(const char *))
+{
+    solver_output = fn;
+    set_print_string_function(fn != NULL ? fn : quiet);
+}
+
+void tsn_model_free(tsn_model *m)
+{
+    if (m == NULL)
+        return;
+    free(m->stopwords);
+    for (size_t k = 0; k < m->n_labels; k++)
+        free(m->names[k]);
+    free(m->names);
+    free(m->support);
+    tsn_vocab_free(m->vocab);
+    if (m->ll != NULL) {
+        m->ll->param.weight_label = NULL;
+        m->ll->param.weight = NULL;
+        m->ll->param.init_sol = NULL;
+        free_and_destroy_model(&m->ll);
+    }
+    tsn_pipeline_free(m->pipe);
+    tsn_bag_release(&m->bag);
+    tsn_bag_release(&m->sbag);
+    tsn_vector_release(&m->x);
+    free(m->feats);
+    free(m->dec);
+    free(m);
+}
+
+static const int solver_map[] = {L2R_LR,          L2R_LR_DUAL, L2R_L2LOSS_SVC_DUAL,
+                                 L2R_L2LOSS_SVC,  L2R_L1LOSS_SVC_DUAL, MCSVM_CS,
+                                 L1R_L2LOSS_SVC,  L1R_LR};
+
+/* liblinear's default tolerance per solver (its train.c). */
+static double default_eps(int solver)
+{
+    switch (solver) {
+    case L2R_LR:
+    case L2R_L2LOSS_SVC:
+    case L1R_L2LOSS_SVC:
+    case L1R_LR: return 0.01;
+    default: return 0.1;
+    }
+}
+
+/* Per-label sizes of a weight vector: liblinear keeps one column for two classes. */
+static size_t nr_w(const struct model *ll)
+{
+    return ll->nr_class == 2 && ll->param.solver_type != MCSVM_CS ? 1 : (size_t)ll->nr_class;
+}
+
+static size_t w_rows(const struct model *ll)
+{
+    return (size_t)ll->nr_feature + (ll->bias >= 0 ? 1 : 0);
+}
+
+/* Finishes a model whose config, labels, stop words and vocabulary are set: builds the
+ * prediction scratch. */
+static tsn_status ready(tsn_model *m, tsn_error *err)
+{
+    if ((m->pipe = tsn_pipeline_new(&m->cfg, m->stopwords, m->stop_len, err)) == NULL)
+        return err != NULL ? err->code : TSN_ERR_NOMEM;
+    tsn_bag_init(&m->bag, false);
+    tsn_bag_init(&m->sbag, true);
+    tsn_vector_init(&m->x);
+    if ((m->dec = calloc(m->n_labels, sizeof *m->dec)) == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    return TSN_OK;
+}
+
+static tsn_status copy_labels(tsn_model *m, const tsn_corpus *c, tsn_error *err)
+{
+    m->n_labels = c->n_labels;
+    m->names = calloc(c->n_labels, sizeof *m->names);
+    m->support = calloc(c->n_labels, sizeof *m->support);
+    if (m->names == NULL || m->support == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < c->n_labels; k++)
+        if ((m->names[k] = strdup(c->names[k])) == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    return TSN_OK;
+}
+
+/* Features of corpus document i as (hash, count) pairs in m->feats. */
+static tsn_status corpus_feats(tsn_model *m, const tsn_corpus *c, size_t i, size_t *n,
+                               tsn_error *err)
+{
+    size_t a = c->start[i], b = c->start[i + 1];
+    if (b - a > m->feats_cap) {
+        size_t cap = (b - a) * 2;
+        tsn_feat *f = realloc(m->feats, cap * sizeof *f);
+        if (f == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        m->feats = f;
+        m->feats_cap = cap;
+    }
+    for (size_t k = a; k < b; k++)
+        m->feats[k - a] = (tsn_feat){tsn_dict_hash(c->dict, c->fids[k]), c->counts[k], 0};
+    *n = b - a;
+    return TSN_OK;
+}
+
+tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_error *err)
+{
+    tsn_model *m = calloc(1, sizeof *m);
+    const uint32_t **fids = NULL;
+    size_t *nf = NULL;
+    struct feature_node *nodes = NULL;
+    struct problem prob = {0};
+    int *wl = NULL;
+    double *wv = NULL;
+    if (m == NULL)
+        goto nomem;
+    if (idx == NULL)
+        n = c->n_docs;
+    m->cfg = c->cfg;
+    m->pair = c->pair;
+    m->n_examples = n;
+    if (copy_labels(m, c, err) != TSN_OK)
+        goto fail;
+    if ((m->stopwords = malloc(c->stop_len + 1)) == NULL)
+        goto nomem;
+    memcpy(m->stopwords, c->stopwords, c->stop_len + 1);
+    m->stop_len = c->stop_len;
+    fids = malloc((n ? n : 1) * sizeof *fids);
+    nf = malloc((n ? n : 1) * sizeof *nf);
+    if (fids == NULL || nf == NULL)
+        goto nomem;
+    size_t total = 0, present = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t i = idx ? idx[j] : j;
+        fids[j] = c->fids + c->start[i];
+        nf[j] = c->start[i + 1] - c->start[i];
+        total += nf[j] + 2;
+        if (m->support[c->labels[i]]++ == 0)
+            present++;
+    }
+    if (present < 2) {
+        tsn_error_set(err, TSN_ERR_DATA, "training data has fewer than two labels");
+        goto fail;
+    }
+    if ((m->vocab = tsn_vocab_build(&m->cfg, c->dict, fids, nf, n, err)) == NULL)
+        goto fail;
+    if (ready(m, err) != TSN_OK)
+        goto fail;
+    /* One contiguous array of nodes for the whole problem. */
+    nodes = malloc(total * sizeof *nodes);
+    prob.x = malloc((n ? n : 1) * sizeof *prob.x);
+    prob.y = malloc((n ? n : 1) * sizeof *prob.y);
+    if (nodes == NULL || prob.x == NULL || prob.y == NULL)
+        goto nomem;
+    size_t used = 0;
+    double bias = m->cfg.bias;
+    for (size_t j = 0; j < n; j++) {
+        size_t i = idx ? idx[j] : j, nfeat;
+        if (corpus_feats(m, c, i, &nfeat, err) != TSN_OK)
+            goto fail;
+        if (tsn_vocab_vectorize(m->vocab, &m->cfg, m->feats, nfeat, bias, &m->x, err) != TSN_OK)
+            goto fail;
+        memcpy(nodes + used, m->x.v, m->x.n * sizeof *nodes);
+        prob.x[j] = nodes + used;
+        prob.y[j] = (double)(c->labels[i] + 1);
+        used += m->x.n;
+    }
+    size_t V = tsn_vocab_size(m->vocab);
+    prob.l = (int)n;
+    prob.n = (int)V + (bias >= 0 ? 1 : 0);
+    prob.bias = bias;
+    struct parameter param = {0};
+    param.solver_type = solver_map[m->cfg.solver];
+    param.C = m->cfg.C;
+    param.eps = m->cfg.eps > 0 ? m->cfg.eps : default_eps(param.solver_type);
+    param.p = 0.1;
+    if (m->cfg.class_weight == TSN_CLASS_WEIGHT_BALANCED) {
+        wl = malloc(m->n_labels * sizeof *wl);
+        wv = malloc(m->n_labels * sizeof *wv);
+        if (wl == NULL || wv == NULL)
+            goto nomem;
+        int nw = 0;
+        for (size_t k = 0; k < m->n_labels; k++) {
+            if (m->support[k] == 0)
+                continue;
+            wl[nw] = (int)k + 1;
+            wv[nw++] = (double)n / ((double)present * (double)m->support[k]);
+        }
+        param.nr_weight = nw;
+        param.weight_label = wl;
+        param.weight = wv;
+    }
+    const char *msg = check_parameter(&prob, &param);
+    if (msg != NULL) {
+        tsn_error_set(err, TSN_ERR_ARG, "liblinear: %s", msg);
+        goto fail;
+    }
+    if (solver_output == NULL)
+        set_print_string_function(quiet);
+    /* The dual solvers shuffle with rand(): seed it so every fit is reproducible on its own,
+     * whatever ran before it in the process. */
+    srand(1);
+    m->ll = train(&prob, &param);
+    if (m->ll == NULL)
+        goto nomem;
+    m->ll->param.weight_label = NULL;
+    m->ll->param.weight = NULL;
+    free(wl);
+    free(wv);
+    free(nodes);
+    free(prob.x);
+    free(prob.y);
+    free(fids);
+    free(nf);
+    return m;
+nomem:
+    tsn_error_set(err, TSN_ERR_NOMEM, "training: out of memory");
+fail:
+    free(wl);
+    free(wv);
+    free(nodes);
+    free(prob.x);
+    free(prob.y);
+    free(fids);
+    free(nf);
+    tsn_model_free(m);
+    return NULL;
+}
+
+/* ---- Accessors ---- */
+
+const tsn_config *tsn_model_config(const tsn_model *m)
+{
+    return &m->cfg;
+}
+
+size_t tsn_model_n_labels(const tsn_model *m)
+{
+    return m->n_labels;
+}
+
+const char *tsn_model_label_name(const tsn_model *m, size_t k)
+{
+    return m->names[k];
+}
+
+int tsn_model_find_label(const tsn_model *m, const char *name)
+{
+    for (size_t k = 0; k < m->n_labels; k++)
+        if (strcmp(m->names[k], name) == 0)
+            return (int)k;
+    return -1;
+}
+
+bool tsn_model_is_pair(const tsn_model *m)
+{
+    return m->pair;
+}
+
+size_t tsn_model_n_features(const tsn_model *m)
+{
+    return tsn_vocab_size(m->vocab);
+}
+
+size_t tsn_model_n_examples(const tsn_model *m)
+{
+    return m->n_examples;
+}
+
+size_t tsn_model_label_support(const tsn_model *m, size_t k)
+{
+    return m->support[k];
+}
+
+bool tsn_model_has_probabilities(const tsn_model *m)
+{
+    return check_probability_model(m->ll) != 0;
+}
+
+tsn_pipeline *tsn_model_pipeline(tsn_model *m)
+{
+    return m->pipe;
+}
+
+size_t tsn_model_invalid_last(const tsn_model *m)
+{
+    return tsn_pipeline_invalid(m->pipe);
+}
+
+/* ---- Prediction ---- */
+
+/* Scores the vector in m->x into probs (by our label index) and *best. */
+static void score(tsn_model *m, double *probs, size_t *best)
+{
+    const struct feature_node *x = (const struct feature_node *)m->x.v;
+    size_t K = m->n_labels;
+    for (size_t k = 0; k < K; k++)
+        probs[k] = 0;
+    if (check_probability_model(m->ll)) {
+        predict_probability(m->ll, x, m->dec);
+        for (int j = 0; j < m->ll->nr_class; j++)
+            probs[m->ll->label[j] - 1] = m->dec[j];
+    } else {
+        predict_values(m->ll, x, m->dec);
+        double sum = 0;
+        if (nr_w(m->ll) == 1) {
+            double d = m->dec[0];
+            probs[m->ll->label[0] - 1] = 1.0 / (1.0 + exp(-d));
+            probs[m->ll->label[1] - 1] = 1.0 / (1.0 + exp(d));
+        } else {
+            for (int j = 0; j < m->ll->nr_class; j++)
+                probs[m->ll->label[j] - 1] = 1.0 / (1.0 + exp(-m->dec[j]));
+        }
+        for (size_t k = 0; k < K; k++)
+            sum += probs[k];
+        for (size_t k = 0; k < K && sum > 0; k++)
+            probs[k] /= sum;
+    }
+    size_t b = 0;
+    for (size_t k = 1; k < K; k++)
+        if (probs[k] > probs[b])
+            b = k;
+    *best = b;
+}
+
+tsn_status tsn_model_predict(tsn_model *m, const tsn_doc *doc, double *probs, size_t *best,
+                             tsn_error *err)
+{
+    tsn_doc d = *doc;
+    if (!m->pair)
+        d.claim = NULL;
+    tsn_status st = tsn_pipeline_featurize(m->pipe, &d, &m->bag, err);
+    if (st == TSN_OK)
+        st = tsn_vocab_vectorize(m->vocab, &m->cfg, m->bag.v, m->bag.n, m->ll->bias, &m->x, err);
+    if (st == TSN_OK)
+        score(m, probs, best);
+    return st;
+}
+
+tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *probs,
+                                    size_t *best, tsn_error *err)
+{
+    size_t n;
+    tsn_status st = corpus_feats(m, c, i, &n, err);
+    if (st == TSN_OK)
+        st = tsn_vocab_vectorize(m->vocab, &m->cfg, m->feats, n, m->ll->bias, &m->x, err);
+    if (st == TSN_OK)
+        score(m, probs, best);
+    return st;
+}
+
+/* The weight of feature id (1-based) for label index k, signed so that positive favours k. */
+static double coef(const tsn_model *m, int id, size_t k)
+{
+    for (int j = 0; j < m->ll->nr_class; j++)
+        if ((size_t)m->ll->label[j] == k + 1)
+            return get_decfun_coef(m->ll, id, j);
+    return 0;
+}
+
+static int cmp_contrib(const void *a, const void *b)
+{
+    const tsn_contrib *x = a, *y = b;
+    if (x->contribution != y->contribution)
+        return x->contribution > y->contribution ? -1 : 1;
+    return strcmp(x->feature, y->feature);
+}
+
+/* Keeps the n largest contributions in out (sorted at the end by the caller). */
+static void offer(tsn_contrib *out, size_t n, size_t *have, const char *s, double v)
+{
+    size_t slot;
+    if (*have < n) {
+        slot = (*have)++;
+    } else {
+        slot = 0;
+        for (size_t i = 1; i < n; i++)
+            if (out[i].contribution < out[slot].contribution)
+                slot = i;
+        if (out[slot].contribution >= v)
+            return;
+    }
+    snprintf(out[slot].feature, sizeof out[slot].feature, "%s", s);
+    out[slot].contribution = v;
+}
+
+tsn_status tsn_model_explain(tsn_model *m, const tsn_doc *doc, size_t k, tsn_contrib *out,
+                             size_t n, size_t *n_out, tsn_error *err)
+{
+    *n_out = 0;
+    tsn_doc d = *doc;
+    if (!m->pair)
+        d.claim = NULL;
+    tsn_status st = tsn_pipeline_featurize(m->pipe, &d, &m->sbag, err);
+    if (st == TSN_OK)
+        st = tsn_vocab_vectorize(m->vocab, &m->cfg, m->sbag.v, m->sbag.n, m->ll->bias, &m->x,
+                                 err);
+    if (st != TSN_OK || n == 0)
+        return st;
+    size_t have = 0, nx = m->x.n - 1 - (m->ll->bias >= 0 ? 1 : 0);
+    for (size_t i = 0; i < m->sbag.n; i++) {
+        int id = tsn_vocab_find(m->vocab, m->sbag.v[i].h);
+        if (id == 0)
+            continue;
+        size_t lo = 0, hi = nx; /* binary search for id in the sorted vector */
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (m->x.v[mid].index < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo >= nx || m->x.v[lo].index != id)
+            continue;
+        double v = m->x.v[lo].value * coef(m, id, k);
+        if (v > 0)
+            offer(out, n, &have, tsn_bag_str(&m->sbag, i), v);
+    }
+    qsort(out, have, sizeof *out, cmp_contrib);
+    *n_out = have;
+    return TSN_OK;
+}
+
+tsn_status tsn_model_top_features(const tsn_model *m, size_t k, tsn_contrib *out, size_t n,
+                                  size_t *n_out, tsn_error *err)
+{
+    *n_out = 0;
+    if (m->cfg.hash_buckets > 0)
+        return tsn_error_set(err, TSN_ERR_ARG, "a hashing model keeps no feature strings");
+    size_t have = 0, V = tsn_vocab_size(m->vocab);
+    for (size_t id = 1; id <= V && n > 0; id++) {
+        double v = coef(m, (int)id, k);
+        if (v > 0)
+            offer(out, n, &have, tsn_vocab_str(m->vocab, (int)id), v);
+    }
+    qsort(out, have, sizeof *out, cmp_contrib);
+    *n_out = have;
+    return TSN_OK;
+}
+
+/* ---- Saving ---- */
+
+typedef struct {
+    FILE *f;
+    uint64_t h;
+    bool ok;
+} writer;
+
+static void put(writer *w, const void *p, size_t n)
+{
+    if (!w->ok || n == 0)
+        return;
+    w->h = tsn_hash_more(w->h, p, n);
+    if (fwrite(p, 1, n, w->f) != n)
+        w->ok = false;
+}
+
+static void put_header(writer *w, const char *name, size_t n)
+{
+    char buf[64];
+    int len = snprintf(buf, sizeof buf, "%s %zu\n", name, n);
+    put(w, buf, (size_t)len);
+}
+
+static void put_doubles(writer *w, const double *v, size_t n)
+{
+    unsigned char buf[8 * 512];
+    for (size_t i = 0; i < n;) {
+        size_t m = 0;
+        for (; i < n && m < sizeof buf; i++, m += 8) {
+            uint64_t bits;
+            memcpy(&bits, &v[i], 8);
+            for (int b = 0; b < 8; b++)
+                buf[m + (size_t)b] = (unsigned char)(bits >> (8 * b));
+        }
+        put(w, buf, m);
+    }
+}
+
+static char *meta_json(const tsn_model *m)
+{
+    cJSON *root = cJSON_CreateObject(), *cfg = NULL;
+    char *cfg_text = tsn_config_to_json(&m->cfg, false);
+    char *out = NULL;
+    if (root == NULL || cfg_text == NULL)
+        goto done;
+    cfg = cJSON_Parse(cfg_text);
+    cJSON *labels = cJSON_CreateArray(), *support = cJSON_CreateArray(),
+          *order = cJSON_CreateArray();
+    if (cfg == NULL || labels == NULL || support == NULL || order == NULL) {
+        cJSON_Delete(labels);
+        cJSON_Delete(support);
+        cJSON_Delete(order);
+        goto done;
+    }
+    cJSON_AddStringToObject(root, "format", "tasnif-model");
+    cJSON_AddNumberToObject(root, "version", TSN_MODEL_FORMAT_VERSION);
+    cJSON_AddStringToObject(root, "tasnif", TSN_VERSION);
+    cJSON_AddStringToObject(root, "unicode", tsn_unicode_version());
+    cJSON_AddItemToObject(root, "config", cfg);
+    cfg = NULL;
+    for (size_t k = 0; k < m->n_labels; k++) {
+        cJSON_AddItemToArray(labels, cJSON_CreateString(m->names[k]));
+        cJSON_AddItemToArray(support, cJSON_CreateNumber((double)m->support[k]));
+    }
+    for (int j = 0; j < m->ll->nr_class; j++)
+        cJSON_AddItemToArray(order, cJSON_CreateNumber(m->ll->label[j] - 1));
+    cJSON_AddItemToObject(root, "labels", labels);
+    cJSON_AddItemToObject(root, "support", support);
+    cJSON_AddBoolToObject(root, "pair", m->pair);
+    cJSON_AddNumberToObject(root, "examples", (double)m->n_examples);
+    cJSON_AddNumberToObject(root, "features", (double)tsn_vocab_size(m->vocab));
+    cJSON_AddNumberToObject(root, "solver_type", m->ll->param.solver_type);
+    cJSON_AddItemToObject(root, "class_order", order);
+    cJSON_AddNumberToObject(root, "bias", m->ll->bias);
+    out = cJSON_PrintUnformatted(root);
+done:
+    cJSON_Delete(cfg);
+    cJSON_Delete(root);
+    free(cfg_text);
+    return out;
+}
+
+tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (tmp == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        tsn_status st = tsn_error_set(err, TSN_ERR_IO, "%s: cannot create: %s", path,
+                                      strerror(errno));
+        free(tmp);
+        return st;
+    }
+    writer w = {fdopen(fd, "wb"), TSN_FNV_OFFSET, true};
+    if (w.f == NULL) {
+        close(fd);
+        w.ok = false;
+    }
+    char *meta = meta_json(m);
+    if (meta == NULL)
+        w.ok = false;
+    if (w.ok) {
+        char head[64];
+        int hl = snprintf(head, sizeof head, "%s%d\n", MAGIC, TSN_MODEL_FORMAT_VERSION);
+        put(&w, head, (size_t)hl);
+        put_header(&w, "meta", strlen(meta));
+        put(&w, meta, strlen(meta));
+        put(&w, "\n", 1);
+        put_header(&w, "stopwords", m->stop_len);
+        put(&w, m->stopwords, m->stop_len);
+        put(&w, "\n", 1);
+        size_t vlen = 0;
+        const char *vs = tsn_vocab_strings(m->vocab, &vlen);
+        if (vs == NULL)
+            vlen = 0;
+        put_header(&w, "vocab", vlen);
+        put(&w, vs, vlen);
+        put(&w, "\n", 1);
+        size_t V = tsn_vocab_size(m->vocab);
+        put_header(&w, "idf", V);
+        put_doubles(&w, tsn_vocab_idf(m->vocab), V);
+        put(&w, "\n", 1);
+        size_t nw = w_rows(m->ll) * nr_w(m->ll);
+        put_header(&w, "weights", nw);
+        put_doubles(&w, m->ll->w, nw);
+        put(&w, "\n", 1);
+        if (w.ok && fprintf(w.f, "checksum %016llx\n", (unsigned long long)w.h) < 0)
+            w.ok = false;
+    }
+    free(meta);
+    int saved_errno = 0;
+    if (w.f != NULL) {
+        if (w.ok && (fflush(w.f) != 0 || fsync(fileno(w.f)) != 0))
+            w.ok = false;
+        saved_errno = errno;
+        if (fclose(w.f) != 0 && w.ok) {
+            w.ok = false;
+            saved_errno = errno;
+        }
+    }
+    if (w.ok && rename(tmp, path) != 0) {
+        w.ok = false;
+        saved_errno = errno;
+    }
+    tsn_status st = TSN_OK;
+    if (!w.ok) {
+        unlink(tmp);
+        st = tsn_error_set(err, TSN_ERR_IO, "%s: cannot write model: %s", path,
+                           strerror(saved_errno ? saved_errno : EIO));
+    }
+    free(tmp);
+    return st;
+}
+
+/* ---- Loading ---- */
+
+typedef struct {
+    const char *path;
+    const char *p, *end;
+} reader;
+
+/* Reads "name <n>\n"; *n gets the number. */
+static tsn_status get_header(reader *r, const char *name, size_t *n, tsn_error *err)
+{
+    size_t nl = strlen(name);
+    const char *nlpos = memchr(r->p, '\n', (size_t)(r->end - r->p));
+    if (nlpos == NULL || (size_t)(nlpos - r->p) <= nl + 1 || memcmp(r->p, name, nl) != 0 ||
+        r->p[nl] != ' ')
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: expected section \"%s\"",
+                             r->path, name);
+    char *e;
+    errno = 0;
+    unsigned long long v = strtoull(r->p + nl + 1, &e, 10);
+    if (errno != 0 || e != nlpos)
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad size of \"%s\"",
+                             r->path, name);
+    *n = (size_t)v;
+    r->p = nlpos + 1;
+    return TSN_OK;
+}
+
+/* Takes n bytes of section body plus its closing newline; *body points at them. */
+static tsn_status get_body(reader *r, const char *name, size_t n, const char **body,
+                           tsn_error *err)
+{
+    if ((size_t)(r->end - r->p) < n + 1 || r->p[n] != '\n')
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: section \"%s\" is cut",
+                             r->path, name);
+    *body = r->p;
+    r->p += n + 1;
+    return TSN_OK;
+}
+
+static tsn_status get_doubles(reader *r, const char *name, size_t expect, double **out,
+                              tsn_error *err)
+{
+    size_t n;
+    const char *body = NULL;
+    tsn_status st = get_header(r, name, &n, err);
+    if (st != TSN_OK)
+        return st;
+    if (n != expect)
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: %zu %s values, expected %zu",
+                             r->path, n, name, expect);
+    if (n > SIZE_MAX / 8 || (st = get_body(r, name, n * 8, &body, err)) != TSN_OK)
+        return st != TSN_OK ? st : tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt", r->path);
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (v == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bits = 0;
+        for (int b = 0; b < 8; b++)
+            bits |= (uint64_t)(unsigned char)body[i * 8 + (size_t)b] << (8 * b);
+        memcpy(&v[i], &bits, 8);
+    }
+    *out = v;
+    return TSN_OK;
+}
+
+static tsn_status read_file(const char *path, char **buf, size_t *len, tsn_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+    char *b = NULL;
+    size_t n = 0, cap = 0;
+    tsn_status st = TSN_OK;
+    for (;;) {
+        if (cap - n < 65536) {
+            cap = cap ? cap * 2 : 1 << 20;
+            char *p = realloc(b, cap);
+            if (p == NULL) {
+                st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            b = p;
+        }
+        size_t r = fread(b + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    if (st == TSN_OK && ferror(f))
+        st = tsn_error_set(err, TSN_ERR_IO, "%s: read error: %s", path, strerror(errno));
+    fclose(f);
+    if (st != TSN_OK) {
+        free(b);
+        return st;
+    }
+    *buf = b;
+    *len = n;
+    return TSN_OK;
+}
+
+/* Checks the magic, the version and the checksum line; r->end is set before the checksum. */
+static tsn_status check_envelope(reader *r, const char *buf, size_t len, tsn_error *err)
+{
+    size_t ml = strlen(MAGIC);
+    if (len < ml || memcmp(buf, MAGIC, ml) != 0)
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", r->path);
+    char *e;
+    errno = 0;
+    long v = strtol(buf + ml, &e, 10);
+    if (errno != 0 || e == buf + ml || (size_t)(e - buf) >= len || *e != '\n')
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", r->path);
+    if (v > TSN_MODEL_FORMAT_VERSION)
+        return tsn_error_set(err, TSN_ERR_MODEL,
+                             "%s: model format version %ld is newer than this tasnif supports "
+                             "(%d); upgrade tasnif",
+                             r->path, v, TSN_MODEL_FORMAT_VERSION);
+    if (v < 1)
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: unknown model format version %ld",
+                             r->path, v);
+    const size_t cl = strlen("checksum ") + 16 + 1;
+    if (len < cl + (size_t)(e - buf) + 1 || memcmp(buf + len - cl, "checksum ", 9) != 0 ||
+        buf[len - 1] != '\n')
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
+    char hex[17];
+    memcpy(hex, buf + len - cl + 9, 16);
+    hex[16] = '\0';
+    errno = 0;
+    unsigned long long want = strtoull(hex, &e, 16);
+    if (errno != 0 || *e != '\0')
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
+    if (tsn_hash(buf, len - cl) != (uint64_t)want)
+        return tsn_error_set(err, TSN_ERR_MODEL,
+                             "%s: checksum mismatch: the model file is corrupt", r->path);
+    r->p = (const char *)memchr(buf, '\n', len) + 1;
+    r->end = buf + len - cl;
+    return TSN_OK;
+}
+
+static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const char *path,
+                             int *solver, int **order, int *n_order, tsn_error *err)
+{
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    tsn_status st = TSN_OK;
+    if (root == NULL) {
+        st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad metadata", path);
+        goto done;
+    }
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(root, "config");
+    const cJSON *labels = cJSON_GetObjectItemCaseSensitive(root, "labels");
+    const cJSON *support = cJSON_GetObjectItemCaseSensitive(root, "support");
+    const cJSON *corder = cJSON_GetObjectItemCaseSensitive(root, "class_order");
+    const cJSON *stype = cJSON_GetObjectItemCaseSensitive(root, "solver_type");
+    const cJSON *pair = cJSON_GetObjectItemCaseSensitive(root, "pair");
+    const cJSON *ex = cJSON_GetObjectItemCaseSensitive(root, "examples");
+    if (!cJSON_IsObject(cfg) || !cJSON_IsArray(labels) || !cJSON_IsArray(support) ||
+        !cJSON_IsArray(corder) || !cJSON_IsNumber(stype) || !cJSON_IsBool(pair) ||
+        !cJSON_IsNumber(ex) || cJSON_GetArraySize(labels) < 2 ||
+        cJSON_GetArraySize(support) != cJSON_GetArraySize(labels)) {
+        st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: incomplete metadata", path);
+        goto done;
+    }
+    char *cfg_text = cJSON_PrintUnformatted(cfg);
+    if (cfg_text == NULL) {
+        st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    tsn_config_init(&m->cfg);
+    st = tsn_config_parse(&m->cfg, cfg_text, strlen(cfg_text), path, err);
+    free(cfg_text);
+    if (st != TSN_OK)
+        goto done;
+    m->pair = cJSON_IsTrue(pair);
+    m->n_examples = (size_t)ex->valuedouble;
+    m->n_labels = (size_t)cJSON_GetArraySize(labels);
+    m->names = calloc(m->n_labels, sizeof *m->names);
+    m->support = calloc(m->n_labels, sizeof *m->support);
+    int nc = cJSON_GetArraySize(corder);
+    *n_order = nc;
+    *order = calloc((size_t)(nc > 0 ? nc : 1), sizeof **order);
+    if (m->names == NULL || m->support == NULL || *order == NULL) {
+        st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < m->n_labels; k++) {
+        const cJSON *l = cJSON_GetArrayItem(labels, (int)k);
+        const cJSON *s = cJSON_GetArrayItem(support, (int)k);
+        if (!cJSON_IsString(l) || !cJSON_IsNumber(s)) {
+            st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad label table", path);
+            goto done;
+        }
+        if ((m->names[k] = strdup(l->valuestring)) == NULL) {
+            st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        m->support[k] = (size_t)s->valuedouble;
+    }
+    for (int j = 0; j < nc; j++) {
+        const cJSON *o = cJSON_GetArrayItem(corder, j);
+        if (!cJSON_IsNumber(o) || o->valuedouble < 0 || o->valuedouble >= (double)m->n_labels) {
+            st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad class order", path);
+            goto done;
+        }
+        (*order)[j] = (int)o->valuedouble + 1;
+    }
+    *solver = (int)stype->valuedouble;
+    if (solver_map[m->cfg.solver] != *solver || nc < 2 || (size_t)nc > m->n_labels)
+        st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: inconsistent solver", path);
+done:
+    cJSON_Delete(root);
+    return st;
+}
+
+tsn_model *tsn_model_load(const char *path, tsn_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    tsn_model *m = NULL;
+    int *order = NULL;
+    double *idf = NULL, *w = NULL;
+    if (read_file(path, &buf, &len, err) != TSN_OK)
+        return NULL;
+    reader r = {path, NULL, NULL};
+    if (check_envelope(&r, buf, len, err) != TSN_OK)
+        goto fail;
+    if ((m = calloc(1, sizeof *m)) == NULL)
+        goto nomem;
+    size_t n;
+    const char *body = NULL;
+    int solver = 0, nc = 0;
+    if (get_header(&r, "meta", &n, err) != TSN_OK ||
+        get_body(&r, "meta", n, &body, err) != TSN_OK ||
+        parse_meta(m, body, n, path, &solver, &order, &nc, err) != TSN_OK)
+        goto fail;
+    if (get_header(&r, "stopwords", &n, err) != TSN_OK ||
+        get_body(&r, "stopwords", n, &body, err) != TSN_OK)
+        goto fail;
+    if ((m->stopwords = malloc(n + 1)) == NULL)
+        goto nomem;
+    memcpy(m->stopwords, body, n);
+    m->stopwords[n] = '\0';
+    m->stop_len = n;
+    size_t vlen;
+    const char *vocab = NULL;
+    if (get_header(&r, "vocab", &vlen, err) != TSN_OK ||
+        get_body(&r, "vocab", vlen, &vocab, err) != TSN_OK)
+        goto fail;
+    const char *save = r.p;
+    if (get_header(&r, "idf", &n, err) != TSN_OK)
+        goto fail;
+    r.p = save;
+    size_t V = n;
+    if (V > (size_t)INT32_MAX - 2) {
+        tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: %zu features", path, V);
+        goto fail;
+    }
+    if (get_doubles(&r, "idf", V, &idf, err) != TSN_OK)
+        goto fail;
+    if ((m->vocab = tsn_vocab_from_parts(&m->cfg, V, vocab, vlen, idf, err)) == NULL) {
+        tsn_error_prefix(err, "%s", path);
+        goto fail;
+    }
+    if ((m->ll = calloc(1, sizeof *m->ll)) == NULL)
+        goto nomem;
+    m->ll->nr_class = nc;
+    m->ll->nr_feature = (int)V;
+    m->ll->bias = m->cfg.bias;
+    m->ll->param.solver_type = solver;
+    m->ll->label = order;
+    order = NULL;
+    size_t nw = w_rows(m->ll) * nr_w(m->ll);
+    if (get_doubles(&r, "weights", nw, &w, err) != TSN_OK)
+        goto fail;
+    m->ll->w = w;
+    w = NULL;
+    if (r.p != r.end) {
+        tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: trailing data", path);
+        goto fail;
+    }
+    if (ready(m, err) != TSN_OK)
+        goto fail;
+    free(idf);
+    free(buf);
+    return m;
+nomem:
+    tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
+fail:
+    free(order);
+    free(idf);
+    free(w);
+    free(buf);
+    tsn_model_free(m);
+    return NULL;
+}

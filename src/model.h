@@ -1,0 +1,96 @@
+/* model.h -- training (liblinear), prediction, explanation, and the model file.
+ *
+ * Training goes through a tsn_corpus: a dataset featurized once (bags interned in a feature
+ * dictionary), from which tsn_model_fit() builds a vocabulary and a liblinear model on any
+ * subset of documents -- the whole set for `train`, the training folds for `cv`, without
+ * featurizing again and without the held-out documents leaking into the vocabulary.
+ *
+ * The model file is one self-describing file (see model.c for the layout): magic and format
+ * version, the full pipeline config, the stop-word list, the label table, the vocabulary (or
+ * hashing parameters) with idf, the weights, and a checksum. A model carries its pipeline:
+ * classify never overrides it.
+ * Ownership: corpus_build -> corpus_free; model_fit/model_load -> model_free.
+ * A tsn_model holds prediction scratch: use one per thread.
+ */
+#ifndef TSN_MODEL_H
+#define TSN_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "dataset.h"
+#include "error.h"
+#include "pipeline.h"
+
+#define TSN_MODEL_FORMAT_VERSION 1
+#define TSN_VERSION "0.1.0"
+
+/* Called now and then during long work: `done` of `total` units of `stage`. */
+typedef void (*tsn_progress_fn)(void *ctx, const char *stage, size_t done, size_t total);
+
+typedef struct tsn_corpus tsn_corpus; /* opaque */
+
+/* Featurizes every example of d under cfg. Needs at least two distinct labels. */
+tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d,
+                             tsn_progress_fn progress, void *ctx, tsn_error *err);
+void tsn_corpus_free(tsn_corpus *c);
+size_t tsn_corpus_size(const tsn_corpus *c);
+size_t tsn_corpus_n_labels(const tsn_corpus *c);
+const char *tsn_corpus_label_name(const tsn_corpus *c, size_t k); /* labels sorted, k < n */
+size_t tsn_corpus_label(const tsn_corpus *c, size_t i);           /* label index of doc i */
+size_t tsn_corpus_features(const tsn_corpus *c);                  /* distinct features seen */
+
+typedef struct tsn_model tsn_model; /* opaque */
+
+/* Trains on the documents idx[0..n) of c (all of them when idx is NULL). */
+tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_error *err);
+/* Loads a model file; TSN_ERR_MODEL for a foreign, truncated, corrupt or newer file. */
+tsn_model *tsn_model_load(const char *path, tsn_error *err);
+/* Writes the model atomically: a temporary file in the same directory, then rename(). */
+tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err);
+void tsn_model_free(tsn_model *m);
+
+const tsn_config *tsn_model_config(const tsn_model *m);
+size_t tsn_model_n_labels(const tsn_model *m);
+const char *tsn_model_label_name(const tsn_model *m, size_t k);
+/* The index of label name, or -1. */
+int tsn_model_find_label(const tsn_model *m, const char *name);
+bool tsn_model_is_pair(const tsn_model *m);        /* trained on claim + text examples */
+size_t tsn_model_n_features(const tsn_model *m);   /* vocabulary size or hash buckets */
+size_t tsn_model_n_examples(const tsn_model *m);   /* training examples */
+size_t tsn_model_label_support(const tsn_model *m, size_t k); /* training examples of label k */
+bool tsn_model_has_probabilities(const tsn_model *m); /* logistic-regression solver */
+size_t tsn_model_invalid_last(const tsn_model *m); /* invalid UTF-8 replaced in last doc */
+
+/* The model's own pipeline (borrowed; valid until tsn_model_free). */
+tsn_pipeline *tsn_model_pipeline(tsn_model *m);
+
+/* Classifies doc: probs[k] for every label k (sum 1; for SVM solvers a logistic squashing of
+ * the decision values, not a calibrated probability). Returns the best label index in *best. */
+tsn_status tsn_model_predict(tsn_model *m, const tsn_doc *doc, double *probs, size_t *best,
+                             tsn_error *err);
+/* The same for document i of the corpus the model was fitted from (cross-validation). */
+tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *probs,
+                                    size_t *best, tsn_error *err);
+
+/* One feature's share in a decision: its value in the document times its weight for the
+ * label; positive pushes toward the label. */
+typedef struct {
+    char feature[192]; /* readable n-gram, truncated if longer */
+    double contribution;
+} tsn_contrib;
+
+/* The up to n features of doc that push hardest toward label k (largest contributions first,
+ * positive ones only); *n_out gets how many. */
+tsn_status tsn_model_explain(tsn_model *m, const tsn_doc *doc, size_t k, tsn_contrib *out,
+                             size_t n, size_t *n_out, tsn_error *err);
+
+/* The n heaviest-weighted features of label k in the model (vocabulary mode only). */
+tsn_status tsn_model_top_features(const tsn_model *m, size_t k, tsn_contrib *out, size_t n,
+                                  size_t *n_out, tsn_error *err);
+
+/* Sends liblinear's own progress output to fn (NULL: silence). Process-wide. */
+void tsn_model_set_solver_output(void (*fn)(const char *));
+
+#endif
