@@ -1,0 +1,158 @@
+/* test_features.c -- n-gram strings, bags, vocabulary selection and tf-idf vectors. */
+#include "features.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "check.h"
+
+static tsn_unit unit(const char *surf, const char *stem)
+{
+    return (tsn_unit){surf, strlen(surf), stem, strlen(stem), TSN_TOK_LATIN};
+}
+
+static bool bag_has(const tsn_bag *b, const char *s, uint32_t count)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (strcmp(tsn_bag_str(b, i), s) == 0)
+            return b->v[i].count == count;
+    return false;
+}
+
+static void word_ngrams_cover_the_configured_orders(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.units = TSN_UNITS_BOTH;
+    c.char_ngram_max = 0;
+    tsn_unit u[] = {unit("hackers", "hacker"), unit("attacked", "attack"),
+                    unit("hackers", "hacker")};
+    tsn_bag b;
+    tsn_bag_init(&b, true);
+    CHECK(tsn_bag_add_units(&b, &c, u, 3, "", NULL) == TSN_OK);
+    tsn_bag_finish(&b);
+    CHECK(bag_has(&b, "s:hacker", 2));
+    CHECK(bag_has(&b, "s:hacker attack", 1));
+    CHECK(bag_has(&b, "s:attack hacker", 1));
+    CHECK(bag_has(&b, "w:hackers", 2));
+    CHECK(!bag_has(&b, "w:hackers attacked", 1)); /* "both": surface unigrams only */
+    CHECK(b.n == 6);
+    tsn_bag_release(&b);
+}
+
+static void char_ngrams_mark_word_boundaries_and_count_code_points(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.units = TSN_UNITS_STEM;
+    c.word_ngram_max = 1;
+    c.char_ngram_min = 2;
+    c.char_ngram_max = 3;
+    tsn_unit u = {"\xd9\x84\xd8\xa7", 4, "\xd9\x84\xd8\xa7", 4, TSN_TOK_ARABIC}; /* lam alef */
+    tsn_bag b;
+    tsn_bag_init(&b, true);
+    CHECK(tsn_bag_add_units(&b, &c, &u, 1, "claim.", NULL) == TSN_OK);
+    tsn_bag_finish(&b);
+    /* <la> gives 2-grams <l, la, a> and 3-grams <la, la> */
+    CHECK(bag_has(&b, "claim.c:<\xd9\x84", 1));
+    CHECK(bag_has(&b, "claim.c:\xd9\x84\xd8\xa7>", 1));
+    CHECK(bag_has(&b, "claim.s:\xd9\x84\xd8\xa7", 1));
+    CHECK(b.n == 6);
+    tsn_bag_release(&b);
+}
+
+static void vocabulary_keeps_features_above_min_df_in_string_order(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.min_df = 2;
+    c.char_ngram_max = 0;
+    c.units = TSN_UNITS_STEM;
+    c.word_ngram_max = 1;
+    tsn_dict *d = tsn_dict_new(NULL);
+    const char *docs[][2] = {{"b", "a"}, {"a", "c"}, {"b", "d"}};
+    uint32_t ids[3][4];
+    const uint32_t *fids[3];
+    size_t nf[3];
+    tsn_bag b;
+    tsn_bag_init(&b, true);
+    for (int i = 0; i < 3; i++) {
+        tsn_unit u[2] = {unit(docs[i][0], docs[i][0]), unit(docs[i][1], docs[i][1])};
+        tsn_bag_reset(&b);
+        tsn_bag_add_units(&b, &c, u, 2, "", NULL);
+        tsn_bag_finish(&b);
+        CHECK(tsn_dict_add_bag(d, &b, ids[i], NULL) == TSN_OK);
+        fids[i] = ids[i];
+        nf[i] = b.n;
+    }
+    tsn_vocab *v = tsn_vocab_build(&c, d, fids, nf, 3, NULL);
+    CHECK(v != NULL && tsn_vocab_size(v) == 2);
+    CHECK_STR(tsn_vocab_str(v, 1), "s:a");
+    CHECK_STR(tsn_vocab_str(v, 2), "s:b");
+    CHECK(tsn_vocab_find(v, tsn_dict_hash(d, ids[1][0])) > 0 || tsn_vocab_size(v) == 2);
+    /* idf is smoothed: ln((1 + 3) / (1 + 2)) + 1 */
+    CHECK(fabs(tsn_vocab_idf(v)[0] - (log(4.0 / 3.0) + 1)) < 1e-12);
+    tsn_vocab_free(v);
+    tsn_dict_free(d);
+    tsn_bag_release(&b);
+}
+
+static void vectors_are_l2_normalized_sorted_and_terminated(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.hash_buckets = 64;
+    tsn_dict *d = tsn_dict_new(NULL);
+    tsn_bag b;
+    tsn_bag_init(&b, true);
+    tsn_unit u[] = {unit("x", "x"), unit("y", "y"), unit("x", "x"), unit("z", "z")};
+    tsn_bag_add_units(&b, &c, u, 4, "", NULL);
+    tsn_bag_finish(&b);
+    uint32_t ids[64];
+    tsn_dict_add_bag(d, &b, ids, NULL);
+    const uint32_t *fids[1] = {ids};
+    size_t nf[1] = {b.n};
+    tsn_vocab *v = tsn_vocab_build(&c, d, fids, nf, 1, NULL);
+    tsn_vector x;
+    tsn_vector_init(&x);
+    CHECK(tsn_vocab_vectorize(v, &c, b.v, b.n, 1.0, &x, NULL) == TSN_OK);
+    CHECK(x.n >= 3 && x.v[x.n - 1].index == -1);
+    CHECK(x.v[x.n - 2].index == 65 && x.v[x.n - 2].value == 1.0); /* bias */
+    double norm = 0;
+    for (size_t i = 0; i + 2 < x.n; i++) {
+        norm += x.v[i].value * x.v[i].value;
+        CHECK(x.v[i].index >= 1 && x.v[i].index <= 64);
+        if (i > 0)
+            CHECK(x.v[i].index > x.v[i - 1].index);
+    }
+    CHECK(fabs(norm - 1.0) < 1e-9);
+    tsn_vector_release(&x);
+    tsn_vocab_free(v);
+    tsn_dict_free(d);
+    tsn_bag_release(&b);
+}
+
+static void unknown_features_give_an_empty_vector(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    tsn_vocab *v = tsn_vocab_from_parts(&c, 1, "s:a", 4, (double[]){1.0}, NULL);
+    CHECK(v != NULL);
+    tsn_feat f = {12345, 3, 0};
+    tsn_vector x;
+    tsn_vector_init(&x);
+    CHECK(tsn_vocab_vectorize(v, &c, &f, 1, -1, &x, NULL) == TSN_OK);
+    CHECK(x.n == 1 && x.v[0].index == -1);
+    tsn_vector_release(&x);
+    tsn_vocab_free(v);
+}
+
+int main(void)
+{
+    RUN(word_ngrams_cover_the_configured_orders);
+    RUN(char_ngrams_mark_word_boundaries_and_count_code_points);
+    RUN(vocabulary_keeps_features_above_min_df_in_string_order);
+    RUN(vectors_are_l2_normalized_sorted_and_terminated);
+    RUN(unknown_features_give_an_empty_vector);
+    DONE();
+}
