@@ -44,7 +44,7 @@ static const tsn_option options[] = {
     INT(char_ngram_max, 0, 10, "longest character n-gram within a word (0: none)"),
     INT(min_df, 1, 1000000, "drop features found in fewer training documents"),
     INT(max_features, 0, 100000000, "keep only the most frequent features (0: all)"),
-    INT(hash_buckets, 0, 1 << 30, "hash features into this many ids instead of a vocabulary"),
+    INT(hash_buckets, 0, 1 << 28, "hash features into this many ids instead of a vocabulary"),
     BOOL(sublinear_tf, "use 1 + log(tf) instead of raw term frequency"),
     BOOL(use_idf, "weight features by inverse document frequency"),
     BOOL(claim_features, "featurize the claim of pair examples in its own feature space"),

@@ -12,6 +12,27 @@
 
 #include "hash.h"
 
+/* ---- Feature hashes ---- */
+
+/* The feature group lives in the top two bits of the hash (see features.h). */
+static uint64_t grouped_hash(const char *s, size_t len, unsigned group)
+{
+    return (tsn_hash(s, len) & ~((uint64_t)3 << 62)) | ((uint64_t)group << 62);
+}
+
+static unsigned group_of(const char *ns, char kind)
+{
+    return (ns[0] != '\0' ? 2u : 0u) + (kind == 'c' ? 1u : 0u);
+}
+
+
+uint64_t tsn_feature_hash(const char *s, size_t len)
+{
+    bool claim = len >= 6 && memcmp(s, "claim.", 6) == 0;
+    const char *k = claim ? s + 6 : s;
+    return grouped_hash(s, len, group_of(claim ? "claim." : "", k[0]));
+}
+
 /* ---- Bags ---- */
 
 void tsn_bag_init(tsn_bag *b, bool keep_strings)
@@ -49,8 +70,8 @@ static bool grow_bytes(char **p, size_t *cap, size_t need)
     return true;
 }
 
-/* Adds the feature string scratch[0..len) to the bag. */
-static bool push_feature(tsn_bag *b, size_t len)
+/* Adds the feature string scratch[0..len) of the given group to the bag. */
+static bool push_feature(tsn_bag *b, size_t len, unsigned group)
 {
     if (b->n == b->cap) {
         size_t n = b->cap ? b->cap * 2 : 256;
@@ -69,7 +90,7 @@ static bool push_feature(tsn_bag *b, size_t len)
         b->strs[b->slen + len] = '\0';
         b->slen += len + 1;
     }
-    b->v[b->n++] = (tsn_feat){tsn_hash(b->scratch, len), 1, off};
+    b->v[b->n++] = (tsn_feat){grouped_hash(b->scratch, len, group), 1, off};
     return true;
 }
 
@@ -94,7 +115,7 @@ static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_uni
         memcpy(p, stems ? u[k].stem : u[k].surf, l);
         p += l;
     }
-    return push_feature(b, (size_t)(p - b->scratch));
+    return push_feature(b, (size_t)(p - b->scratch), group_of(ns, kind));
 }
 
 static bool add_word_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u, size_t n,
@@ -137,7 +158,7 @@ static bool add_char_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u
             b->scratch[nslen] = 'c';
             b->scratch[nslen + 1] = ':';
             memcpy(b->scratch + nslen + 2, word + from, to - from);
-            if (!push_feature(b, nslen + 2 + to - from))
+            if (!push_feature(b, nslen + 2 + to - from, group_of(ns, 'c')))
                 return false;
         }
     }
@@ -422,7 +443,7 @@ static bool index_strings(tsn_vocab *v)
     for (size_t i = 0; i < v->size; i++) {
         v->offs[i] = off;
         size_t len = strlen(v->strs + off);
-        uint64_t h = tsn_hash(v->strs + off, len);
+        uint64_t h = tsn_feature_hash(v->strs + off, len);
         size_t slot = hmap_slot(&v->map, h);
         if (v->map.vals[slot] == 0) {
             v->map.keys[slot] = h;
@@ -489,7 +510,7 @@ tsn_vocab *tsn_vocab_build(const tsn_config *cfg, const tsn_dict *d, const uint3
         nc = (size_t)cfg->max_features;
     }
     qsort(c, nc, sizeof *c, cmp_by_str);
-    if (nc > (size_t)INT32_MAX - 2) {
+    if (nc >= ((size_t)1 << 29) - 2) {
         tsn_error_set(err, TSN_ERR_DATA, "vocabulary: too many features (%zu)", nc);
         goto fail;
     }
@@ -597,13 +618,16 @@ tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const 
         x->v = p;
         x->cap = cap;
     }
+    /* Entries carry their group in the two low bits of the index until the groups are
+     * normalized (ids stay below 2^29: see tsn_vocab_build and the hash_buckets range). */
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         int id = tsn_vocab_find(v, f[i].h);
         if (id == 0)
             continue;
         double tf = cfg->sublinear_tf ? 1.0 + log((double)f[i].count) : (double)f[i].count;
-        x->v[m++] = (tsn_sparse){id, tf * v->idf[id - 1]};
+        int group = (int)(f[i].h >> 62);
+        x->v[m++] = (tsn_sparse){id * 4 + group, tf * v->idf[id - 1]};
     }
     qsort(x->v, m, sizeof *x->v, cmp_sparse);
     size_t j = 0;
@@ -613,14 +637,27 @@ tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const 
         else
             x->v[j++] = x->v[i];
     }
-    double norm = 0;
+    /* Each feature group (text words, text characters, claim words, claim characters) is
+     * L2-normalized on its own, so that the many character n-grams do not drown the words;
+     * the groups are then scaled together to unit length. */
+    double sq[4] = {0, 0, 0, 0}, scale[4];
     for (size_t i = 0; i < j; i++)
-        norm += x->v[i].value * x->v[i].value;
-    if (norm > 0) {
-        norm = 1.0 / sqrt(norm);
-        for (size_t i = 0; i < j; i++)
-            x->v[i].value *= norm;
+        sq[x->v[i].index & 3] += x->v[i].value * x->v[i].value;
+    int groups = 0;
+    for (int g = 0; g < 4; g++)
+        groups += sq[g] > 0;
+    for (int g = 0; g < 4; g++)
+        scale[g] = sq[g] > 0 ? 1.0 / sqrt(sq[g] * (double)groups) : 0.0;
+    size_t k = 0;
+    for (size_t i = 0; i < j; i++) {
+        double val = x->v[i].value * scale[x->v[i].index & 3];
+        int id = x->v[i].index >> 2;
+        if (k > 0 && x->v[k - 1].index == id) /* hashing: two groups in one bucket */
+            x->v[k - 1].value += val;
+        else
+            x->v[k++] = (tsn_sparse){id, val};
     }
+    j = k;
     if (bias >= 0)
         x->v[j++] = (tsn_sparse){(int)v->size + 1, bias};
     x->v[j++] = (tsn_sparse){-1, 0};

@@ -25,6 +25,11 @@
 #include "error.h"
 #include "tokenize.h"
 
+/* The hash of a feature string as bags store it: FNV-1a with the top two bits replaced by
+ * the feature group (0 text words, 1 text characters, 2 claim words, 3 claim characters),
+ * which tf-idf vectors normalize separately. */
+uint64_t tsn_feature_hash(const char *s, size_t len);
+
 /* One lexical unit of a document, after stop-word removal. */
 typedef struct {
     const char *surf; /* normalized surface form */
@@ -36,7 +41,7 @@ typedef struct {
 
 /* A feature occurrence count in a bag. */
 typedef struct {
-    uint64_t h;     /* FNV-1a of the feature string */
+    uint64_t h;     /* tsn_feature_hash() of the feature string */
     uint32_t count; /* occurrences in the document */
     uint32_t str;   /* offset of the string in tsn_bag.strs, if strings are kept */
 } tsn_feat;
