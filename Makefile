@@ -14,7 +14,7 @@ RUN     ?=
 
 LIB_SRC := src/error.c src/config.c src/normalize.c src/tokenize.c src/stem.c \
            src/stopwords.c src/features.c src/pipeline.c src/dataset.c src/model.c \
-           src/metrics.c
+           src/metrics.c src/sentence.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/stopwords_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -44,7 +44,7 @@ $(BUILD)/tasnif: $(BUILD)/main.o $(BUILD)/libtasnif.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtasnif.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit -o $@ $< $(BUILD)/libtasnif.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -iquote src -iquote tests/unit -o $@ $< $(BUILD)/libtasnif.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@

@@ -23,6 +23,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "pipeline.h"
+#include "sentence.h"
 
 #define EXIT_USAGE 2
 #define OPT_CONFIG_BASE 1000
@@ -97,6 +98,8 @@ typedef struct {
     int top, explain, folds;
     unsigned long seed;
     const char *out_format;
+    const char *stance_model, *topic_model;
+    double min_prob;
     tsn_config cfg;
     /* config flags given on the command line, applied after the config file */
     const char *set_name[64];
@@ -113,19 +116,58 @@ enum {
     OPT_EXPLAIN,
     OPT_FOLDS,
     OPT_SEED,
-    OPT_HELP
+    OPT_HELP,
+    OPT_STANCE_MODEL,
+    OPT_TOPIC_MODEL,
+    OPT_MIN_PROB
 };
 
-/* getopt_long table: the command's own options followed by one per config option. */
-static struct option *long_options(const struct option *own, bool with_config)
+static const struct option common_long[] = {
+    {"input", required_argument, NULL, 'i'},
+    {"output", required_argument, NULL, 'o'},
+    {"model", required_argument, NULL, 'm'},
+    {"config", required_argument, NULL, 'c'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"top", required_argument, NULL, 'k'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"max-doc-bytes", required_argument, NULL, OPT_MAX_DOC},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"explain", required_argument, NULL, OPT_EXPLAIN},
+    {"folds", required_argument, NULL, OPT_FOLDS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"stance-model", required_argument, NULL, OPT_STANCE_MODEL},
+    {"topic-model", required_argument, NULL, OPT_TOPIC_MODEL},
+    {"min-prob", required_argument, NULL, OPT_MIN_PROB},
+    {NULL, 0, NULL, 0},
+};
+
+/* True when name is one of the space-separated words of list. */
+static bool listed(const char *list, const char *name)
 {
-    size_t n_own = 0, n_cfg = with_config ? tsn_config_n_options() : 0;
-    while (own[n_own].name != NULL)
-        n_own++;
-    struct option *v = calloc(n_own + n_cfg + 1, sizeof *v);
+    size_t n = strlen(name);
+    for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+/* getopt_long table: the command's options (named in `allowed`) and one per config option. */
+static struct option *long_options(const char *allowed, bool with_config)
+{
+    size_t n_all = 0, n_cfg = with_config ? tsn_config_n_options() : 0;
+    while (common_long[n_all].name != NULL)
+        n_all++;
+    struct option *v = calloc(n_all + n_cfg + 1, sizeof *v);
     if (v == NULL)
         return NULL;
-    memcpy(v, own, n_own * sizeof *v);
+    size_t n_own = 0;
+    for (size_t i = 0; i < n_all; i++)
+        if (listed(allowed, common_long[i].name))
+            v[n_own++] = common_long[i];
     static char names[128][48];
     for (size_t i = 0; i < n_cfg && i < 128; i++) {
         const char *src = tsn_config_option(i)->name;
@@ -162,10 +204,10 @@ static bool parse_int(const char *s, int lo, int hi, int *out)
 }
 
 /* Parses argv for a command. Returns -1 to go on, or an exit code. */
-static int parse_options(int argc, char **argv, const char *shortopts, const struct option *own,
+static int parse_options(int argc, char **argv, const char *shortopts, const char *allowed,
                          bool with_config, const char *usage, void (*help)(void), options *o)
 {
-    struct option *lo = long_options(own, with_config);
+    struct option *lo = long_options(allowed, with_config);
     if (lo == NULL) {
         diag("out of memory");
         return EXIT_FAILURE;
@@ -212,6 +254,16 @@ static int parse_options(int argc, char **argv, const char *shortopts, const str
             if (!parse_size(optarg, &s))
                 rc = usage_error(usage, "--seed needs a non-negative number");
             o->seed = (unsigned long)s;
+            break;
+        }
+        case OPT_STANCE_MODEL: o->stance_model = optarg; break;
+        case OPT_TOPIC_MODEL: o->topic_model = optarg; break;
+        case OPT_MIN_PROB: {
+            char *e;
+            errno = 0;
+            o->min_prob = strtod(optarg, &e);
+            if (errno != 0 || *e != '\0' || e == optarg || !(o->min_prob >= 0 && o->min_prob <= 1))
+                rc = usage_error(usage, "--min-prob needs a number from 0 to 1");
             break;
         }
         case OPT_HELP:
@@ -364,25 +416,6 @@ static void train_help(void)
     print_config_flags();
 }
 
-static const struct option common_long[] = {
-    {"input", required_argument, NULL, 'i'},
-    {"output", required_argument, NULL, 'o'},
-    {"model", required_argument, NULL, 'm'},
-    {"config", required_argument, NULL, 'c'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"top", required_argument, NULL, 'k'},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
-    {"strict", no_argument, NULL, OPT_STRICT},
-    {"max-doc-bytes", required_argument, NULL, OPT_MAX_DOC},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"explain", required_argument, NULL, OPT_EXPLAIN},
-    {"folds", required_argument, NULL, OPT_FOLDS},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
-};
 
 static long peak_rss_kb(void)
 {
@@ -410,8 +443,10 @@ static int load_dataset(const options *o, tsn_dataset *d)
 static int cmd_train(int argc, char **argv)
 {
     options o = {0};
-    int rc = parse_options(argc, argv, "i:o:c:qv", common_long, true, train_usage, train_help,
-                           &o);
+    int rc = parse_options(argc, argv, "i:o:c:qv",
+                           "input output config input-format strict max-doc-bytes verbose "
+                           "quiet help",
+                           true, train_usage, train_help, &o);
     if (rc >= 0)
         return rc;
     if (optind < argc)
@@ -611,8 +646,10 @@ static int classify_file(classifier *cl, const char *path, const tsn_read_opts *
 static int cmd_classify(int argc, char **argv)
 {
     options o = {0};
-    int rc = parse_options(argc, argv, "m:i:k:q", common_long, false, classify_usage,
-                           classify_help, &o);
+    int rc = parse_options(argc, argv, "m:i:k:q",
+                           "model input input-format format top explain strict max-doc-bytes "
+                           "quiet help",
+                           false, classify_usage, classify_help, &o);
     if (rc >= 0)
         return rc;
     if (o.model == NULL)
@@ -772,7 +809,9 @@ static void print_report(const tsn_metrics *mt, const char *const *names, bool j
 static int cmd_eval(int argc, char **argv)
 {
     options o = {0};
-    int rc = parse_options(argc, argv, "m:i:q", common_long, false, eval_usage, eval_help, &o);
+    int rc = parse_options(argc, argv, "m:i:q",
+                           "model input input-format json strict max-doc-bytes quiet help",
+                           false, eval_usage, eval_help, &o);
     if (rc >= 0)
         return rc;
     if (optind < argc)
@@ -899,7 +938,10 @@ static int cmd_cv(int argc, char **argv)
     options o = {0};
     o.folds = 5;
     o.seed = 1;
-    int rc = parse_options(argc, argv, "i:c:qv", common_long, true, cv_usage, cv_help, &o);
+    int rc = parse_options(argc, argv, "i:c:qv",
+                           "input config input-format folds seed json strict max-doc-bytes "
+                           "verbose quiet help",
+                           true, cv_usage, cv_help, &o);
     if (rc >= 0)
         return rc;
     if (optind < argc)
@@ -1022,7 +1064,8 @@ static void info_help(void)
 static int cmd_info(int argc, char **argv)
 {
     options o = {0};
-    int rc = parse_options(argc, argv, "m:k:", common_long, false, info_usage, info_help, &o);
+    int rc = parse_options(argc, argv, "m:k:", "model top json help", false, info_usage,
+                           info_help, &o);
     if (rc >= 0)
         return rc;
     if (optind < argc)
@@ -1098,6 +1141,294 @@ static int cmd_info(int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
+
+/* ---- label ---- */
+
+static const char label_usage[] =
+    "tasnif label [-i ARTICLE|DIR|-] [--stance-model M] [--topic-model M] [--json] "
+    "[--min-prob P]";
+
+static void label_help(void)
+{
+    printf("usage: %s\n\n"
+           "Labels whole articles: the topic of each article, and the stance of each of its\n"
+           "sentences (split with ICU's sentence break iterator): attribution, denial, other.\n\n"
+           "  -i, --input ARTICLE      one article per file (default: standard input); a\n"
+           "                           directory: every file in it; JSON lines: one article per\n"
+           "                           line, {\"text\": ..., \"id\": ...}\n"
+           "      --input-format F     auto (default), text (whole input is one article), jsonl\n"
+           "      --stance-model M     sentence stance model (default: stance)\n"
+           "      --topic-model M      article topic model (default: topic)\n"
+           "      --json               one JSON object per article: topic, sentences with byte\n"
+           "                           offsets start/end into the input, summary counts\n"
+           "      --min-prob P         leave sentences whose best stance probability is below P\n"
+           "                           unlabeled (stance null)\n"
+           "      --max-doc-bytes N    longest accepted article (default 16 MiB)\n"
+           "      --help               this help\n",
+           label_usage);
+}
+
+typedef struct {
+    tsn_model *stance, *topic;
+    tsn_splitter *split;
+    double *sp, *tp;
+    size_t *counts; /* per stance label, plus abstentions at the end */
+    double min_prob;
+    bool json, color;
+} labeler;
+
+static int label_article(labeler *lb, const char *text, size_t len, const char *id,
+                         const char *where)
+{
+    tsn_error err = {0};
+    size_t tbest, K = tsn_model_n_labels(lb->stance);
+    tsn_doc whole = {text, len, NULL, 0};
+    if (tsn_model_predict(lb->topic, &whole, lb->tp, &tbest, &err) != TSN_OK) {
+        diag("%s: %s", where, err.msg);
+        return EXIT_FAILURE;
+    }
+    const tsn_span *sp;
+    size_t n;
+    if (tsn_splitter_run(lb->split, text, len, &sp, &n, &err) != TSN_OK) {
+        diag("%s: %s", where, err.msg);
+        return EXIT_FAILURE;
+    }
+    for (size_t k = 0; k <= K; k++)
+        lb->counts[k] = 0;
+    const char *tlabel = tsn_model_label_name(lb->topic, tbest);
+    if (lb->json) {
+        fputs("{", stdout);
+        if (id != NULL) {
+            fputs("\"id\":", stdout);
+            json_str(stdout, id);
+            fputs(",", stdout);
+        }
+        fputs("\"topic\":{\"label\":", stdout);
+        json_str(stdout, tlabel);
+        fputs(",\"prob\":", stdout);
+        json_num(stdout, lb->tp[tbest]);
+        fputs("},\"sentences\":[", stdout);
+    } else {
+        if (id != NULL)
+            printf("%s%s%s\n", lb->color ? "\033[1m" : "", id, lb->color ? "\033[0m" : "");
+        printf("topic: %s%s%s (%.2f)\n", lb->color ? "\033[1m" : "", tlabel,
+               lb->color ? "\033[0m" : "", lb->tp[tbest]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        tsn_doc d = {text + sp[i].start, sp[i].end - sp[i].start, NULL, 0};
+        size_t best;
+        if (tsn_model_predict(lb->stance, &d, lb->sp, &best, &err) != TSN_OK) {
+            diag("%s: %s", where, err.msg);
+            return EXIT_FAILURE;
+        }
+        bool abstain = lb->sp[best] < lb->min_prob;
+        lb->counts[abstain ? K : best]++;
+        const char *st = tsn_model_label_name(lb->stance, best);
+        char *txt = strndup(d.text, d.len);
+        if (txt == NULL) {
+            diag("out of memory");
+            return EXIT_FAILURE;
+        }
+        if (lb->json) {
+            printf("%s{\"start\":%zu,\"end\":%zu,\"text\":", i ? "," : "", sp[i].start,
+                   sp[i].end);
+            json_str(stdout, txt);
+            fputs(",\"stance\":", stdout);
+            if (abstain)
+                fputs("null", stdout);
+            else
+                json_str(stdout, st);
+            fputs(",\"prob\":", stdout);
+            json_num(stdout, lb->sp[best]);
+            fputs("}", stdout);
+        } else if (!abstain && strcmp(st, "other") != 0) {
+            const char *c = !lb->color ? "" : strcmp(st, "denial") == 0 ? "\033[36m" : "\033[31m";
+            printf("  %s%-12s%s %.2f  [%zu-%zu] %s\n", c, st, lb->color ? "\033[0m" : "",
+                   lb->sp[best], sp[i].start, sp[i].end, txt);
+        }
+        free(txt);
+    }
+    if (lb->json) {
+        fputs("],\"summary\":{", stdout);
+        for (size_t k = 0; k < K; k++) {
+            if (k)
+                fputs(",", stdout);
+            json_str(stdout, tsn_model_label_name(lb->stance, k));
+            printf(":%zu", lb->counts[k]);
+        }
+        if (lb->min_prob > 0)
+            printf(",\"abstained\":%zu", lb->counts[K]);
+        fputs("}}\n", stdout);
+    } else {
+        printf("summary:");
+        for (size_t k = 0; k < K; k++)
+            printf("%s %zu %s", k ? "," : "", lb->counts[k], tsn_model_label_name(lb->stance, k));
+        if (lb->min_prob > 0)
+            printf(", %zu below --min-prob", lb->counts[K]);
+        printf(" (%zu sentences)\n", n);
+    }
+    fflush(stdout);
+    return -1;
+}
+
+/* Reads all of f (at most max bytes) into a new buffer. */
+static int read_all(FILE *f, const char *where, size_t max, char **buf, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *b = malloc(cap);
+    while (b != NULL) {
+        if (cap - n < 4096) {
+            char *nb = cap > max + 65536 ? NULL : realloc(b, cap * 2);
+            if (nb == NULL)
+                break;
+            b = nb;
+            cap *= 2;
+        }
+        size_t r = fread(b + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0 || n > max)
+            break;
+    }
+    if (b == NULL || ferror(f) || n > max || cap - n < 1) {
+        if (b == NULL || cap - n < 1)
+            diag("%s: out of memory", where);
+        else if (ferror(f))
+            diag("%s: read error", where);
+        else
+            diag("%s: article larger than the limit of %zu bytes (--max-doc-bytes)", where, max);
+        free(b);
+        return EXIT_FAILURE;
+    }
+    b[n] = '\0';
+    if (memchr(b, '\0', n) != NULL) {
+        diag("%s: NUL byte in text", where);
+        free(b);
+        return EXIT_FAILURE;
+    }
+    *buf = b;
+    *len = n;
+    return -1;
+}
+
+static int label_file(labeler *lb, const char *path, size_t max, bool show_id)
+{
+    FILE *f = path ? fopen(path, "rb") : stdin;
+    const char *where = path ? path : "<stdin>";
+    if (f == NULL) {
+        diag("%s: %s", path, strerror(errno));
+        return EXIT_FAILURE;
+    }
+    char *buf;
+    size_t len;
+    int rc = read_all(f, where, max, &buf, &len);
+    if (path != NULL)
+        fclose(f);
+    if (rc >= 0)
+        return rc;
+    if (!tsn_utf8_valid(buf, len))
+        warn_invalid(where, 1, false);
+    rc = label_article(lb, buf, len, show_id ? where : NULL, where);
+    free(buf);
+    return rc;
+}
+
+static int cmd_label(int argc, char **argv)
+{
+    options o = {0};
+    int rc = parse_options(argc, argv, "i:q", "input input-format json max-doc-bytes stance-model "
+                           "topic-model min-prob quiet help", false, label_usage, label_help, &o);
+    if (rc < 0 && optind < argc)
+        rc = usage_error(label_usage, "unexpected argument \"%s\"", argv[optind]);
+    if (rc >= 0)
+        return rc;
+    const char *stance = o.stance_model ? o.stance_model : "stance";
+    const char *topic = o.topic_model ? o.topic_model : "topic";
+    double min_prob = o.min_prob;
+    labeler lb = {0};
+    lb.min_prob = min_prob;
+    lb.json = o.json;
+    lb.color = !o.json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    tsn_error err = {0};
+    if ((lb.stance = load_model(stance, &err)) == NULL || (lb.topic = load_model(topic, &err)) == NULL) {
+        tsn_model_free(lb.stance);
+        return fail(&err);
+    }
+    if (tsn_model_is_pair(lb.stance) || tsn_model_is_pair(lb.topic)) {
+        diag("label needs single-text models; %s was trained on claim + text pairs",
+             tsn_model_is_pair(lb.stance) ? stance : topic);
+        rc = EXIT_FAILURE;
+    }
+    size_t K = tsn_model_n_labels(lb.stance);
+    lb.sp = calloc(K, sizeof *lb.sp);
+    lb.tp = calloc(tsn_model_n_labels(lb.topic), sizeof *lb.tp);
+    lb.counts = calloc(K + 1, sizeof *lb.counts);
+    lb.split = tsn_splitter_new(&err);
+    if (rc < 0 && (lb.sp == NULL || lb.tp == NULL || lb.counts == NULL || lb.split == NULL))
+        rc = lb.split == NULL ? fail(&err) : (diag("out of memory"), EXIT_FAILURE);
+    size_t max = o.read.max_doc_bytes ? o.read.max_doc_bytes : ((size_t)16 << 20);
+    struct stat sb;
+    bool is_dir = o.input && strcmp(o.input, "-") != 0 && stat(o.input, &sb) == 0 &&
+                  S_ISDIR(sb.st_mode);
+    int fmt = o.input_format;
+    if (rc < 0 && !is_dir && fmt == TSN_FMT_AUTO && o.input && strcmp(o.input, "-") != 0) {
+        FILE *f = fopen(o.input, "rb");
+        int ch = ' ';
+        if (f != NULL) {
+            while ((ch = fgetc(f)) != EOF && (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r'))
+                ;
+            fclose(f);
+        }
+        fmt = ch == '{' ? TSN_FMT_JSONL : TSN_FMT_TEXT;
+    }
+    if (rc >= 0) {
+        /* nothing */
+    } else if (is_dir) {
+        tsn_reader *r = tsn_reader_open(o.input, TSN_FMT_DIR, false, &o.read, &err);
+        if (r == NULL)
+            rc = fail(&err);
+        while (rc < 0) {
+            tsn_example ex;
+            bool done;
+            if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
+                rc = fail(&err);
+                break;
+            }
+            if (done)
+                break;
+            rc = label_article(&lb, ex.text, ex.text_len, ex.source, ex.source);
+        }
+        tsn_reader_close(r);
+    } else if (fmt == TSN_FMT_JSONL) {
+        tsn_reader *r = tsn_reader_open(o.input, TSN_FMT_JSONL, false, &o.read, &err);
+        if (r == NULL)
+            rc = fail(&err);
+        while (rc < 0) {
+            tsn_example ex;
+            bool done;
+            if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
+                rc = fail(&err);
+                break;
+            }
+            if (done)
+                break;
+            char where[600];
+            snprintf(where, sizeof where, "%s:%zu", ex.source, ex.line);
+            rc = label_article(&lb, ex.text, ex.text_len, ex.id, where);
+        }
+        tsn_reader_close(r);
+    } else {
+        bool stdin_ = o.input == NULL || strcmp(o.input, "-") == 0;
+        rc = label_file(&lb, stdin_ ? NULL : o.input, max, false);
+    }
+    tsn_splitter_free(lb.split);
+    free(lb.sp);
+    free(lb.tp);
+    free(lb.counts);
+    tsn_model_free(lb.stance);
+    tsn_model_free(lb.topic);
+    return rc < 0 ? EXIT_SUCCESS : rc;
+}
+
 /* ---- tokens ---- */
 
 static const char tokens_usage[] = "tasnif tokens [-m MODEL | -c CONFIG] [-i INPUT]";
@@ -1117,8 +1448,8 @@ static void tokens_help(void)
 static int cmd_tokens(int argc, char **argv)
 {
     options o = {0};
-    int rc = parse_options(argc, argv, "m:c:i:", common_long, true, tokens_usage, tokens_help,
-                           &o);
+    int rc = parse_options(argc, argv, "m:c:i:", "model config input help", true,
+                           tokens_usage, tokens_help, &o);
     if (rc >= 0)
         return rc;
     tsn_error err = {0};
@@ -1183,6 +1514,7 @@ static const command commands[] = {
     {"eval", cmd_eval, "score a model on labeled examples"},
     {"cv", cmd_cv, "stratified k-fold cross-validation of a config"},
     {"info", cmd_info, "describe a model"},
+    {"label", cmd_label, "label articles: topic, and the stance of every sentence"},
     {"tokens", cmd_tokens, "show the pipeline's tokens and stems"},
 };
 

@@ -1,0 +1,179 @@
+/* sentence.c -- ICU sentence segmentation over UTF-8, with trimming. */
+#include "sentence.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+struct tsn_splitter {
+    UBreakIterator *bi;
+    tsn_span *v;
+    size_t n, cap;
+};
+
+tsn_splitter *tsn_splitter_new(tsn_error *err)
+{
+    tsn_splitter *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "sentence splitter: out of memory");
+        return NULL;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    s->bi = ubrk_open(UBRK_SENTENCE, "ar", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+        tsn_error_set(err, TSN_ERR_UNICODE, "sentence splitter: ICU: %s", u_errorName(st));
+        tsn_splitter_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void tsn_splitter_free(tsn_splitter *s)
+{
+    if (s == NULL)
+        return;
+    if (s->bi != NULL)
+        ubrk_close(s->bi);
+    free(s->v);
+    free(s);
+}
+
+/* True when the code point starting at text[i] (of len bytes) is white space; *next gets the
+ * offset after it. Invalid bytes count as one non-space byte. */
+static bool space_at(const char *text, size_t len, size_t i, size_t *next)
+{
+    UChar32 c;
+    int32_t k = (int32_t)i;
+    U8_NEXT((const uint8_t *)text, k, (int32_t)len, c);
+    *next = (size_t)k;
+    return c >= 0 && (u_isUWhiteSpace(c) || c == 0xFEFF || c == 0x200F || c == 0x200E);
+}
+
+/* Trims [a, b) of leading and trailing white space; returns false when nothing is left. */
+static bool trim(const char *text, size_t len, size_t *a, size_t *b)
+{
+    size_t next;
+    while (*a < *b && space_at(text, len, *a, &next))
+        *a = next;
+    while (*b > *a) {
+        size_t p = *b - 1; /* back to the start of the last code point */
+        while (p > *a && ((unsigned char)text[p] & 0xC0) == 0x80)
+            p--;
+        if (!space_at(text, len, p, &next) || next != *b)
+            break;
+        *b = p;
+    }
+    return *b > *a;
+}
+
+/* True when text[a..b) ends with a hard line break (ICU always breaks there). */
+static bool ends_with_newline(const char *text, size_t a, size_t b)
+{
+    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t'))
+        b--;
+    if (b > a && (text[b - 1] == '\n' || text[b - 1] == '\r'))
+        return true;
+    /* U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR, U+0085 NEXT LINE */
+    return (b >= a + 3 && (unsigned char)text[b - 3] == 0xE2 && (unsigned char)text[b - 2] == 0x80 &&
+            ((unsigned char)text[b - 1] == 0xA8 || (unsigned char)text[b - 1] == 0xA9)) ||
+           (b >= a + 2 && (unsigned char)text[b - 2] == 0xC2 && (unsigned char)text[b - 1] == 0x85);
+}
+
+/* Updates the quotation depth over text[a..b): guillemets nest, ASCII double quotes toggle. */
+static void track_quotes(const char *text, size_t a, size_t b, int *guillemets, bool *dquote)
+{
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '"')
+            *dquote = !*dquote;
+        else if (c == 0xC2 && i + 1 < b && (unsigned char)text[i + 1] == 0xAB)
+            (*guillemets)++;
+        else if (c == 0xC2 && i + 1 < b && (unsigned char)text[i + 1] == 0xBB && *guillemets > 0)
+            (*guillemets)--;
+    }
+}
+
+/* True when text[a..b) ends with a period after a lone letter: an initial or abbreviation
+ * such as the parts of a news agency's initials or the title in "D. Name". */
+static bool ends_with_initial(const char *text, size_t a, size_t b)
+{
+    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t'))
+        b--;
+    if (b < a + 2 || text[b - 1] != '.')
+        return false;
+    size_t p = b - 2; /* start of the code point before the period */
+    while (p > a && ((unsigned char)text[p] & 0xC0) == 0x80)
+        p--;
+    UChar32 c;
+    int32_t k = (int32_t)p;
+    U8_NEXT((const uint8_t *)text, k, (int32_t)b, c);
+    if (c < 0 || !u_isalpha(c) || (size_t)k != b - 1)
+        return false;
+    if (p == a)
+        return true;
+    unsigned char before = (unsigned char)text[p - 1];
+    return before == ' ' || before == '.' || before == '\t' || before == '(';
+}
+
+tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
+                            const tsn_span **spans, size_t *n, tsn_error *err)
+{
+    s->n = 0;
+    *spans = s->v;
+    *n = 0;
+    if (len == 0)
+        return TSN_OK;
+    if (len > INT32_MAX)
+        return tsn_error_set(err, TSN_ERR_ARG, "article too long to split (%zu bytes)", len);
+    UErrorCode st = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
+    ubrk_setUText(s->bi, ut, &st);
+    if (U_FAILURE(st)) {
+        utext_close(ut);
+        return tsn_error_set(err, TSN_ERR_UNICODE, "sentence splitter: ICU: %s",
+                             u_errorName(st));
+    }
+    tsn_status rc = TSN_OK;
+    /* ICU's boundaries are refined: no break inside an open quotation (a quoted statement of
+     * several sentences stays with its speaker) or after an initial, unless a line ends. */
+    int guillemets = 0;
+    bool dquote = false;
+    size_t from = (size_t)ubrk_first(s->bi), prev = from;
+    for (int32_t end = ubrk_next(s->bi); end != UBRK_DONE; end = ubrk_next(s->bi)) {
+        size_t a = prev, b = (size_t)end;
+        prev = b;
+        track_quotes(text, a, b, &guillemets, &dquote);
+        bool hard = ends_with_newline(text, a, b) || b == len;
+        if (hard) {
+            guillemets = 0;
+            dquote = false;
+        } else if (guillemets > 0 || dquote || ends_with_initial(text, a, b)) {
+            continue;
+        }
+        a = from;
+        from = b;
+        if (!trim(text, len, &a, &b))
+            continue;
+        if (s->n == s->cap) {
+            size_t cap = s->cap ? s->cap * 2 : 64;
+            tsn_span *v = realloc(s->v, cap * sizeof *v);
+            if (v == NULL) {
+                rc = tsn_error_set(err, TSN_ERR_NOMEM, "sentence splitter: out of memory");
+                break;
+            }
+            s->v = v;
+            s->cap = cap;
+        }
+        s->v[s->n++] = (tsn_span){a, b};
+    }
+    /* The iterator keeps a pointer to the UText: detach it before closing. */
+    ubrk_setText(s->bi, NULL, 0, &st);
+    utext_close(ut);
+    *spans = s->v;
+    *n = s->n;
+    return rc;
+}
