@@ -6,10 +6,10 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-proto
 PKGS    := icu-uc icu-i18n libcjson
 PREFIX  ?= /usr/local
 BUILD   ?= build
-ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
               $(shell pkg-config --cflags $(PKGS)) \
               -DTSN_MODEL_DIR='"$(PREFIX)/share/tasnif/models"' $(CFLAGS) -MMD -MP
-LDLIBS  := $(shell pkg-config --libs $(PKGS)) -llinear -lstemmer -lm
+LDLIBS   = $(shell pkg-config --libs $(PKGS)) -llinear -lstemmer -lm
 RUN     ?=
 
 LIB_SRC := src/error.c src/config.c src/normalize.c src/tokenize.c src/stem.c \
@@ -20,7 +20,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d)
 
-.PHONY: all check test asan valgrind bench install uninstall clean format lint help models
+.PHONY: all check test asan valgrind bench install uninstall clean format lint help models deps demo
 
 all: $(BUILD)/tasnif
 
@@ -64,6 +64,17 @@ valgrind: $(BUILD)/tasnif $(UNIT_BIN)
 bench: $(BUILD)/tasnif
 	sh bench/accuracy.sh
 
+# Debian packages needed to build and test (sudo when not root).
+DEB_PKGS := build-essential pkg-config liblinear-dev libicu-dev libstemmer-dev libcjson-dev
+deps:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $(DEB_PKGS)
+
+# The main job: label a news article with the shipped stance and topic models.
+demo: $(BUILD)/tasnif
+	$(BUILD)/tasnif label -i tests/data/article.txt
+
 models: $(BUILD)/tasnif
 	sh training/models.sh $(BUILD)/tasnif
 
@@ -87,6 +98,6 @@ lint:
 	    --suppress=missingIncludeSystem -Isrc src
 
 help:
-	@echo "targets: all check test asan valgrind bench models install uninstall clean format lint"
+	@echo "targets: deps all demo check test asan valgrind bench models install uninstall clean format lint"
 
 -include $(DEPS)

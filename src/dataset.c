@@ -226,6 +226,45 @@ nomem:
     return tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
 }
 
+static char *join_path(const char *a, const char *b);
+
+tsn_status tsn_dir_files(const char *dir, char ***paths, size_t *n, tsn_error *err)
+{
+    char **names = NULL;
+    size_t nn = 0, k = 0;
+    *paths = NULL;
+    *n = 0;
+    tsn_status st = list_dir(dir, &names, &nn, err);
+    if (st != TSN_OK)
+        return st;
+    char **v = calloc(nn ? nn : 1, sizeof *v);
+    for (size_t i = 0; i < nn; i++) {
+        char *p = v != NULL ? join_path(dir, names[i]) : NULL;
+        struct stat sb;
+        if (p == NULL)
+            st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", dir);
+        else if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
+            v[k++] = p, p = NULL;
+        free(p);
+        free(names[i]);
+    }
+    free(names);
+    if (st != TSN_OK) {
+        tsn_dir_files_free(v, k);
+        return st;
+    }
+    *paths = v;
+    *n = k;
+    return TSN_OK;
+}
+
+void tsn_dir_files_free(char **paths, size_t n)
+{
+    for (size_t i = 0; paths != NULL && i < n; i++)
+        free(paths[i]);
+    free(paths);
+}
+
 static char *join_path(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);

@@ -76,6 +76,11 @@ tsn_status tsn_dataset_load(tsn_dataset *d, const char *path, tsn_format fmt,
                             const tsn_read_opts *opts, tsn_error *err);
 void tsn_dataset_release(tsn_dataset *d);
 
+/* The regular files directly inside dir (no dot files), as "dir/name" paths sorted bytewise.
+ * Release with tsn_dir_files_free(). */
+tsn_status tsn_dir_files(const char *dir, char ***paths, size_t *n, tsn_error *err);
+void tsn_dir_files_free(char **paths, size_t n);
+
 /* True when s[0..len) is valid UTF-8 (no overlongs, surrogates or code points > U+10FFFF). */
 bool tsn_utf8_valid(const char *s, size_t len);
 

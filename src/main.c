@@ -1383,21 +1383,13 @@ static int cmd_label(int argc, char **argv)
     if (rc >= 0) {
         /* nothing */
     } else if (is_dir) {
-        tsn_reader *r = tsn_reader_open(o.input, TSN_FMT_DIR, false, &o.read, &err);
-        if (r == NULL)
+        char **files = NULL;
+        size_t nf = 0;
+        if (tsn_dir_files(o.input, &files, &nf, &err) != TSN_OK)
             rc = fail(&err);
-        while (rc < 0) {
-            tsn_example ex;
-            bool done;
-            if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
-                rc = fail(&err);
-                break;
-            }
-            if (done)
-                break;
-            rc = label_article(&lb, ex.text, ex.text_len, ex.source, ex.source);
-        }
-        tsn_reader_close(r);
+        for (size_t i = 0; rc < 0 && i < nf; i++)
+            rc = label_file(&lb, files[i], max, true);
+        tsn_dir_files_free(files, nf);
     } else if (fmt == TSN_FMT_JSONL) {
         tsn_reader *r = tsn_reader_open(o.input, TSN_FMT_JSONL, false, &o.read, &err);
         if (r == NULL)

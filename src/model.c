@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "features.h"
@@ -769,6 +770,16 @@ tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
         return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
     snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
+    if (fd >= 0) {
+        /* mkstemp creates the file 0600; a model is an ordinary file (0666 less umask). */
+        mode_t mask = umask(0);
+        umask(mask);
+        if (fchmod(fd, 0666 & ~mask) != 0) {
+            close(fd);
+            unlink(tmp);
+            fd = -1;
+        }
+    }
     if (fd < 0) {
         tsn_status st = tsn_error_set(err, TSN_ERR_IO, "%s: cannot create: %s", path,
                                       strerror(errno));

@@ -1,0 +1,44 @@
+# tests/cli/label.sh -- `tasnif label` with the shipped models, and `-m NAME` resolution.
+. tests/cli/lib.sh
+A=tests/data/article.txt
+
+run label -i $A --json
+check label_json_is_one_object_per_article '[ $rc -eq 0 ] && [ $(echo "$out" | wc -l) -eq 1 ] && echo "$out" | grep -q "^{\"topic\":{\"label\":\"security\",\"prob\":[0-9.]*},\"sentences\":\\[{\"start\":0,\"end\":[0-9]*,\"text\":"'
+check label_json_has_the_summary 'echo "$out" | grep -q "\"summary\":{\"attribution\":[0-9]*,\"denial\":[0-9]*,\"other\":[0-9]*}}$"'
+
+# Every sentence's offsets slice the input bytes to exactly its text.
+ok_slices=1
+echo "$out" | sed 's/},{"start"/}\n{"start"/g' | sed -n 's/.*"start":\([0-9]*\),"end":\([0-9]*\),"text":"\([^"]*\)".*/\1 \2 \3/p' > "$T/spans"
+[ -s "$T/spans" ] || ok_slices=0
+while read -r start end text; do
+    got=$(dd if=$A bs=1 skip="$start" count=$((end - start)) 2>/dev/null)
+    [ "$got" = "$text" ] || ok_slices=0
+done < "$T/spans"
+check label_offsets_slice_the_input_exactly '[ $ok_slices -eq 1 ]'
+
+check label_finds_the_attribution_and_the_denial 'echo "$out" | grep -q "\"text\":\"لندن (وكالات) - اتهمت[^\"]*\",\"stance\":\"attribution\"" && echo "$out" | grep -q "\"text\":\"في المقابل، نفت[^\"]*\",\"stance\":\"denial\""'
+
+run_in $A label
+check label_report_lists_topic_and_stance_sentences '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^topic: security" && echo "$out" | grep -q "^  attribution  0\\.[0-9][0-9]  \\[" && echo "$out" | grep -q "^  denial  *0\\.[0-9][0-9]  \\[" && echo "$out" | tail -1 | grep -q "^summary: "'
+
+run label -i $A --json --min-prob 0.99
+check label_min_prob_abstains '[ $rc -eq 0 ] && echo "$out" | grep -q "\"stance\":null" && echo "$out" | grep -q "\"abstained\":[1-9]"'
+
+printf '{"id":"a1","text":"نفت الحكومة الاتهامات."}\n{"id":"a2","text":"فاز الفريق بالمباراة النهائية."}\n' > "$T/arts.jsonl"
+run label -i "$T/arts.jsonl" --json
+check label_reads_jsonl_articles '[ $rc -eq 0 ] && [ $(echo "$out" | wc -l) -eq 2 ] && echo "$out" | head -1 | grep -q "^{\"id\":\"a1\"" && echo "$out" | tail -1 | grep -q "\"topic\":{\"label\":\"sports\""'
+
+mkdir -p "$T/arts" && cp $A "$T/arts/one.txt" && printf 'فاز الفريق بالمباراة النهائية.\n' > "$T/arts/two.txt"
+mkdir -p "$T/arts/x" && printf 'نص\n' > "$T/arts/x/ignored.txt"
+run label -i "$T/arts" --json
+check label_reads_a_directory_of_articles '[ $rc -eq 0 ] && [ $(echo "$out" | wc -l) -eq 2 ] && echo "$out" | tail -1 | grep -q "two.txt\",\"topic\":{\"label\":\"sports\""'
+
+run label -i $A --stance-model /no/such.model
+check label_bad_model_path_fails '[ $rc -eq 1 ] && echo "$err" | grep -q "/no/such.model"'
+
+printf 'نفت الحكومة الاتهامات\n' > "$T/s.txt"
+run classify -m stance -i "$T/s.txt"
+check shipped_models_resolve_by_name '[ $rc -eq 0 ] && echo "$out" | grep -q "\"label\":\"denial\""'
+run info -m topic
+check shipped_topic_model_has_seven_labels '[ $rc -eq 0 ] && echo "$out" | grep -q "^labels        7"'
+finish

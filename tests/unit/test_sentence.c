@@ -1,0 +1,93 @@
+/* test_sentence.c -- sentence splitting on Arabic news text, against
+ * tests/golden/sentences.tsv, and offsets that slice the input exactly. */
+#include "sentence.h"
+
+#include <stdlib.h>
+
+#include "check.h"
+
+static tsn_splitter *sp;
+
+static void unescape(const char *in, char *out, size_t size)
+{
+    size_t j = 0;
+    for (size_t i = 0; in[i] && j + 1 < size; i++) {
+        if (in[i] == '\\' && in[i + 1] == 'n') {
+            out[j++] = '\n';
+            i++;
+        } else {
+            out[j++] = in[i];
+        }
+    }
+    out[j] = '\0';
+}
+
+static void golden_case(const char *in, const char *want, int line)
+{
+    char text[4096], got[8192];
+    unescape(in, text, sizeof text);
+    const tsn_span *s;
+    size_t n, k = 0;
+    tsn_error err = {0};
+    if (tsn_splitter_run(sp, text, strlen(text), &s, &n, &err) != TSN_OK) {
+        fprintf(stderr, "  golden/sentences.tsv:%d: %s\n", line, err.msg);
+        check_failures++;
+        return;
+    }
+    got[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)snprintf(got + k, sizeof got - k, "%s%.*s", i ? " || " : "",
+                              (int)(s[i].end - s[i].start), text + s[i].start);
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "  golden/sentences.tsv:%d:\n    got  %s\n    want %s\n", line, got, want);
+        check_failures++;
+    }
+}
+
+static void sentences_match_golden_file(void)
+{
+    CHECK(golden_each("tests/golden/sentences.tsv", golden_case) >= 6);
+}
+
+static void spans_are_ordered_and_inside_the_text(void)
+{
+    FILE *f = fopen("tests/data/article.txt", "rb");
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    static char buf[65536];
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    const tsn_span *s;
+    size_t n;
+    CHECK(tsn_splitter_run(sp, buf, len, &s, &n, NULL) == TSN_OK);
+    CHECK(n >= 5);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(s[i].start < s[i].end && s[i].end <= len);
+        CHECK(i == 0 || s[i].start >= s[i - 1].end);
+        CHECK(buf[s[i].start] != ' ' && buf[s[i].end - 1] != '\n');
+    }
+}
+
+static void empty_and_invalid_input_do_not_fail(void)
+{
+    const tsn_span *s;
+    size_t n = 9;
+    CHECK(tsn_splitter_run(sp, "", 0, &s, &n, NULL) == TSN_OK && n == 0);
+    CHECK(tsn_splitter_run(sp, " \n\t ", 4, &s, &n, NULL) == TSN_OK && n == 0);
+    CHECK(tsn_splitter_run(sp, "a\xff\xfe. B", 7, &s, &n, NULL) == TSN_OK && n == 2);
+}
+
+int main(void)
+{
+    tsn_error err = {0};
+    if ((sp = tsn_splitter_new(&err)) == NULL) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    RUN(sentences_match_golden_file);
+    RUN(spans_are_ordered_and_inside_the_text);
+    RUN(empty_and_invalid_input_do_not_fail);
+    tsn_splitter_free(sp);
+    DONE();
+}
