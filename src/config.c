@@ -34,6 +34,7 @@ static const tsn_option options[] = {
     BOOL(fold_case, "case-fold Latin and other cased scripts"),
     BOOL(number_class, "replace every number by one class token"),
     BOOL(url_class, "replace URLs, e-mail addresses and @mentions by class tokens"),
+    BOOL(punctuation, "keep punctuation marks as tokens"),
     {"stopwords", TSN_OPT_STRING, OFF(stopwords), 0, 0, NULL,
      "stop-word list: \"default\", \"none\", or a file (one word per line)"},
     {"units", TSN_OPT_ENUM, OFF(units), 0, 0, units_names,
@@ -72,6 +73,7 @@ void tsn_config_init(tsn_config *c)
     c->fold_case = true;
     c->number_class = true;
     c->url_class = true;
+    c->punctuation = true;
     snprintf(c->stopwords, sizeof c->stopwords, "%s", "default");
     c->units = TSN_UNITS_BOTH;
     c->word_ngram_min = 1;

@@ -17,6 +17,7 @@
 struct tsn_tokenizer {
     bool number_class;
     bool url_class;
+    bool punctuation;
     UBreakIterator *bi;
 };
 
@@ -105,6 +106,7 @@ tsn_tokenizer *tsn_tokenizer_new(const tsn_config *cfg, tsn_error *err)
     }
     t->number_class = cfg->number_class;
     t->url_class = cfg->url_class;
+    t->punctuation = cfg->punctuation;
     UErrorCode st = U_ZERO_ERROR;
     t->bi = ubrk_open(UBRK_WORD, "", NULL, 0, &st);
     if (U_FAILURE(st)) {
@@ -242,6 +244,9 @@ tsn_status tsn_tokenizer_run(tsn_tokenizer *t, const uint16_t *text, size_t ulen
                 rc = push_u16(out, u + start, end - start, TSN_TOK_NUMBER, err);
         } else if (status >= UBRK_WORD_LETTER) {
             rc = push_word(out, u + start, end - start, err);
+        } else if (t->punctuation && end - start <= 4 && !is_space(u[start]) &&
+                   u_ispunct(u[start])) {
+            rc = push_u16(out, u + start, end - start, TSN_TOK_PUNCT, err);
         }
         start = end;
     }

@@ -23,7 +23,8 @@ typedef enum {
     TSN_TOK_LATIN,  /* a word in Latin letters */
     TSN_TOK_OTHER,  /* a word in another script */
     TSN_TOK_NUMBER, /* digits (kept as written when number_class is off) */
-    TSN_TOK_CLASS   /* a class token: <num>, <url>, <email>, <user> */
+    TSN_TOK_CLASS,  /* a class token: <num>, <url>, <email>, <user> */
+    TSN_TOK_PUNCT   /* a punctuation mark (when the punctuation switch is on) */
 } tsn_token_kind;
 
 typedef struct {

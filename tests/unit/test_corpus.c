@@ -228,6 +228,7 @@ int main(void)
 {
     tsn_config cfg;
     tsn_config_init(&cfg);
+    cfg.punctuation = false; /* words only: the trigrams are word trigrams */
     tsn_error err = {0};
     lexer = tsn_pipeline_new(&cfg, "", 0, &err);
     if (lexer == NULL) {

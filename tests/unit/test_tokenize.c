@@ -97,10 +97,23 @@ static void empty_and_punctuation_only_text_has_no_tokens(void)
     CHECK_STR(joined("،؛؟!... «»"), "");
 }
 
+static void punctuation_switch_keeps_marks_as_tokens(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.punctuation = true;
+    tsn_tokenizer *saved = tok;
+    tok = tsn_tokenizer_new(&c, NULL);
+    CHECK_STR(joined("قال: «لا»، ثم غادر؟"), "قال | : | « | لا | » | ، | ثم | غادر | ؟");
+    tsn_tokenizer_free(tok);
+    tok = saved;
+}
+
 int main(void)
 {
     tsn_config c;
     tsn_config_init(&c);
+    c.punctuation = false; /* the golden file lists words; punctuation has its own test */
     tsn_error err = {0};
     norm = tsn_normalizer_new(&c, &err);
     tok = tsn_tokenizer_new(&c, &err);
@@ -116,6 +129,7 @@ int main(void)
     RUN(class_and_number_tokens_are_not_stemmed);
     RUN(overlong_tokens_are_dropped);
     RUN(empty_and_punctuation_only_text_has_no_tokens);
+    RUN(punctuation_switch_keeps_marks_as_tokens);
     tsn_tokens_release(&toks);
     tsn_normalizer_free(norm);
     tsn_tokenizer_free(tok);
