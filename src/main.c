@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -417,6 +418,13 @@ static void train_help(void)
 }
 
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static long peak_rss_kb(void)
 {
     FILE *f = fopen("/proc/self/status", "r");
@@ -462,17 +470,20 @@ static int cmd_train(int argc, char **argv)
     bool show = !o.quiet && isatty(STDERR_FILENO);
     if (o.verbose)
         tsn_model_set_solver_output(solver_to_stderr);
+    double t0 = now();
     tsn_corpus *c = tsn_corpus_build(&o.cfg, &d, show ? progress : NULL, NULL, &err);
+    double t1 = now();
     tsn_model *m = c != NULL ? tsn_model_fit(c, NULL, 0, &err) : NULL;
+    double t2 = now();
     rc = EXIT_SUCCESS;
     if (m == NULL || tsn_model_save(m, o.output, &err) != TSN_OK)
         rc = fail(&err);
     else if (o.verbose)
         fprintf(stderr,
                 "tasnif: train: %zu examples, %zu labels, %zu distinct features, %zu kept; "
-                "peak RSS %ld MiB\n",
+                "featurize %.2f s, fit %.2f s; peak RSS %ld MiB\n",
                 d.n, tsn_model_n_labels(m), tsn_corpus_features(c), tsn_model_n_features(m),
-                peak_rss_kb() / 1024);
+                t1 - t0, t2 - t1, peak_rss_kb() / 1024);
     tsn_model_free(m);
     tsn_corpus_free(c);
     tsn_dataset_release(&d);
