@@ -8,8 +8,8 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
               $(shell pkg-config --cflags $(PKGS)) \
-              -DTSN_MODEL_DIR='"$(PREFIX)/share/tasnif/models"' $(CFLAGS) -MMD -MP
-LDLIBS   = $(shell pkg-config --libs $(PKGS)) -llinear -lstemmer -lm
+              -pthread -DTSN_MODEL_DIR='"$(PREFIX)/share/tasnif/models"' $(CFLAGS) -MMD -MP
+LDLIBS   = $(shell pkg-config --libs $(PKGS)) -llinear -lstemmer -lm -pthread
 RUN     ?=
 
 LIB_SRC := src/error.c src/config.c src/normalize.c src/tokenize.c src/stem.c \

@@ -81,8 +81,11 @@ static bool push_feature(tsn_bag *b, size_t len, unsigned group)
         b->v = p;
         b->cap = n;
     }
-    uint32_t off = 0;
-    if (b->keep_strings) {
+    uint64_t h = grouped_hash(b->scratch, len, group);
+    uint32_t off = b->keep_strings ? 0 : TSN_NO_STRING;
+    if (b->keep_strings && b->known != NULL && b->known(b->known_ctx, h))
+        off = TSN_NO_STRING;
+    else if (b->keep_strings) {
         if (b->slen + len + 1 > UINT32_MAX || !grow_bytes(&b->strs, &b->scap, b->slen + len + 1))
             return false;
         off = (uint32_t)b->slen;
@@ -90,7 +93,7 @@ static bool push_feature(tsn_bag *b, size_t len, unsigned group)
         b->strs[b->slen + len] = '\0';
         b->slen += len + 1;
     }
-    b->v[b->n++] = (tsn_feat){grouped_hash(b->scratch, len, group), 1, off};
+    b->v[b->n++] = (tsn_feat){h, 1, off};
     return true;
 }
 
@@ -302,6 +305,11 @@ size_t tsn_dict_size(const tsn_dict *d)
     return d->n;
 }
 
+bool tsn_dict_has(const tsn_dict *d, uint64_t h)
+{
+    return hmap_get(&d->map, h) >= 0;
+}
+
 uint64_t tsn_dict_hash(const tsn_dict *d, uint32_t id)
 {
     return d->hashes[id];
@@ -337,6 +345,9 @@ tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_er
             d->cap = n;
         }
         const char *s = tsn_bag_str(b, i);
+        if (s == NULL)
+            return tsn_error_set(err, TSN_ERR_DATA, "dictionary: a new feature came without "
+                                                    "its string");
         size_t len = strlen(s);
         if (!grow_bytes(&d->strs, &d->scap, d->slen + len + 1))
             goto nomem;

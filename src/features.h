@@ -52,6 +52,10 @@ typedef struct {
     char *strs; /* NUL-terminated feature strings (only when keep_strings) */
     size_t slen, scap;
     bool keep_strings;
+    /* When set, strings are kept only for features this says are unknown (training keeps
+     * the strings of features not yet in the dictionary). */
+    bool (*known)(const void *ctx, uint64_t h);
+    const void *known_ctx;
     char *scratch; /* the feature string being built */
     size_t scratch_cap;
 } tsn_bag;
@@ -65,9 +69,11 @@ tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *
                              size_t n, const char *ns, tsn_error *err);
 /* Sorts by hash and merges duplicates (counts add up). */
 void tsn_bag_finish(tsn_bag *b);
+#define TSN_NO_STRING UINT32_MAX /* tsn_feat.str of a feature whose string was not kept */
+/* The string of feature i, or NULL when it was not kept. */
 static inline const char *tsn_bag_str(const tsn_bag *b, size_t i)
 {
-    return b->keep_strings ? b->strs + b->v[i].str : "";
+    return b->keep_strings && b->v[i].str != TSN_NO_STRING ? b->strs + b->v[i].str : NULL;
 }
 
 /* ---- Training feature dictionary: every feature seen, with its string ---- */
@@ -80,6 +86,9 @@ void tsn_dict_free(tsn_dict *d);
  * entry i to ids[i] (ids has room for b->n). */
 tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_error *err);
 size_t tsn_dict_size(const tsn_dict *d);
+/* True when hash h is in the dictionary. Read-only: safe from several threads at once while
+ * nothing adds to the dictionary. */
+bool tsn_dict_has(const tsn_dict *d, uint64_t h);
 uint64_t tsn_dict_hash(const tsn_dict *d, uint32_t id);
 const char *tsn_dict_str(const tsn_dict *d, uint32_t id);
 

@@ -97,6 +97,7 @@ typedef struct {
     tsn_read_opts read;
     bool quiet, verbose, json;
     int top, explain, folds;
+    int threads; /* 0 until parsed: then all online processors */
     unsigned long seed;
     const char *out_format;
     const char *stance_model, *topic_model;
@@ -140,6 +141,7 @@ static const struct option common_long[] = {
     {"folds", required_argument, NULL, OPT_FOLDS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"help", no_argument, NULL, OPT_HELP},
+    {"threads", required_argument, NULL, 't'},
     {"stance-model", required_argument, NULL, OPT_STANCE_MODEL},
     {"topic-model", required_argument, NULL, OPT_TOPIC_MODEL},
     {"min-prob", required_argument, NULL, OPT_MIN_PROB},
@@ -224,6 +226,10 @@ static int parse_options(int argc, char **argv, const char *shortopts, const cha
         case 'c': o->config_path = optarg; break;
         case 'q': o->quiet = true; break;
         case 'v': o->verbose = true; break;
+        case 't':
+            if (!parse_int(optarg, 1, 256, &o->threads))
+                rc = usage_error(usage, "--threads needs a number from 1 to 256");
+            break;
         case 'k':
             if (!parse_int(optarg, 1, 1000, &o->top))
                 rc = usage_error(usage, "-k needs a number from 1 to 1000, not \"%s\"", optarg);
@@ -288,6 +294,10 @@ static int parse_options(int argc, char **argv, const char *shortopts, const cha
         }
     }
     free(lo);
+    if (o->threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        o->threads = n > 0 ? (n > 256 ? 256 : (int)n) : 1;
+    }
     return rc;
 }
 
@@ -410,7 +420,10 @@ static void train_help(void)
            "      --input-format F     auto (default), tsv, jsonl, fasttext, dir\n"
            "      --strict             fail on invalid UTF-8 instead of replacing it\n"
            "      --max-doc-bytes N    longest accepted document (default 16 MiB)\n"
-           "  -v, --verbose            report sizes and liblinear's progress on stderr\n"
+           "  -t, --threads N          featurize on N threads (default: all processors; the\n"
+           "                           model is the same for any N)\n"
+           "  -v, --verbose            report sizes, times, peak memory and liblinear's\n"
+           "                           progress on stderr\n"
            "  -q, --quiet              no progress line\n"
            "      --help               this help\n",
            train_usage);
@@ -451,9 +464,9 @@ static int load_dataset(const options *o, tsn_dataset *d)
 static int cmd_train(int argc, char **argv)
 {
     options o = {0};
-    int rc = parse_options(argc, argv, "i:o:c:qv",
+    int rc = parse_options(argc, argv, "i:o:c:qvt:",
                            "input output config input-format strict max-doc-bytes verbose "
-                           "quiet help",
+                           "quiet threads help",
                            true, train_usage, train_help, &o);
     if (rc >= 0)
         return rc;
@@ -471,7 +484,7 @@ static int cmd_train(int argc, char **argv)
     if (o.verbose)
         tsn_model_set_solver_output(solver_to_stderr);
     double t0 = now();
-    tsn_corpus *c = tsn_corpus_build(&o.cfg, &d, show ? progress : NULL, NULL, &err);
+    tsn_corpus *c = tsn_corpus_build(&o.cfg, &d, o.threads, show ? progress : NULL, NULL, &err);
     double t1 = now();
     tsn_model *m = c != NULL ? tsn_model_fit(c, NULL, 0, &err) : NULL;
     double t2 = now();
@@ -896,6 +909,7 @@ static void cv_help(void)
            "  -c, --config FILE        JSON config; flags override it\n"
            "      --folds K            number of folds (default 5)\n"
            "      --seed S             fold assignment seed (default 1)\n"
+           "  -t, --threads N          featurize on N threads (default: all processors)\n"
            "      --json               one JSON object\n"
            "      --input-format F     auto (default), tsv, jsonl, fasttext, dir\n"
            "      --strict, --max-doc-bytes N, -q, --help as for train\n",
@@ -949,9 +963,9 @@ static int cmd_cv(int argc, char **argv)
     options o = {0};
     o.folds = 5;
     o.seed = 1;
-    int rc = parse_options(argc, argv, "i:c:qv",
+    int rc = parse_options(argc, argv, "i:c:qvt:",
                            "input config input-format folds seed json strict max-doc-bytes "
-                           "verbose quiet help",
+                           "verbose quiet threads help",
                            true, cv_usage, cv_help, &o);
     if (rc >= 0)
         return rc;
@@ -966,7 +980,7 @@ static int cmd_cv(int argc, char **argv)
         return rc;
     tsn_error err = {0};
     bool show = !o.quiet && isatty(STDERR_FILENO);
-    tsn_corpus *c = tsn_corpus_build(&o.cfg, &d, show ? progress : NULL, NULL, &err);
+    tsn_corpus *c = tsn_corpus_build(&o.cfg, &d, o.threads, show ? progress : NULL, NULL, &err);
     if (c == NULL) {
         tsn_dataset_release(&d);
         return fail(&err);

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <linear.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,19 +133,90 @@ static tsn_status index_labels(tsn_corpus *c, const tsn_dataset *d, tsn_error *e
     return TSN_OK;
 }
 
-tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d,
+/* Featurization runs in batches: the worker threads featurize the documents of a batch into
+ * bags, each with its own pipeline, while the dictionary is only read (a bag keeps the string
+ * of a feature only when the dictionary lacks it); then this thread interns the bags in
+ * document order. So the dictionary, the feature ids and the model are the same for any
+ * number of threads. */
+
+#define TSN_BATCH_PER_THREAD 128
+
+typedef struct {
+    tsn_pipeline *pipe;
+    const tsn_dataset *d;
+    tsn_bag *bags;      /* the batch's bags, shared; this worker fills every nth */
+    size_t first, n;    /* the batch: documents first .. first + n - 1 */
+    size_t worker, workers;
+    tsn_status st;
+    tsn_error err;
+} batch_job;
+
+static bool dict_knows(const void *ctx, uint64_t h)
+{
+    return tsn_dict_has(ctx, h);
+}
+
+static void *featurize_batch(void *arg)
+{
+    batch_job *j = arg;
+    j->st = TSN_OK;
+    for (size_t k = j->worker; k < j->n && j->st == TSN_OK; k += j->workers) {
+        const tsn_example *ex = &j->d->v[j->first + k];
+        tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
+        if ((j->st = tsn_pipeline_featurize(j->pipe, &doc, &j->bags[k], &j->err)) != TSN_OK)
+            tsn_error_prefix(&j->err, "%s:%zu", ex->source, ex->line);
+    }
+    return NULL;
+}
+
+/* Appends a finished bag's features (ids and counts) to the corpus as document i. */
+static tsn_status intern_bag(tsn_corpus *c, size_t i, const tsn_bag *bag, uint32_t **ids,
+                             size_t *ids_cap, size_t *cap, tsn_error *err)
+{
+    if (bag->n > *ids_cap) {
+        free(*ids);
+        *ids_cap = bag->n * 2;
+        if ((*ids = malloc(*ids_cap * sizeof **ids)) == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    }
+    tsn_status st = tsn_dict_add_bag(c->dict, bag, *ids, err);
+    if (st != TSN_OK)
+        return st;
+    size_t total = c->start[i];
+    if (total + bag->n > *cap) {
+        size_t ncap = *cap ? *cap : 65536;
+        while (ncap < total + bag->n)
+            ncap *= 2;
+        uint32_t *f = realloc(c->fids, ncap * sizeof *f);
+        if (f == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        c->fids = f;
+        uint32_t *n = realloc(c->counts, ncap * sizeof *n);
+        if (n == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        c->counts = n;
+        *cap = ncap;
+    }
+    for (size_t k = 0; k < bag->n; k++) {
+        c->fids[total + k] = (*ids)[k];
+        c->counts[total + k] = bag->v[k].count;
+    }
+    c->start[i + 1] = total + bag->n;
+    return TSN_OK;
+}
+
+tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int threads,
                              tsn_progress_fn progress, void *ctx, tsn_error *err)
 {
     tsn_corpus *c = calloc(1, sizeof *c);
-    tsn_pipeline *p = NULL;
-    tsn_bag bag;
+    size_t workers = threads > 0 ? (size_t)threads : 1, batch = 0;
+    batch_job *jobs = calloc(workers, sizeof *jobs);
+    pthread_t *tids = calloc(workers, sizeof *tids);
+    tsn_bag *bags = NULL;
     uint32_t *ids = NULL;
-    size_t ids_cap = 0, cap = 0, total = 0;
-    tsn_bag_init(&bag, true);
-    if (c == NULL) {
-        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
+    size_t ids_cap = 0, cap = 0;
+    if (c == NULL || jobs == NULL || tids == NULL)
+        goto nomem;
     c->cfg = *cfg;
     c->pair = d->pair;
     c->n_docs = d->n;
@@ -152,61 +224,73 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d,
         goto fail;
     if (tsn_pipeline_stopwords_text(cfg, &c->stopwords, &c->stop_len, err) != TSN_OK)
         goto fail;
-    if ((p = tsn_pipeline_new(cfg, c->stopwords, c->stop_len, err)) == NULL)
-        goto fail;
     if ((c->dict = tsn_dict_new(err)) == NULL)
         goto fail;
     if ((c->start = malloc((d->n + 1) * sizeof *c->start)) == NULL)
         goto nomem;
-    for (size_t i = 0; i < d->n; i++) {
-        const tsn_example *ex = &d->v[i];
-        tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
-        if (tsn_pipeline_featurize(p, &doc, &bag, err) != TSN_OK) {
-            tsn_error_prefix(err, "%s:%zu", ex->source, ex->line);
-            goto fail;
-        }
-        if (bag.n > ids_cap) {
-            free(ids);
-            ids_cap = bag.n * 2;
-            if ((ids = malloc(ids_cap * sizeof *ids)) == NULL)
-                goto nomem;
-        }
-        if (tsn_dict_add_bag(c->dict, &bag, ids, err) != TSN_OK)
-            goto fail;
-        if (total + bag.n > cap) {
-            size_t ncap = cap ? cap : 65536;
-            while (ncap < total + bag.n)
-                ncap *= 2;
-            uint32_t *f = realloc(c->fids, ncap * sizeof *f);
-            if (f == NULL)
-                goto nomem;
-            c->fids = f;
-            uint32_t *n = realloc(c->counts, ncap * sizeof *n);
-            if (n == NULL)
-                goto nomem;
-            c->counts = n;
-            cap = ncap;
-        }
-        c->start[i] = total;
-        for (size_t k = 0; k < bag.n; k++) {
-            c->fids[total + k] = ids[k];
-            c->counts[total + k] = bag.v[k].count;
-        }
-        total += bag.n;
-        if (progress != NULL && ((i + 1) % 512 == 0 || i + 1 == d->n))
-            progress(ctx, "featurize", i + 1, d->n);
+    c->start[0] = 0;
+    batch = workers * TSN_BATCH_PER_THREAD;
+    if ((bags = calloc(batch, sizeof *bags)) == NULL)
+        goto nomem;
+    for (size_t k = 0; k < batch; k++) {
+        tsn_bag_init(&bags[k], true);
+        bags[k].known = dict_knows;
+        bags[k].known_ctx = c->dict;
     }
-    c->start[d->n] = total;
+    for (size_t w = 0; w < workers; w++) {
+        jobs[w] = (batch_job){.d = d, .bags = bags, .worker = w, .workers = workers};
+        if ((jobs[w].pipe = tsn_pipeline_new(cfg, c->stopwords, c->stop_len, err)) == NULL)
+            goto fail;
+    }
+    for (size_t first = 0; first < d->n; first += batch) {
+        size_t n = d->n - first < batch ? d->n - first : batch, started = 0;
+        for (size_t w = 0; w < workers; w++) {
+            jobs[w].first = first;
+            jobs[w].n = n;
+        }
+        /* worker 0 runs on this thread; the others on their own */
+        for (size_t w = 1; w < workers; w++) {
+            if (pthread_create(&tids[w], NULL, featurize_batch, &jobs[w]) != 0)
+                break;
+            started = w;
+        }
+        featurize_batch(&jobs[0]);
+        for (size_t w = started + 1; w < workers; w++)
+            featurize_batch(&jobs[w]); /* no thread could be started for these */
+        for (size_t w = 1; w <= started; w++)
+            pthread_join(tids[w], NULL);
+        for (size_t w = 0; w < workers; w++)
+            if (jobs[w].st != TSN_OK) {
+                if (err != NULL)
+                    *err = jobs[w].err;
+                goto fail;
+            }
+        for (size_t k = 0; k < n; k++)
+            if (intern_bag(c, first + k, &bags[k], &ids, &ids_cap, &cap, err) != TSN_OK)
+                goto fail;
+        if (progress != NULL)
+            progress(ctx, "featurize", first + n, d->n);
+    }
     free(ids);
-    tsn_bag_release(&bag);
-    tsn_pipeline_free(p);
+    for (size_t k = 0; k < batch; k++)
+        tsn_bag_release(&bags[k]);
+    free(bags);
+    for (size_t w = 0; w < workers; w++)
+        tsn_pipeline_free(jobs[w].pipe);
+    free(jobs);
+    free(tids);
     return c;
 nomem:
     tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
 fail:
     free(ids);
-    tsn_bag_release(&bag);
-    tsn_pipeline_free(p);
+    for (size_t k = 0; bags != NULL && k < batch; k++)
+        tsn_bag_release(&bags[k]);
+    free(bags);
+    for (size_t w = 0; jobs != NULL && w < workers; w++)
+        tsn_pipeline_free(jobs[w].pipe);
+    free(jobs);
+    free(tids);
     tsn_corpus_free(c);
     return NULL;
 }

@@ -9,6 +9,10 @@ check train_leaves_no_temporary_file '[ -z "$(ls "$T" | grep tmp)" ]'
 run train -i $D/tiny.tsv -o "$T/m2" --min-df 1 --solver lr --C 10
 check train_is_byte_for_byte_deterministic 'cmp -s "$T/m" "$T/m2"'
 
+run train -i $D/tiny.tsv -o "$T/t1" --min-df 1 --threads 1
+run train -i $D/tiny.tsv -o "$T/t3" --min-df 1 --threads 3
+check models_do_not_depend_on_the_thread_count 'cmp -s "$T/t1" "$T/t3"'
+
 run train -i $D/tiny.tsv -o "$T/v" --min-df 1 -v
 check verbose_train_reports_sizes_and_peak_rss_on_stderr '[ $rc -eq 0 ] && [ -z "$out" ] && echo "$err" | grep -q "peak RSS"'
 
@@ -60,6 +64,13 @@ for f in tiny.jsonl tiny.ft dir; do
     run train -i $D/$f -o "$T/f" --min-df 1
     check "train_reads_$f" '[ $rc -eq 0 ] && [ -s "$T/f" ]'
 done
+
+run train -i $D/tiny.tsv -o "$T/hash" --hash-buckets 4096 --min-df 1
+check hashing_model_trains '[ $rc -eq 0 ]'
+run eval -m "$T/hash" -i $D/tiny-test.tsv --json
+check hashing_model_classifies_held_out_text '[ $rc -eq 0 ] && echo "$out" | grep -q "\"accuracy\":1.0000"'
+run info -m "$T/hash"
+check hashing_model_reports_buckets 'echo "$out" | grep -q "^features      4096 (hash buckets)"'
 
 run train -i $D/pair.tsv -o "$T/pair" --min-df 1
 check pair_training_records_the_pair '[ $rc -eq 0 ]'

@@ -11,7 +11,7 @@ static tsn_dataset data;
 static tsn_model *fit(const tsn_config *c)
 {
     tsn_error err = {0};
-    tsn_corpus *cp = tsn_corpus_build(c, &data, NULL, NULL, &err);
+    tsn_corpus *cp = tsn_corpus_build(c, &data, 2, NULL, NULL, &err);
     tsn_model *m = cp ? tsn_model_fit(cp, NULL, 0, &err) : NULL;
     if (m == NULL)
         fprintf(stderr, "  %s\n", err.msg);
@@ -163,7 +163,7 @@ static void one_label_is_not_enough(void)
     tsn_config c;
     tsn_config_init(&c);
     tsn_error err = {0};
-    tsn_corpus *cp = tsn_corpus_build(&c, &one, NULL, NULL, &err);
+    tsn_corpus *cp = tsn_corpus_build(&c, &one, 1, NULL, NULL, &err);
     CHECK(cp == NULL && err.code == TSN_ERR_DATA && strstr(err.msg, "only one label"));
     tsn_corpus_free(cp);
 }
