@@ -35,6 +35,7 @@ static const tsn_option options[] = {
     BOOL(number_class, "replace every number by one class token"),
     BOOL(url_class, "replace URLs, e-mail addresses and @mentions by class tokens"),
     BOOL(punctuation, "keep punctuation marks as tokens"),
+    BOOL(emoji, "keep emoji as tokens"),
     {"stopwords", TSN_OPT_STRING, OFF(stopwords), 0, 0, NULL,
      "stop-word list: \"default\", \"none\", or a file (one word per line)"},
     {"units", TSN_OPT_ENUM, OFF(units), 0, 0, units_names,
@@ -74,6 +75,7 @@ void tsn_config_init(tsn_config *c)
     c->number_class = true;
     c->url_class = true;
     c->punctuation = true;
+    c->emoji = true;
     snprintf(c->stopwords, sizeof c->stopwords, "%s", "default");
     c->units = TSN_UNITS_BOTH;
     c->word_ngram_min = 1;

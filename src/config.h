@@ -43,6 +43,7 @@ typedef struct {
     bool number_class; /* numbers become one class token */
     bool url_class;    /* URLs, e-mail addresses and @mentions become class tokens */
     bool punctuation;  /* keep punctuation marks as tokens */
+    bool emoji;        /* keep emoji as tokens */
     /* lexical */
     char stopwords[TSN_PATH_MAX]; /* "default" (built-in list), "none", or a file path */
     int units;                    /* TSN_UNITS_*: what word n-grams are built from */

@@ -18,6 +18,7 @@ struct tsn_tokenizer {
     bool number_class;
     bool url_class;
     bool punctuation;
+    bool emoji;
     UBreakIterator *bi;
 };
 
@@ -107,6 +108,7 @@ tsn_tokenizer *tsn_tokenizer_new(const tsn_config *cfg, tsn_error *err)
     t->number_class = cfg->number_class;
     t->url_class = cfg->url_class;
     t->punctuation = cfg->punctuation;
+    t->emoji = cfg->emoji;
     UErrorCode st = U_ZERO_ERROR;
     t->bi = ubrk_open(UBRK_WORD, "", NULL, 0, &st);
     if (U_FAILURE(st)) {
@@ -163,6 +165,16 @@ static const char *special_chunk(const UChar *u, size_t n)
         break;
     }
     return NULL;
+}
+
+/* True when the segment starts with a pictographic emoji (UTS #51 Extended_Pictographic),
+ * such as a face or a heart; ICU gives emoji segments no word status. */
+static bool is_emoji(const UChar *u, int32_t n)
+{
+    UChar32 c;
+    int32_t i = 0;
+    U16_NEXT(u, i, n, c);
+    return u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC);
 }
 
 static bool is_arabic(UChar c)
@@ -246,6 +258,8 @@ tsn_status tsn_tokenizer_run(tsn_tokenizer *t, const uint16_t *text, size_t ulen
             rc = push_word(out, u + start, end - start, err);
         } else if (t->punctuation && end - start <= 4 && !is_space(u[start]) &&
                    u_ispunct(u[start])) {
+            rc = push_u16(out, u + start, end - start, TSN_TOK_PUNCT, err);
+        } else if (t->emoji && end - start <= 16 && is_emoji(u + start, end - start)) {
             rc = push_u16(out, u + start, end - start, TSN_TOK_PUNCT, err);
         }
         start = end;

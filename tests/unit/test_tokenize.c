@@ -109,11 +109,25 @@ static void punctuation_switch_keeps_marks_as_tokens(void)
     tok = saved;
 }
 
+static void emoji_switch_keeps_emoji_with_their_modifiers(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.punctuation = false;
+    c.emoji = true;
+    tsn_tokenizer *saved = tok;
+    tok = tsn_tokenizer_new(&c, NULL);
+    CHECK_STR(joined("رائع 😂 جدا 👍🏽"), "رائع | 😂 | جدا | 👍🏽");
+    tsn_tokenizer_free(tok);
+    tok = saved;
+}
+
 int main(void)
 {
     tsn_config c;
     tsn_config_init(&c);
-    c.punctuation = false; /* the golden file lists words; punctuation has its own test */
+    c.punctuation = false; /* the golden file lists words; punctuation and emoji have tests */
+    c.emoji = false;
     tsn_error err = {0};
     norm = tsn_normalizer_new(&c, &err);
     tok = tsn_tokenizer_new(&c, &err);
@@ -130,6 +144,7 @@ int main(void)
     RUN(overlong_tokens_are_dropped);
     RUN(empty_and_punctuation_only_text_has_no_tokens);
     RUN(punctuation_switch_keeps_marks_as_tokens);
+    RUN(emoji_switch_keeps_emoji_with_their_modifiers);
     tsn_tokens_release(&toks);
     tsn_normalizer_free(norm);
     tsn_tokenizer_free(tok);
