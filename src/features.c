@@ -39,12 +39,23 @@ void tsn_bag_init(tsn_bag *b, bool keep_strings)
 {
     memset(b, 0, sizeof *b);
     b->keep_strings = keep_strings;
+    b->gen = 1;
 }
+
+struct tsn_bag_slot {
+    uint32_t gen; /* the slot is in use when this equals the bag's gen */
+    uint32_t idx; /* entry of b->v */
+};
 
 void tsn_bag_reset(tsn_bag *b)
 {
     b->n = 0;
     b->slen = 0;
+    if (++b->gen == 0) { /* wrapped: really clear, once every 4 billion documents */
+        if (b->tab != NULL)
+            memset(b->tab, 0, b->tab_cap * sizeof *b->tab);
+        b->gen = 1;
+    }
 }
 
 void tsn_bag_release(tsn_bag *b)
@@ -52,7 +63,36 @@ void tsn_bag_release(tsn_bag *b)
     free(b->v);
     free(b->strs);
     free(b->scratch);
+    free(b->tab);
     memset(b, 0, sizeof *b);
+}
+
+/* The table slot of hash h: its entry, or the empty slot where it belongs. */
+static struct tsn_bag_slot *bag_slot(const tsn_bag *b, uint64_t h)
+{
+    size_t i = (size_t)(h ^ (h >> 31)) & (b->tab_cap - 1);
+    while (b->tab[i].gen == b->gen && b->v[b->tab[i].idx].h != h)
+        i = (i + 1) & (b->tab_cap - 1);
+    return &b->tab[i];
+}
+
+/* Keeps the table at most half full. */
+static bool bag_reserve(tsn_bag *b)
+{
+    if ((b->n + 1) * 2 <= b->tab_cap)
+        return true;
+    size_t cap = b->tab_cap ? b->tab_cap * 2 : 1024;
+    struct tsn_bag_slot *t = calloc(cap, sizeof *t);
+    if (t == NULL)
+        return false;
+    free(b->tab);
+    b->tab = t;
+    b->tab_cap = cap;
+    if (b->gen == 0)
+        b->gen = 1;
+    for (size_t k = 0; k < b->n; k++)
+        *bag_slot(b, b->v[k].h) = (struct tsn_bag_slot){b->gen, (uint32_t)k};
+    return true;
 }
 
 static bool grow_bytes(char **p, size_t *cap, size_t need)
@@ -73,6 +113,15 @@ static bool grow_bytes(char **p, size_t *cap, size_t need)
 /* Adds the feature string scratch[0..len) of the given group to the bag. */
 static bool push_feature(tsn_bag *b, size_t len, unsigned group)
 {
+    uint64_t h = grouped_hash(b->scratch, len, group);
+    if (!bag_reserve(b))
+        return false;
+    struct tsn_bag_slot *s = bag_slot(b, h);
+    if (s->gen == b->gen) { /* seen in this document: count it, nothing else to do */
+        if (b->v[s->idx].count < UINT32_MAX)
+            b->v[s->idx].count++;
+        return true;
+    }
     if (b->n == b->cap) {
         size_t n = b->cap ? b->cap * 2 : 256;
         tsn_feat *p = realloc(b->v, n * sizeof *p);
@@ -81,7 +130,6 @@ static bool push_feature(tsn_bag *b, size_t len, unsigned group)
         b->v = p;
         b->cap = n;
     }
-    uint64_t h = grouped_hash(b->scratch, len, group);
     uint32_t off = b->keep_strings ? 0 : TSN_NO_STRING;
     if (b->keep_strings && b->known != NULL && b->known(b->known_ctx, h))
         off = TSN_NO_STRING;
@@ -93,6 +141,7 @@ static bool push_feature(tsn_bag *b, size_t len, unsigned group)
         b->strs[b->slen + len] = '\0';
         b->slen += len + 1;
     }
+    *s = (struct tsn_bag_slot){b->gen, (uint32_t)b->n};
     b->v[b->n++] = (tsn_feat){h, 1, off};
     return true;
 }
@@ -187,31 +236,6 @@ tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *
                 ok = add_char_ngrams(b, cfg, units + i, ns);
     }
     return ok ? TSN_OK : tsn_error_set(err, TSN_ERR_NOMEM, "features: out of memory");
-}
-
-static int cmp_feat(const void *a, const void *b)
-{
-    const tsn_feat *x = a, *y = b;
-    if (x->h != y->h)
-        return x->h < y->h ? -1 : 1;
-    return x->str < y->str ? -1 : x->str > y->str; /* keep the first string: stable result */
-}
-
-void tsn_bag_finish(tsn_bag *b)
-{
-    if (b->n == 0)
-        return;
-    qsort(b->v, b->n, sizeof *b->v, cmp_feat);
-    size_t j = 0;
-    for (size_t i = 1; i < b->n; i++) {
-        if (b->v[i].h == b->v[j].h) {
-            if (b->v[j].count < UINT32_MAX)
-                b->v[j].count++;
-        } else {
-            b->v[++j] = b->v[i];
-        }
-    }
-    b->n = j + 1;
 }
 
 /* ---- A hash -> uint32 map (open addressing), shared by the dictionary and vocabulary ---- */

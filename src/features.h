@@ -58,17 +58,19 @@ typedef struct {
     const void *known_ctx;
     char *scratch; /* the feature string being built */
     size_t scratch_cap;
+    struct tsn_bag_slot *tab; /* hash -> entry of v, valid where slot gen == gen */
+    size_t tab_cap;           /* a power of two, at least twice n */
+    uint32_t gen;             /* bumped by reset, which so empties the table in O(1) */
 } tsn_bag;
 
 void tsn_bag_init(tsn_bag *b, bool keep_strings);
 void tsn_bag_reset(tsn_bag *b); /* empties, keeps capacity and keep_strings */
 void tsn_bag_release(tsn_bag *b);
 /* Adds the n-gram features of units[0..n) under cfg, each string prefixed with ns (may be
- * ""). Call tsn_bag_finish() after the last add. */
+ * ""). Entries are unique by hash and in order of first occurrence; counts add up. */
 tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *units,
                              size_t n, const char *ns, tsn_error *err);
-/* Sorts by hash and merges duplicates (counts add up). */
-void tsn_bag_finish(tsn_bag *b);
+
 #define TSN_NO_STRING UINT32_MAX /* tsn_feat.str of a feature whose string was not kept */
 /* The string of feature i, or NULL when it was not kept. */
 static inline const char *tsn_bag_str(const tsn_bag *b, size_t i)

@@ -204,6 +204,5 @@ tsn_status tsn_pipeline_featurize(tsn_pipeline *p, const tsn_doc *doc, tsn_bag *
         return st;
     if ((st = tsn_bag_add_units(bag, &p->cfg, u, n, "", err)) != TSN_OK)
         return st;
-    tsn_bag_finish(bag);
     return TSN_OK;
 }

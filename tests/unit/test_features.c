@@ -30,7 +30,6 @@ static void word_ngrams_cover_the_configured_orders(void)
     tsn_bag b;
     tsn_bag_init(&b, true);
     CHECK(tsn_bag_add_units(&b, &c, u, 3, "", NULL) == TSN_OK);
-    tsn_bag_finish(&b);
     CHECK(bag_has(&b, "s:hacker", 2));
     CHECK(bag_has(&b, "s:hacker attack", 1));
     CHECK(bag_has(&b, "s:attack hacker", 1));
@@ -52,7 +51,6 @@ static void char_ngrams_mark_word_boundaries_and_count_code_points(void)
     tsn_bag b;
     tsn_bag_init(&b, true);
     CHECK(tsn_bag_add_units(&b, &c, &u, 1, "claim.", NULL) == TSN_OK);
-    tsn_bag_finish(&b);
     /* <la> gives 2-grams <l, la, a> and 3-grams <la, la> */
     CHECK(bag_has(&b, "claim.c:<\xd9\x84", 1));
     CHECK(bag_has(&b, "claim.c:\xd9\x84\xd8\xa7>", 1));
@@ -80,7 +78,6 @@ static void vocabulary_keeps_features_above_min_df_in_string_order(void)
         tsn_unit u[2] = {unit(docs[i][0], docs[i][0]), unit(docs[i][1], docs[i][1])};
         tsn_bag_reset(&b);
         tsn_bag_add_units(&b, &c, u, 2, "", NULL);
-        tsn_bag_finish(&b);
         CHECK(tsn_dict_add_bag(d, &b, ids[i], NULL) == TSN_OK);
         fids[i] = ids[i];
         nf[i] = b.n;
@@ -107,7 +104,6 @@ static void vectors_are_l2_normalized_sorted_and_terminated(void)
     tsn_bag_init(&b, true);
     tsn_unit u[] = {unit("x", "x"), unit("y", "y"), unit("x", "x"), unit("z", "z")};
     tsn_bag_add_units(&b, &c, u, 4, "", NULL);
-    tsn_bag_finish(&b);
     uint32_t ids[64];
     tsn_dict_add_bag(d, &b, ids, NULL);
     const uint32_t *fids[1] = {ids};
