@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -524,6 +525,8 @@ static void classify_help(void)
            "      --explain N          the N features that pushed the decision most\n"
            "      --strict             fail on invalid UTF-8 instead of replacing it\n"
            "      --max-doc-bytes N    longest accepted document (default 16 MiB)\n"
+           "  -t, --threads N          classify an input file on N threads (default: all\n"
+           "                           processors; the output is the same, in input order)\n"
            "      --help               this help\n",
            classify_usage);
 }
@@ -532,11 +535,34 @@ typedef struct {
     tsn_model *m;
     int format; /* 0 jsonl, 1 tsv, 2 text */
     int top, explain;
+    bool flush;
+} classifier;
+
+/* One document's outcome; buffers sized for the model's labels and --explain. */
+typedef struct {
     double *probs;
     size_t *order;
     tsn_contrib *contrib;
-    bool flush;
-} classifier;
+    size_t best, ne;
+    tsn_status st;
+    tsn_error err;
+} outcome;
+
+static bool outcome_init(outcome *r, size_t K, int explain)
+{
+    memset(r, 0, sizeof *r);
+    r->probs = calloc(K, sizeof *r->probs);
+    r->order = calloc(K, sizeof *r->order);
+    r->contrib = calloc((size_t)explain + 1, sizeof *r->contrib);
+    return r->probs != NULL && r->order != NULL && r->contrib != NULL;
+}
+
+static void outcome_release(outcome *r)
+{
+    free(r->probs);
+    free(r->order);
+    free(r->contrib);
+}
 
 static void rank(const double *probs, size_t *order, size_t n)
 {
@@ -553,34 +579,39 @@ static void rank(const double *probs, size_t *order, size_t n)
     }
 }
 
-static int classify_one(classifier *cl, const tsn_doc *doc, const char *id, const char *where)
+/* Classifies doc with scorer sc into r (which records any failure). */
+static void compute(const classifier *cl, tsn_scorer *sc, const tsn_doc *doc, outcome *r)
 {
-    tsn_error err = {0};
-    size_t best;
-    if (tsn_model_predict(cl->m, doc, cl->probs, &best, &err) != TSN_OK) {
-        diag("%s: %s", where, err.msg);
+    r->ne = 0;
+    r->st = tsn_scorer_predict(sc, doc, r->probs, &r->best, &r->err);
+    if (r->st != TSN_OK)
+        return;
+    rank(r->probs, r->order, tsn_model_n_labels(cl->m));
+    if (cl->explain > 0)
+        r->st = tsn_scorer_explain(sc, doc, r->best, r->contrib, (size_t)cl->explain, &r->ne,
+                                   &r->err);
+}
+
+/* Prints r as one output line; -1 to go on, or an exit code. */
+static int print_outcome(const classifier *cl, const outcome *r, const char *id,
+                         const char *where)
+{
+    if (r->st != TSN_OK) {
+        diag("%s: %s", where, r->err.msg);
         return EXIT_FAILURE;
     }
     size_t K = tsn_model_n_labels(cl->m);
-    rank(cl->probs, cl->order, K);
     size_t top = cl->top > 0 ? ((size_t)cl->top < K ? (size_t)cl->top : K) : 0;
-    size_t ne = 0;
-    if (cl->explain > 0 &&
-        tsn_model_explain(cl->m, doc, best, cl->contrib, (size_t)cl->explain, &ne, &err) !=
-            TSN_OK) {
-        diag("%s: %s", where, err.msg);
-        return EXIT_FAILURE;
-    }
-    const char *label = tsn_model_label_name(cl->m, best);
+    const char *label = tsn_model_label_name(cl->m, r->best);
     if (cl->format == 2) {
         puts(label);
     } else if (cl->format == 1) {
         size_t n = top ? top : 1;
         for (size_t i = 0; i < n; i++)
-            printf("%s%s\t%.4f", i ? "\t" : "", tsn_model_label_name(cl->m, cl->order[i]),
-                   cl->probs[cl->order[i]]);
-        for (size_t i = 0; i < ne; i++)
-            printf("\t%s=%.4f", cl->contrib[i].feature, cl->contrib[i].contribution);
+            printf("%s%s\t%.4f", i ? "\t" : "", tsn_model_label_name(cl->m, r->order[i]),
+                   r->probs[r->order[i]]);
+        for (size_t i = 0; i < r->ne; i++)
+            printf("\t%s=%.4f", r->contrib[i].feature, r->contrib[i].contribution);
         putchar('\n');
     } else {
         fputs("{", stdout);
@@ -592,24 +623,24 @@ static int classify_one(classifier *cl, const tsn_doc *doc, const char *id, cons
         fputs("\"label\":", stdout);
         json_str(stdout, label);
         fputs(",\"prob\":", stdout);
-        json_num(stdout, cl->probs[best]);
+        json_num(stdout, r->probs[r->best]);
         if (top) {
             fputs(",\"top\":[", stdout);
             for (size_t i = 0; i < top; i++) {
                 fputs(i ? ",{\"label\":" : "{\"label\":", stdout);
-                json_str(stdout, tsn_model_label_name(cl->m, cl->order[i]));
+                json_str(stdout, tsn_model_label_name(cl->m, r->order[i]));
                 fputs(",\"prob\":", stdout);
-                json_num(stdout, cl->probs[cl->order[i]]);
+                json_num(stdout, r->probs[r->order[i]]);
                 fputs("}", stdout);
             }
             fputs("]", stdout);
         }
         if (cl->explain > 0) {
             fputs(",\"explain\":[", stdout);
-            for (size_t i = 0; i < ne; i++) {
+            for (size_t i = 0; i < r->ne; i++) {
                 fputs(i ? ",{\"feature\":" : "{\"feature\":", stdout);
-                json_str(stdout, cl->contrib[i].feature);
-                fprintf(stdout, ",\"weight\":%.4f}", cl->contrib[i].contribution);
+                json_str(stdout, r->contrib[i].feature);
+                fprintf(stdout, ",\"weight\":%.4f}", r->contrib[i].contribution);
             }
             fputs("]", stdout);
         }
@@ -624,17 +655,141 @@ static int classify_one(classifier *cl, const tsn_doc *doc, const char *id, cons
     return -1;
 }
 
-/* Reads a whole file as one document. */
-static int classify_file(classifier *cl, const char *path, const tsn_read_opts *ro)
+/* ---- Parallel classification of a batch, output in input order ---- */
+
+typedef struct {
+    char *text, *claim, *id;
+    size_t text_len, claim_len;
+    char where[600];
+    outcome r;
+} batch_item;
+
+typedef struct {
+    const classifier *cl;
+    tsn_scorer *sc;
+    batch_item *items;
+    size_t n, worker, workers;
+} batch_work;
+
+static void *classify_batch(void *arg)
 {
-    tsn_reader *r;
+    batch_work *w = arg;
+    for (size_t i = w->worker; i < w->n; i += w->workers) {
+        batch_item *it = &w->items[i];
+        tsn_doc doc = {it->text, it->text_len, it->claim, it->claim_len};
+        compute(w->cl, w->sc, &doc, &it->r);
+    }
+    return NULL;
+}
+
+static char *dup_or_null(const char *s, size_t n)
+{
+    return s != NULL ? strndup(s, n) : NULL;
+}
+
+/* Reads the whole stream in batches, classifies each batch on `threads` threads, prints in
+ * order. Used when the input is a file: a pipe is classified a line at a time instead, so a
+ * filter answers each line as soon as it arrives. */
+static int classify_stream(const classifier *cl, tsn_reader *r, int threads)
+{
+    size_t workers = (size_t)threads, cap = workers * 64, K = tsn_model_n_labels(cl->m);
+    batch_item *items = calloc(cap, sizeof *items);
+    batch_work *work = calloc(workers, sizeof *work);
+    pthread_t *tids = calloc(workers, sizeof *tids);
     tsn_error err = {0};
+    int rc = items && work && tids ? -1 : (diag("out of memory"), EXIT_FAILURE);
+    for (size_t i = 0; rc < 0 && i < cap; i++)
+        if (!outcome_init(&items[i].r, K, cl->explain))
+            rc = (diag("out of memory"), EXIT_FAILURE);
+    for (size_t w = 0; rc < 0 && w < workers; w++) {
+        work[w] = (batch_work){cl, tsn_scorer_new(cl->m, &err), items, 0, w, workers};
+        if (work[w].sc == NULL)
+            rc = fail(&err);
+    }
+    bool done = false;
+    while (rc < 0 && !done) {
+        size_t n = 0;
+        while (n < cap) {
+            tsn_example ex;
+            if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
+                rc = fail(&err);
+                break;
+            }
+            if (done)
+                break;
+            if (tsn_model_is_pair(cl->m) && ex.claim == NULL) {
+                diag("%s:%zu: this model needs a claim with each text", ex.source, ex.line);
+                rc = EXIT_FAILURE;
+                break;
+            }
+            batch_item *it = &items[n++];
+            free(it->text);
+            free(it->claim);
+            free(it->id);
+            it->text = dup_or_null(ex.text, ex.text_len);
+            it->claim = dup_or_null(ex.claim, ex.claim_len);
+            it->id = ex.id ? strdup(ex.id) : NULL;
+            it->text_len = ex.text_len;
+            it->claim_len = ex.claim_len;
+            snprintf(it->where, sizeof it->where, "%s:%zu", ex.source, ex.line);
+            if (it->text == NULL || (ex.claim && !it->claim) || (ex.id && !it->id)) {
+                rc = (diag("out of memory"), EXIT_FAILURE);
+                break;
+            }
+        }
+        size_t started = 0;
+        for (size_t w = 0; w < workers; w++)
+            work[w].n = n;
+        for (size_t w = 1; w < workers && n > 1; w++) {
+            if (pthread_create(&tids[w], NULL, classify_batch, &work[w]) != 0)
+                break;
+            started = w;
+        }
+        classify_batch(&work[0]);
+        for (size_t w = started + 1; w < workers && n > 1; w++)
+            classify_batch(&work[w]);
+        for (size_t w = 1; w <= started; w++)
+            pthread_join(tids[w], NULL);
+        /* the documents read before a reading error still get their answers */
+        for (size_t i = 0; i < n; i++) {
+            int prc = print_outcome(cl, &items[i].r, items[i].id, items[i].where);
+            if (prc >= 0) {
+                rc = prc;
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; items != NULL && i < cap; i++) {
+        free(items[i].text);
+        free(items[i].claim);
+        free(items[i].id);
+        outcome_release(&items[i].r);
+    }
+    for (size_t w = 0; work != NULL && w < workers; w++)
+        tsn_scorer_free(work[w].sc);
+    free(items);
+    free(work);
+    free(tids);
+    return rc;
+}
+
+static int classify_one(classifier *cl, outcome *r, const tsn_doc *doc, const char *id,
+                        const char *where)
+{
+    tsn_scorer *sc = tsn_model_scorer(cl->m);
+    compute(cl, sc, doc, r);
+    return print_outcome(cl, r, id, where);
+}
+
+/* Reads a whole file as one document. */
+static int classify_file(classifier *cl, outcome *out, const char *path,
+                         const tsn_read_opts *ro)
+{
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         diag("%s: %s", path, strerror(errno));
         return EXIT_FAILURE;
     }
-    (void)r;
     size_t max = ro->max_doc_bytes ? ro->max_doc_bytes : ((size_t)16 << 20);
     char *buf = malloc(max + 1);
     size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
@@ -660,9 +815,8 @@ static int classify_file(classifier *cl, const char *path, const tsn_read_opts *
         if (!tsn_utf8_valid(buf, n))
             warn_invalid(path, 1, false);
         tsn_doc doc = {buf, n, NULL, 0};
-        rc = classify_one(cl, &doc, path, path);
+        rc = classify_one(cl, out, &doc, path, path);
     }
-    (void)err;
     free(buf);
     return rc;
 }
@@ -670,9 +824,9 @@ static int classify_file(classifier *cl, const char *path, const tsn_read_opts *
 static int cmd_classify(int argc, char **argv)
 {
     options o = {0};
-    int rc = parse_options(argc, argv, "m:i:k:q",
+    int rc = parse_options(argc, argv, "m:i:k:qt:",
                            "model input input-format format top explain strict max-doc-bytes "
-                           "quiet help",
+                           "quiet threads help",
                            false, classify_usage, classify_help, &o);
     if (rc >= 0)
         return rc;
@@ -695,25 +849,27 @@ static int cmd_classify(int argc, char **argv)
     size_t K = tsn_model_n_labels(cl.m);
     cl.top = o.top;
     cl.explain = o.explain;
-    cl.probs = calloc(K, sizeof *cl.probs);
-    cl.order = calloc(K, sizeof *cl.order);
-    cl.contrib = calloc((size_t)o.explain + 1, sizeof *cl.contrib);
+    outcome one;
     struct stat sb;
     cl.flush = !(fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode));
     rc = -1;
-    if (cl.probs == NULL || cl.order == NULL || cl.contrib == NULL) {
+    if (!outcome_init(&one, K, o.explain)) {
         diag("out of memory");
         rc = EXIT_FAILURE;
     }
     for (int i = optind; rc < 0 && i < argc; i++)
-        rc = classify_file(&cl, argv[i], &o.read);
+        rc = classify_file(&cl, &one, argv[i], &o.read);
+    bool from_file = o.input != NULL && strcmp(o.input, "-") != 0 && stat(o.input, &sb) == 0 &&
+                     S_ISREG(sb.st_mode);
     if (rc < 0 && optind >= argc) {
         o.read.pair = tsn_model_is_pair(cl.m);
         tsn_reader *r =
             tsn_reader_open(o.input, (tsn_format)o.input_format, false, &o.read, &err);
         if (r == NULL)
             rc = fail(&err);
-        while (rc < 0) {
+        else if (from_file && o.threads > 1)
+            rc = classify_stream(&cl, r, o.threads);
+        while (rc < 0 && !(from_file && o.threads > 1)) {
             tsn_example ex;
             bool done;
             if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
@@ -730,15 +886,13 @@ static int cmd_classify(int argc, char **argv)
             char where[600];
             snprintf(where, sizeof where, "%s:%zu", ex.source, ex.line);
             tsn_doc doc = {ex.text, ex.text_len, ex.claim, ex.claim_len};
-            rc = classify_one(&cl, &doc, ex.id, where);
+            rc = classify_one(&cl, &one, &doc, ex.id, where);
         }
         if (r != NULL)
             warn_invalid(o.input ? o.input : "<stdin>", tsn_reader_invalid_lines(r), false);
         tsn_reader_close(r);
     }
-    free(cl.probs);
-    free(cl.order);
-    free(cl.contrib);
+    outcome_release(&one);
     tsn_model_free(cl.m);
     if (rc < 0 && fflush(stdout) != 0) {
         diag("cannot write output: %s", strerror(errno));

@@ -308,7 +308,13 @@ struct tsn_model {
     bool pair;
     tsn_vocab *vocab;
     struct model *ll;  /* liblinear's; labels are our indices + 1 */
-    /* prediction scratch */
+    tsn_scorer *own;   /* scratch for the single-threaded calls (tsn_model_predict...) */
+};
+
+/* Everything one thread needs to classify with a model: the model itself is read-only after
+ * training or loading (liblinear's predict functions only read it too). */
+struct tsn_scorer {
+    const tsn_model *m;
     tsn_pipeline *pipe;
     tsn_bag bag, sbag; /* sbag keeps strings, for explanations */
     tsn_vector x;
@@ -316,6 +322,42 @@ struct tsn_model {
     size_t feats_cap;
     double *dec;       /* [n_labels] */
 };
+
+tsn_scorer *tsn_scorer_new(const tsn_model *m, tsn_error *err)
+{
+    tsn_scorer *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    s->m = m;
+    tsn_bag_init(&s->bag, false);
+    tsn_bag_init(&s->sbag, true);
+    tsn_vector_init(&s->x);
+    if ((s->pipe = tsn_pipeline_new(&m->cfg, m->stopwords, m->stop_len, err)) == NULL)
+        goto fail;
+    if ((s->dec = calloc(m->n_labels, sizeof *s->dec)) == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    return s;
+fail:
+    tsn_scorer_free(s);
+    return NULL;
+}
+
+void tsn_scorer_free(tsn_scorer *s)
+{
+    if (s == NULL)
+        return;
+    tsn_pipeline_free(s->pipe);
+    tsn_bag_release(&s->bag);
+    tsn_bag_release(&s->sbag);
+    tsn_vector_release(&s->x);
+    free(s->feats);
+    free(s->dec);
+    free(s);
+}
 
 static void (*solver_output)(const char *);
 
@@ -346,12 +388,7 @@ void tsn_model_free(tsn_model *m)
         m->ll->param.init_sol = NULL;
         free_and_destroy_model(&m->ll);
     }
-    tsn_pipeline_free(m->pipe);
-    tsn_bag_release(&m->bag);
-    tsn_bag_release(&m->sbag);
-    tsn_vector_release(&m->x);
-    free(m->feats);
-    free(m->dec);
+    tsn_scorer_free(m->own);
     free(m);
 }
 
@@ -386,13 +423,8 @@ static size_t w_rows(const struct model *ll)
  * prediction scratch. */
 static tsn_status ready(tsn_model *m, tsn_error *err)
 {
-    if ((m->pipe = tsn_pipeline_new(&m->cfg, m->stopwords, m->stop_len, err)) == NULL)
+    if ((m->own = tsn_scorer_new(m, err)) == NULL)
         return err != NULL ? err->code : TSN_ERR_NOMEM;
-    tsn_bag_init(&m->bag, false);
-    tsn_bag_init(&m->sbag, true);
-    tsn_vector_init(&m->x);
-    if ((m->dec = calloc(m->n_labels, sizeof *m->dec)) == NULL)
-        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
     return TSN_OK;
 }
 
@@ -410,7 +442,7 @@ static tsn_status copy_labels(tsn_model *m, const tsn_corpus *c, tsn_error *err)
 }
 
 /* Features of corpus document i as (hash, count) pairs in m->feats. */
-static tsn_status corpus_feats(tsn_model *m, const tsn_corpus *c, size_t i, size_t *n,
+static tsn_status corpus_feats(tsn_scorer *m, const tsn_corpus *c, size_t i, size_t *n,
                                tsn_error *err)
 {
     size_t a = c->start[i], b = c->start[i + 1];
@@ -481,14 +513,15 @@ tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_e
     double bias = m->cfg.bias;
     for (size_t j = 0; j < n; j++) {
         size_t i = idx ? idx[j] : j, nfeat;
-        if (corpus_feats(m, c, i, &nfeat, err) != TSN_OK)
+        tsn_scorer *sc = m->own;
+        if (corpus_feats(sc, c, i, &nfeat, err) != TSN_OK)
             goto fail;
-        if (tsn_vocab_vectorize(m->vocab, &m->cfg, m->feats, nfeat, bias, &m->x, err) != TSN_OK)
+        if (tsn_vocab_vectorize(m->vocab, &m->cfg, sc->feats, nfeat, bias, &sc->x, err) != TSN_OK)
             goto fail;
-        memcpy(nodes + used, m->x.v, m->x.n * sizeof *nodes);
+        memcpy(nodes + used, sc->x.v, sc->x.n * sizeof *nodes);
         prob.x[j] = nodes + used;
         prob.y[j] = (double)(c->labels[i] + 1);
-        used += m->x.n;
+        used += sc->x.n;
     }
     size_t V = tsn_vocab_size(m->vocab);
     prob.l = (int)n;
@@ -602,39 +635,45 @@ bool tsn_model_has_probabilities(const tsn_model *m)
     return check_probability_model(m->ll) != 0;
 }
 
+tsn_scorer *tsn_model_scorer(tsn_model *m)
+{
+    return m->own;
+}
+
 tsn_pipeline *tsn_model_pipeline(tsn_model *m)
 {
-    return m->pipe;
+    return m->own->pipe;
 }
 
 size_t tsn_model_invalid_last(const tsn_model *m)
 {
-    return tsn_pipeline_invalid(m->pipe);
+    return tsn_pipeline_invalid(m->own->pipe);
 }
 
 /* ---- Prediction ---- */
 
-/* Scores the vector in m->x into probs (by our label index) and *best. */
-static void score(tsn_model *m, double *probs, size_t *best)
+/* Scores the vector in s->x into probs (by our label index) and *best. */
+static void score(tsn_scorer *s, double *probs, size_t *best)
 {
-    const struct feature_node *x = (const struct feature_node *)m->x.v;
+    const tsn_model *m = s->m;
+    const struct feature_node *x = (const struct feature_node *)s->x.v;
     size_t K = m->n_labels;
     for (size_t k = 0; k < K; k++)
         probs[k] = 0;
     if (check_probability_model(m->ll)) {
-        predict_probability(m->ll, x, m->dec);
+        predict_probability(m->ll, x, s->dec);
         for (int j = 0; j < m->ll->nr_class; j++)
-            probs[m->ll->label[j] - 1] = m->dec[j];
+            probs[m->ll->label[j] - 1] = s->dec[j];
     } else {
-        predict_values(m->ll, x, m->dec);
+        predict_values(m->ll, x, s->dec);
         double sum = 0;
         if (nr_w(m->ll) == 1) {
-            double d = m->dec[0];
+            double d = s->dec[0];
             probs[m->ll->label[0] - 1] = 1.0 / (1.0 + exp(-d));
             probs[m->ll->label[1] - 1] = 1.0 / (1.0 + exp(d));
         } else {
             for (int j = 0; j < m->ll->nr_class; j++)
-                probs[m->ll->label[j] - 1] = 1.0 / (1.0 + exp(-m->dec[j]));
+                probs[m->ll->label[j] - 1] = 1.0 / (1.0 + exp(-s->dec[j]));
         }
         for (size_t k = 0; k < K; k++)
             sum += probs[k];
@@ -648,29 +687,37 @@ static void score(tsn_model *m, double *probs, size_t *best)
     *best = b;
 }
 
-tsn_status tsn_model_predict(tsn_model *m, const tsn_doc *doc, double *probs, size_t *best,
-                             tsn_error *err)
+tsn_status tsn_scorer_predict(tsn_scorer *s, const tsn_doc *doc, double *probs, size_t *best,
+                              tsn_error *err)
 {
+    const tsn_model *m = s->m;
     tsn_doc d = *doc;
     if (!m->pair)
         d.claim = NULL;
-    tsn_status st = tsn_pipeline_featurize(m->pipe, &d, &m->bag, err);
+    tsn_status st = tsn_pipeline_featurize(s->pipe, &d, &s->bag, err);
     if (st == TSN_OK)
-        st = tsn_vocab_vectorize(m->vocab, &m->cfg, m->bag.v, m->bag.n, m->ll->bias, &m->x, err);
+        st = tsn_vocab_vectorize(m->vocab, &m->cfg, s->bag.v, s->bag.n, m->ll->bias, &s->x, err);
     if (st == TSN_OK)
-        score(m, probs, best);
+        score(s, probs, best);
     return st;
+}
+
+tsn_status tsn_model_predict(tsn_model *m, const tsn_doc *doc, double *probs, size_t *best,
+                             tsn_error *err)
+{
+    return tsn_scorer_predict(m->own, doc, probs, best, err);
 }
 
 tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *probs,
                                     size_t *best, tsn_error *err)
 {
     size_t n;
-    tsn_status st = corpus_feats(m, c, i, &n, err);
+    tsn_scorer *s = m->own;
+    tsn_status st = corpus_feats(s, c, i, &n, err);
     if (st == TSN_OK)
-        st = tsn_vocab_vectorize(m->vocab, &m->cfg, m->feats, n, m->ll->bias, &m->x, err);
+        st = tsn_vocab_vectorize(m->vocab, &m->cfg, s->feats, n, m->ll->bias, &s->x, err);
     if (st == TSN_OK)
-        score(m, probs, best);
+        score(s, probs, best);
     return st;
 }
 
@@ -709,41 +756,48 @@ static void offer(tsn_contrib *out, size_t n, size_t *have, const char *s, doubl
     out[slot].contribution = v;
 }
 
-tsn_status tsn_model_explain(tsn_model *m, const tsn_doc *doc, size_t k, tsn_contrib *out,
-                             size_t n, size_t *n_out, tsn_error *err)
+tsn_status tsn_scorer_explain(tsn_scorer *s, const tsn_doc *doc, size_t k, tsn_contrib *out,
+                              size_t n, size_t *n_out, tsn_error *err)
 {
+    const tsn_model *m = s->m;
     *n_out = 0;
     tsn_doc d = *doc;
     if (!m->pair)
         d.claim = NULL;
-    tsn_status st = tsn_pipeline_featurize(m->pipe, &d, &m->sbag, err);
+    tsn_status st = tsn_pipeline_featurize(s->pipe, &d, &s->sbag, err);
     if (st == TSN_OK)
-        st = tsn_vocab_vectorize(m->vocab, &m->cfg, m->sbag.v, m->sbag.n, m->ll->bias, &m->x,
+        st = tsn_vocab_vectorize(m->vocab, &m->cfg, s->sbag.v, s->sbag.n, m->ll->bias, &s->x,
                                  err);
     if (st != TSN_OK || n == 0)
         return st;
-    size_t have = 0, nx = m->x.n - 1 - (m->ll->bias >= 0 ? 1 : 0);
-    for (size_t i = 0; i < m->sbag.n; i++) {
-        int id = tsn_vocab_find(m->vocab, m->sbag.v[i].h);
+    size_t have = 0, nx = s->x.n - 1 - (m->ll->bias >= 0 ? 1 : 0);
+    for (size_t i = 0; i < s->sbag.n; i++) {
+        int id = tsn_vocab_find(m->vocab, s->sbag.v[i].h);
         if (id == 0)
             continue;
         size_t lo = 0, hi = nx; /* binary search for id in the sorted vector */
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (m->x.v[mid].index < id)
+            if (s->x.v[mid].index < id)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        if (lo >= nx || m->x.v[lo].index != id)
+        if (lo >= nx || s->x.v[lo].index != id)
             continue;
-        double v = m->x.v[lo].value * coef(m, id, k);
+        double v = s->x.v[lo].value * coef(m, id, k);
         if (v > 0)
-            offer(out, n, &have, tsn_bag_str(&m->sbag, i), v);
+            offer(out, n, &have, tsn_bag_str(&s->sbag, i), v);
     }
     qsort(out, have, sizeof *out, cmp_contrib);
     *n_out = have;
     return TSN_OK;
+}
+
+tsn_status tsn_model_explain(tsn_model *m, const tsn_doc *doc, size_t k, tsn_contrib *out,
+                             size_t n, size_t *n_out, tsn_error *err)
+{
+    return tsn_scorer_explain(m->own, doc, k, out, n, n_out, err);
 }
 
 tsn_status tsn_model_top_features(const tsn_model *m, size_t k, tsn_contrib *out, size_t n,

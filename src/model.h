@@ -87,6 +87,20 @@ typedef struct {
 tsn_status tsn_model_explain(tsn_model *m, const tsn_doc *doc, size_t k, tsn_contrib *out,
                              size_t n, size_t *n_out, tsn_error *err);
 
+/* A scorer holds one thread's prediction scratch (pipeline, buffers) for a model, which is
+ * only read: several threads may classify with one model, each through its own scorer. The
+ * model must outlive its scorers. tsn_scorer_new() -> tsn_scorer_free(). */
+typedef struct tsn_scorer tsn_scorer; /* opaque */
+tsn_scorer *tsn_scorer_new(const tsn_model *m, tsn_error *err);
+void tsn_scorer_free(tsn_scorer *s); /* NULL is a no-op */
+/* The model's own scorer (what tsn_model_predict uses); borrowed. */
+tsn_scorer *tsn_model_scorer(tsn_model *m);
+/* tsn_model_predict() and tsn_model_explain() through a scorer. */
+tsn_status tsn_scorer_predict(tsn_scorer *s, const tsn_doc *doc, double *probs, size_t *best,
+                              tsn_error *err);
+tsn_status tsn_scorer_explain(tsn_scorer *s, const tsn_doc *doc, size_t k, tsn_contrib *out,
+                              size_t n, size_t *n_out, tsn_error *err);
+
 /* The n heaviest-weighted features of label k in the model (vocabulary mode only). */
 tsn_status tsn_model_top_features(const tsn_model *m, size_t k, tsn_contrib *out, size_t n,
                                   size_t *n_out, tsn_error *err);

@@ -34,6 +34,12 @@ check classify_reads_stdin_and_writes_jsonl '[ $rc -eq 0 ] && [ $(echo "$out" | 
 run classify -m "$T/m" -i "$T/in.txt" -k 2 --explain 3
 check classify_top_and_explain '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "\"top\":\\[{\"label\":\"economy\",\"prob\":[0-9.]*},{\"label\":\"sports\"" && echo "$out" | head -1 | grep -q "\"explain\":\\[{\"feature\":\"[swc]:"'
 
+cut -f2 $D/tiny.tsv > "$T/many.txt"
+run classify -m "$T/m" -i "$T/many.txt" -k 2 --explain 3 --threads 1
+cp "$T/out" "$T/single"
+run classify -m "$T/m" -i "$T/many.txt" -k 2 --explain 3 --threads 3
+check classify_output_does_not_depend_on_the_thread_count '[ $rc -eq 0 ] && [ $(wc -l < "$T/out") -eq 20 ] && cmp -s "$T/out" "$T/single"'
+
 run classify -m "$T/m" -i "$T/in.txt" --format text
 check classify_text_format_prints_labels '[ "$out" = "$(printf "economy\nsports")" ]'
 
