@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
+
 static const char *const units_names[] = {"stem", "surface", "both", NULL};
 static const char *const weight_names[] = {"none", "balanced", NULL};
 static const char *const solver_names[] = {"lr",         "lr-dual", "svm",    "svm-primal",
@@ -280,39 +282,15 @@ done:
 
 tsn_status tsn_config_load(tsn_config *c, const char *path, tsn_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    tsn_status st = TSN_OK;
-    for (;;) {
-        if (cap - len < 4096) {
-            if (cap > (1u << 24)) {
-                st = tsn_error_set(err, TSN_ERR_FORMAT, "%s: config file too large", path);
-                goto done;
-            }
-            cap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, cap);
-            if (nb == NULL) {
-                st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
-                goto done;
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(f)) {
-        st = tsn_error_set(err, TSN_ERR_IO, "%s: read error", path);
-        goto done;
-    }
+    char *buf;
+    size_t len;
+    tsn_status st = tsn_read_path(path, (size_t)1 << 24, &buf, &len, err);
+    if (st == TSN_ERR_FORMAT)
+        return tsn_error_set(err, st, "%s: config file too large", path);
+    if (st != TSN_OK)
+        return st;
     st = tsn_config_parse(c, buf, len, path, err);
-done:
     free(buf);
-    fclose(f);
     return st;
 }
 

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "dataset.h"
 #include "error.h"
+#include "fileio.h"
 #include "metrics.h"
 #include "model.h"
 #include "pipeline.h"
@@ -785,24 +786,16 @@ static int classify_one(classifier *cl, outcome *r, const tsn_doc *doc, const ch
 static int classify_file(classifier *cl, outcome *out, const char *path,
                          const tsn_read_opts *ro)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        diag("%s: %s", path, strerror(errno));
-        return EXIT_FAILURE;
-    }
-    size_t max = ro->max_doc_bytes ? ro->max_doc_bytes : ((size_t)16 << 20);
-    char *buf = malloc(max + 1);
-    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+    size_t max = ro->max_doc_bytes ? ro->max_doc_bytes : ((size_t)16 << 20), n = 0;
+    char *buf = NULL;
+    tsn_error err = {0};
+    tsn_status st = tsn_read_path(path, max, &buf, &n, &err);
     int rc = -1;
-    if (buf == NULL) {
-        diag("out of memory");
-        rc = EXIT_FAILURE;
-    } else if (ferror(f)) {
-        diag("%s: read error", path);
-        rc = EXIT_FAILURE;
-    } else if (n > max) {
+    if (st == TSN_ERR_FORMAT) {
         diag("%s: document larger than the limit of %zu bytes (--max-doc-bytes)", path, max);
         rc = EXIT_FAILURE;
+    } else if (st != TSN_OK) {
+        rc = fail(&err);
     } else if (memchr(buf, '\0', n) != NULL) {
         diag("%s: NUL byte in text", path);
         rc = EXIT_FAILURE;
@@ -810,7 +803,6 @@ static int classify_file(classifier *cl, outcome *out, const char *path,
         diag("%s: invalid UTF-8", path);
         rc = EXIT_FAILURE;
     }
-    fclose(f);
     if (rc < 0) {
         if (!tsn_utf8_valid(buf, n))
             warn_invalid(path, 1, false);
@@ -1453,39 +1445,19 @@ static int label_article(labeler *lb, const char *text, size_t len, const char *
 /* Reads all of f (at most max bytes) into a new buffer. */
 static int read_all(FILE *f, const char *where, size_t max, char **buf, size_t *len)
 {
-    size_t cap = 65536, n = 0;
-    char *b = malloc(cap);
-    while (b != NULL) {
-        if (cap - n < 4096) {
-            char *nb = cap > max + 65536 ? NULL : realloc(b, cap * 2);
-            if (nb == NULL)
-                break;
-            b = nb;
-            cap *= 2;
-        }
-        size_t r = fread(b + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0 || n > max)
-            break;
-    }
-    if (b == NULL || ferror(f) || n > max || cap - n < 1) {
-        if (b == NULL || cap - n < 1)
-            diag("%s: out of memory", where);
-        else if (ferror(f))
-            diag("%s: read error", where);
-        else
-            diag("%s: article larger than the limit of %zu bytes (--max-doc-bytes)", where, max);
-        free(b);
+    tsn_error err = {0};
+    tsn_status st = tsn_read_stream(f, where, max, buf, len, &err);
+    if (st == TSN_ERR_FORMAT) {
+        diag("%s: article larger than the limit of %zu bytes (--max-doc-bytes)", where, max);
         return EXIT_FAILURE;
     }
-    b[n] = '\0';
-    if (memchr(b, '\0', n) != NULL) {
+    if (st != TSN_OK)
+        return fail(&err);
+    if (memchr(*buf, '\0', *len) != NULL) {
         diag("%s: NUL byte in text", where);
-        free(b);
+        free(*buf);
         return EXIT_FAILURE;
     }
-    *buf = b;
-    *len = n;
     return -1;
 }
 

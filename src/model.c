@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "features.h"
+#include "fileio.h"
 #include "hash.h"
 #include "normalize.h"
 
@@ -1050,41 +1051,6 @@ static tsn_status get_doubles(reader *r, const char *name, size_t expect, double
     return TSN_OK;
 }
 
-static tsn_status read_file(const char *path, char **buf, size_t *len, tsn_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
-    char *b = NULL;
-    size_t n = 0, cap = 0;
-    tsn_status st = TSN_OK;
-    for (;;) {
-        if (cap - n < 65536) {
-            cap = cap ? cap * 2 : 1 << 20;
-            char *p = realloc(b, cap);
-            if (p == NULL) {
-                st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
-                break;
-            }
-            b = p;
-        }
-        size_t r = fread(b + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    if (st == TSN_OK && ferror(f))
-        st = tsn_error_set(err, TSN_ERR_IO, "%s: read error: %s", path, strerror(errno));
-    fclose(f);
-    if (st != TSN_OK) {
-        free(b);
-        return st;
-    }
-    *buf = b;
-    *len = n;
-    return TSN_OK;
-}
-
 /* Checks the magic, the version and the checksum line; r->end is set before the checksum. */
 static tsn_status check_envelope(reader *r, const char *buf, size_t len, tsn_error *err)
 {
@@ -1204,7 +1170,7 @@ tsn_model *tsn_model_load(const char *path, tsn_error *err)
     tsn_model *m = NULL;
     int *order = NULL;
     double *idf = NULL, *w = NULL;
-    if (read_file(path, &buf, &len, err) != TSN_OK)
+    if (tsn_read_path(path, SIZE_MAX - 1, &buf, &len, err) != TSN_OK)
         return NULL;
     reader r = {path, NULL, NULL};
     if (check_envelope(&r, buf, len, err) != TSN_OK)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "normalize.h"
 #include "stem.h"
 #include "stopwords.h"
@@ -42,45 +43,10 @@ tsn_status tsn_pipeline_stopwords_text(const tsn_config *cfg, char **text, size_
         memcpy(*text, src, *len + 1);
         return TSN_OK;
     }
-    FILE *f = fopen(cfg->stopwords, "rb");
-    if (f == NULL)
-        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", cfg->stopwords, strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    tsn_status st = TSN_OK;
-    for (;;) {
-        if (cap - n < 4096) {
-            if (cap >= (1u << 26)) {
-                st = tsn_error_set(err, TSN_ERR_FORMAT, "%s: stop-word list over 64 MiB",
-                                   cfg->stopwords);
-                break;
-            }
-            cap = cap ? cap * 2 : 16384;
-            char *p = realloc(buf, cap);
-            if (p == NULL) {
-                st = tsn_error_set(err, TSN_ERR_NOMEM, "stop words: out of memory");
-                break;
-            }
-            buf = p;
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    if (st == TSN_OK && ferror(f))
-        st = tsn_error_set(err, TSN_ERR_IO, "%s: read error", cfg->stopwords);
-    fclose(f);
-    if (st != TSN_OK) {
-        free(buf);
-        return st;
-    }
-    if (buf == NULL && (buf = malloc(1)) == NULL)
-        return tsn_error_set(err, TSN_ERR_NOMEM, "stop words: out of memory");
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return TSN_OK;
+    tsn_status st = tsn_read_path(cfg->stopwords, (size_t)1 << 26, text, len, err);
+    if (st == TSN_ERR_FORMAT)
+        return tsn_error_set(err, st, "%s: stop-word list over 64 MiB", cfg->stopwords);
+    return st;
 }
 
 tsn_pipeline *tsn_pipeline_new(const tsn_config *cfg, const char *stopwords, size_t len,
