@@ -18,9 +18,13 @@ LIB_SRC := src/error.c src/config.c src/normalize.c src/tokenize.c src/stem.c \
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/stopwords_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d)
+# Fuzz harnesses (tests/fuzz/fuzz_NAME.c): libFuzzer binaries for `make fuzz`, and replay
+# binaries that `make check` runs over the seeds and every input a fuzzer once crashed on.
+FUZZ_NAMES := pipeline reader model sentence
+REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
+DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
 
-.PHONY: all check test asan valgrind bench install uninstall clean format lint help models deps demo
+.PHONY: all check test asan valgrind fuzz bench install uninstall clean format lint help models deps demo
 
 all: $(BUILD)/tasnif
 
@@ -46,11 +50,15 @@ $(BUILD)/tasnif: $(BUILD)/main.o $(BUILD)/libtasnif.a
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtasnif.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -iquote src -iquote tests/unit -o $@ $< $(BUILD)/libtasnif.a $(LDFLAGS) $(LDLIBS)
 
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libtasnif.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -iquote src -o $@ $< tests/fuzz/replay.c $(BUILD)/libtasnif.a \
+	    $(LDFLAGS) $(LDLIBS)
+
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
 
 # Unit, golden and CLI tests; the runner prints "N passed, N failed".
-check: $(BUILD)/tasnif $(UNIT_BIN)
+check: $(BUILD)/tasnif $(UNIT_BIN) $(REPLAY_BIN)
 	@BUILD=$(BUILD) RUN='$(RUN)' sh tests/run.sh
 
 test: check
@@ -58,14 +66,36 @@ test: check
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' check
 
-valgrind: $(BUILD)/tasnif $(UNIT_BIN)
+valgrind: $(BUILD)/tasnif $(UNIT_BIN) $(REPLAY_BIN)
 	@BUILD=$(BUILD) RUN='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' sh tests/run.sh
+
+# libFuzzer (clang): every harness for FUZZ_SECONDS each, from its seeds (tests/fuzz/seeds,
+# plus small models trained here) into a working corpus under build-fuzz/. Findings are
+# written as build-fuzz/crash-*; see tests/fuzz/README.md.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+fuzz: $(BUILD)/tasnif
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) \
+	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	    build-fuzz/libtasnif.a
+	for n in $(FUZZ_NAMES); do \
+	    $(FUZZ_CC) $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) -iquote src \
+	        -o build-fuzz/fuzz_$$n tests/fuzz/fuzz_$$n.c build-fuzz/libtasnif.a \
+	        $(LDFLAGS) $(LDLIBS) || exit 1; done
+	sh tests/fuzz/seed-models.sh $(BUILD)/tasnif build-fuzz/seeds/model
+	for n in $(FUZZ_NAMES); do \
+	    mkdir -p build-fuzz/corpus/$$n && \
+	    (cd build-fuzz && ./fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=1 $(FUZZ_ARGS) corpus/$$n \
+	        $$(ls -d ../tests/fuzz/seeds/$$n seeds/$$n 2>/dev/null)) || exit 1; done
 
 bench: $(BUILD)/tasnif
 	sh bench/accuracy.sh
 
 # Debian packages needed to build and test (sudo when not root).
-DEB_PKGS := build-essential pkg-config liblinear-dev libicu-dev libstemmer-dev libcjson-dev
+DEB_PKGS := build-essential pkg-config liblinear-dev libicu-dev libstemmer-dev libcjson-dev \
+            clang libclang-rt-14-dev valgrind
 deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \
@@ -88,7 +118,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/tasnif
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
@@ -98,6 +128,6 @@ lint:
 	    --suppress=missingIncludeSystem -Isrc src
 
 help:
-	@echo "targets: deps all demo check test asan valgrind bench models install uninstall clean format lint"
+	@echo "targets: deps all demo check test asan valgrind fuzz bench models install uninstall clean format lint"
 
 -include $(DEPS)

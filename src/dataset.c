@@ -2,7 +2,7 @@
  *
  * One streaming reader serves training (tsn_dataset_load copies what it yields) and
  * classification (which streams), so every format is parsed in exactly one place. Lines come
- * from getline(); the format is detected on the first non-blank line, which is then kept as
+ * from get_line(), bounded by the document limit; the format is detected on the first non-blank line, which is then kept as
  * pending input rather than re-read, so detection works on pipes too.
  */
 #include "dataset.h"
@@ -132,6 +132,43 @@ static bool is_blank(const char *s, size_t n)
     return true;
 }
 
+/* Reads one raw line, '\n' included, into r->line (NUL-terminated); *len 0 at the end of
+ * input. A line longer than the document limit is an error as soon as the limit is passed, so
+ * a file without line breaks never gets read into memory whole. getc_unlocked() rather than
+ * block reads: a pipe yields each line as soon as it is written. */
+static tsn_status get_line(tsn_reader *r, size_t *len, tsn_error *err)
+{
+    size_t n = 0, limit = max_doc(r) + 2; /* + "\r\n" */
+    int c;
+    errno = 0;
+    while ((c = getc_unlocked(r->f)) != EOF) {
+        if (n + 2 > r->line_cap) {
+            size_t cap = r->line_cap ? r->line_cap * 2 : 4096;
+            char *p = realloc(r->line, cap);
+            if (p == NULL)
+                return tsn_error_set(err, TSN_ERR_NOMEM, "%s:%zu: out of memory", r->path,
+                                     r->lineno + 1);
+            r->line = p;
+            r->line_cap = cap;
+        }
+        r->line[n++] = (char)c;
+        if (c == '\n')
+            break;
+        if (n > limit)
+            return tsn_error_set(err, TSN_ERR_FORMAT,
+                                 "%s:%zu: line longer than the limit of %zu bytes "
+                                 "(--max-doc-bytes)",
+                                 r->path, r->lineno + 1, max_doc(r));
+    }
+    if (c == EOF && ferror(r->f))
+        return tsn_error_set(err, TSN_ERR_IO, "%s:%zu: read error: %s", r->path, r->lineno + 1,
+                             strerror(errno ? errno : EIO));
+    if (r->line != NULL)
+        r->line[n] = '\0';
+    *len = n;
+    return TSN_OK;
+}
+
 /* Reads the next non-blank line into r->line; *eof at the end. */
 static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
 {
@@ -141,17 +178,15 @@ static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
         return TSN_OK;
     }
     for (;;) {
-        errno = 0;
-        ssize_t n = getline(&r->line, &r->line_cap, r->f);
-        if (n < 0) {
-            if (ferror(r->f))
-                return tsn_error_set(err, TSN_ERR_IO, "%s:%zu: read error: %s", r->path,
-                                     r->lineno + 1, strerror(errno));
+        size_t len = 0;
+        tsn_status st = get_line(r, &len, err);
+        if (st != TSN_OK)
+            return st;
+        if (len == 0) {
             *eof = true;
             return TSN_OK;
         }
         r->lineno++;
-        size_t len = (size_t)n;
         if (len > 0 && r->line[len - 1] == '\n')
             len--;
         if (len > 0 && r->line[len - 1] == '\r')
@@ -164,9 +199,9 @@ static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
         s[len] = '\0';
         if (len > max_doc(r))
             return tsn_error_set(err, TSN_ERR_FORMAT,
-                                 "%s:%zu: line of %zu bytes exceeds the limit of %zu "
+                                 "%s:%zu: line longer than the limit of %zu bytes "
                                  "(--max-doc-bytes)",
-                                 r->path, r->lineno, len, max_doc(r));
+                                 r->path, r->lineno, max_doc(r));
         if (memchr(s, '\0', len) != NULL)
             return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: NUL byte in text", r->path,
                                  r->lineno);
@@ -357,9 +392,21 @@ static tsn_status detect(tsn_reader *r, tsn_error *err)
     return TSN_OK;
 }
 
+static tsn_status check_format(const char *name, tsn_format fmt, bool labeled, tsn_error *err)
+{
+    if (labeled && fmt == TSN_FMT_TEXT)
+        return tsn_error_set(err, TSN_ERR_ARG,
+                             "%s: the text format carries no labels (use tsv, jsonl, fasttext "
+                             "or dir)",
+                             name);
+    return TSN_OK;
+}
+
 tsn_reader *tsn_reader_open(const char *path, tsn_format fmt, bool labeled,
                             const tsn_read_opts *opts, tsn_error *err)
 {
+    if (check_format(path == NULL ? "<stdin>" : path, fmt, labeled, err) != TSN_OK)
+        return NULL;
     tsn_reader *r = calloc(1, sizeof *r);
     if (r == NULL) {
         tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
@@ -405,6 +452,33 @@ tsn_reader *tsn_reader_open(const char *path, tsn_format fmt, bool labeled,
 fail:
     tsn_reader_close(r);
     return NULL;
+}
+
+tsn_reader *tsn_reader_open_stream(FILE *f, const char *name, tsn_format fmt, bool labeled,
+                                   const tsn_read_opts *opts, tsn_error *err)
+{
+    if (check_format(name, fmt, labeled, err) != TSN_OK)
+        return NULL;
+    if (fmt == TSN_FMT_DIR) {
+        tsn_error_set(err, TSN_ERR_FORMAT, "%s: not a directory", name);
+        return NULL;
+    }
+    tsn_reader *r = calloc(1, sizeof *r);
+    if (r == NULL || (r->path = strdup(name)) == NULL) {
+        free(r);
+        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    r->labeled = labeled;
+    if (opts != NULL)
+        r->o = *opts;
+    r->fmt = fmt;
+    r->f = f;
+    if (fmt == TSN_FMT_AUTO && detect(r, err) != TSN_OK) {
+        tsn_reader_close(r);
+        return NULL;
+    }
+    return r;
 }
 
 static void trim(char **s, size_t *len)

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "error.h"
 
@@ -55,6 +56,9 @@ typedef struct tsn_reader tsn_reader; /* opaque */
  * example (training and evaluation). NULL with *err set. */
 tsn_reader *tsn_reader_open(const char *path, tsn_format fmt, bool labeled,
                             const tsn_read_opts *opts, tsn_error *err);
+/* The same on an open stream (not closed by the reader); `name` names it in messages. */
+tsn_reader *tsn_reader_open_stream(FILE *f, const char *name, tsn_format fmt, bool labeled,
+                                   const tsn_read_opts *opts, tsn_error *err);
 /* Reads the next example into *ex. Sets *done at the end of input (ex untouched). */
 tsn_status tsn_reader_next(tsn_reader *r, tsn_example *ex, bool *done, tsn_error *err);
 tsn_format tsn_reader_format(const tsn_reader *r);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -1438,7 +1439,10 @@ static int label_article(labeler *lb, const char *text, size_t len, const char *
             printf(", %zu below --min-prob", lb->counts[K]);
         printf(" (%zu sentences)\n", n);
     }
-    fflush(stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        diag("cannot write output: %s", errno ? strerror(errno) : "write error");
+        return EXIT_FAILURE;
+    }
     return -1;
 }
 
@@ -1671,9 +1675,42 @@ static void main_help(FILE *f)
     fprintf(f, "\n'tasnif <command> --help' describes a command; 'tasnif --version'.\n");
 }
 
+/* Output that could not be written is a failure (a full disk, a closed pipe): flush standard
+ * output and report its error once, unless the command already failed. */
+static int finish_stdout(int rc)
+{
+    errno = 0;
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_SUCCESS) {
+        diag("standard output: %s", errno ? strerror(errno) : "write error");
+        return EXIT_FAILURE;
+    }
+    return rc;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: remove a model file being written, then die of the signal. */
+static void on_fatal_signal(int sig)
+{
+    const char *tmp = tsn_model_saving();
+    if (tmp != NULL)
+        unlink(tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 int main(int argc, char **argv)
 {
     tsn_model_set_solver_output(NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < 3; i++) {
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        struct sigaction old;
+        /* A signal the parent ignores (nohup, background jobs) stays ignored. */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
     if (argc < 2) {
         main_help(stderr);
         return EXIT_USAGE;
@@ -1681,16 +1718,17 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         main_help(stdout);
-        return EXIT_SUCCESS;
+        return finish_stdout(EXIT_SUCCESS);
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("tasnif %s (model format %d)\n", TSN_VERSION, TSN_MODEL_FORMAT_VERSION);
-        return EXIT_SUCCESS;
+        return finish_stdout(EXIT_SUCCESS);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) {
             cmd_name = commands[i].name;
-            return commands[i].run(argc - 1, argv + 1);
+            int rc = commands[i].run(argc - 1, argv + 1);
+            return finish_stdout(rc);
         }
     fprintf(stderr, "tasnif: unknown command \"%s\"\n", argv[1]);
     main_help(stderr);

@@ -16,9 +16,11 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linear.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -901,6 +903,28 @@ done:
     return out;
 }
 
+static const char *volatile saving; /* the temporary file being written, for signals */
+
+const char *tsn_model_saving(void)
+{
+    return saving;
+}
+
+/* Makes the rename durable: the directory entry reaches the disk too. */
+static void sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash == NULL ? strdup(".") : strndup(path, (size_t)(slash - path) + 1);
+    if (dir == NULL)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd); /* best effort: some file systems refuse it on directories */
+        close(fd);
+    }
+    free(dir);
+}
+
 tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
 {
     size_t plen = strlen(path);
@@ -908,14 +932,36 @@ tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
     if (tmp == NULL)
         return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
     snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd >= 0) {
+    /* A device or pipe (/dev/null, /dev/stdout) is written to directly: there is no file to
+     * replace atomically, and renaming over a device node would destroy it. */
+    struct stat sb;
+    bool direct = false;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode)) {
+            free(tmp);
+            return tsn_error_set(err, TSN_ERR_IO, "%s: cannot create: Is a directory", path);
+        }
+        direct = true;
+    }
+    /* No signal between creating the file and publishing its name (tsn_model_saving). */
+    sigset_t block, prev;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &prev);
+    int fd = direct ? open(path, O_WRONLY | O_TRUNC) : mkstemp(tmp);
+    if (fd >= 0 && !direct)
+        saving = tmp;
+    pthread_sigmask(SIG_SETMASK, &prev, NULL);
+    if (fd >= 0 && !direct) {
         /* mkstemp creates the file 0600; a model is an ordinary file (0666 less umask). */
         mode_t mask = umask(0);
         umask(mask);
         if (fchmod(fd, 0666 & ~mask) != 0) {
             close(fd);
             unlink(tmp);
+            saving = NULL;
             fd = -1;
         }
     }
@@ -964,7 +1010,7 @@ tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
     free(meta);
     int saved_errno = 0;
     if (w.f != NULL) {
-        if (w.ok && (fflush(w.f) != 0 || fsync(fileno(w.f)) != 0))
+        if (w.ok && (fflush(w.f) != 0 || (!direct && fsync(fileno(w.f)) != 0)))
             w.ok = false;
         saved_errno = errno;
         if (fclose(w.f) != 0 && w.ok) {
@@ -972,16 +1018,20 @@ tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
             saved_errno = errno;
         }
     }
-    if (w.ok && rename(tmp, path) != 0) {
+    if (w.ok && !direct && rename(tmp, path) != 0) {
         w.ok = false;
         saved_errno = errno;
     }
+    if (w.ok && !direct)
+        sync_dir(path);
     tsn_status st = TSN_OK;
     if (!w.ok) {
-        unlink(tmp);
+        if (!direct)
+            unlink(tmp);
         st = tsn_error_set(err, TSN_ERR_IO, "%s: cannot write model: %s", path,
                            strerror(saved_errno ? saved_errno : EIO));
     }
+    saving = NULL;
     free(tmp);
     return st;
 }
@@ -1002,13 +1052,16 @@ static tsn_status get_header(reader *r, const char *name, size_t *n, tsn_error *
         r->p[nl] != ' ')
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: expected section \"%s\"",
                              r->path, name);
-    char *e;
-    errno = 0;
-    unsigned long long v = strtoull(r->p + nl + 1, &e, 10);
-    if (errno != 0 || e != nlpos)
+    size_t v = 0;
+    const char *d = r->p + nl + 1;
+    if (nlpos - d > 18)
+        d = nlpos; /* more digits than any size we write: refused below */
+    for (; d < nlpos && *d >= '0' && *d <= '9'; d++)
+        v = v * 10 + (size_t)(*d - '0');
+    if (d != nlpos || nlpos == r->p + nl + 1 || nlpos - (r->p + nl + 1) > 18)
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad size of \"%s\"",
                              r->path, name);
-    *n = (size_t)v;
+    *n = v;
     r->p = nlpos + 1;
     return TSN_OK;
 }
@@ -1017,7 +1070,7 @@ static tsn_status get_header(reader *r, const char *name, size_t *n, tsn_error *
 static tsn_status get_body(reader *r, const char *name, size_t n, const char **body,
                            tsn_error *err)
 {
-    if ((size_t)(r->end - r->p) < n + 1 || r->p[n] != '\n')
+    if (n >= (size_t)(r->end - r->p) || r->p[n] != '\n')
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: section \"%s\" is cut",
                              r->path, name);
     *body = r->p;
@@ -1057,10 +1110,11 @@ static tsn_status check_envelope(reader *r, const char *buf, size_t len, tsn_err
     size_t ml = strlen(MAGIC);
     if (len < ml || memcmp(buf, MAGIC, ml) != 0)
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", r->path);
-    char *e;
-    errno = 0;
-    long v = strtol(buf + ml, &e, 10);
-    if (errno != 0 || e == buf + ml || (size_t)(e - buf) >= len || *e != '\n')
+    long v = 0;
+    const char *e = buf + ml;
+    while (e < buf + len && *e >= '0' && *e <= '9' && v < 1000000)
+        v = v * 10 + (*e++ - '0');
+    if (e == buf + ml || e >= buf + len || *e != '\n')
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", r->path);
     if (v > TSN_MODEL_FORMAT_VERSION)
         return tsn_error_set(err, TSN_ERR_MODEL,
@@ -1074,14 +1128,14 @@ static tsn_status check_envelope(reader *r, const char *buf, size_t len, tsn_err
     if (len < cl + (size_t)(e - buf) + 1 || memcmp(buf + len - cl, "checksum ", 9) != 0 ||
         buf[len - 1] != '\n')
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
-    char hex[17];
-    memcpy(hex, buf + len - cl + 9, 16);
-    hex[16] = '\0';
-    errno = 0;
-    unsigned long long want = strtoull(hex, &e, 16);
-    if (errno != 0 || *e != '\0')
-        return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
-    if (tsn_hash(buf, len - cl) != (uint64_t)want)
+    uint64_t want = 0;
+    for (const char *h = buf + len - cl + 9; h < buf + len - 1; h++) {
+        int d = *h >= '0' && *h <= '9' ? *h - '0' : *h >= 'a' && *h <= 'f' ? *h - 'a' + 10 : -1;
+        if (d < 0)
+            return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
+        want = want << 4 | (uint64_t)d;
+    }
+    if (tsn_hash(buf, len - cl) != want)
         return tsn_error_set(err, TSN_ERR_MODEL,
                              "%s: checksum mismatch: the model file is corrupt", r->path);
     r->p = (const char *)memchr(buf, '\n', len) + 1;
@@ -1167,11 +1221,18 @@ tsn_model *tsn_model_load(const char *path, tsn_error *err)
 {
     char *buf = NULL;
     size_t len = 0;
+    if (tsn_read_path(path, SIZE_MAX - 1, &buf, &len, err) != TSN_OK)
+        return NULL;
+    tsn_model *m = tsn_model_parse(buf, len, path, err);
+    free(buf);
+    return m;
+}
+
+tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_error *err)
+{
     tsn_model *m = NULL;
     int *order = NULL;
     double *idf = NULL, *w = NULL;
-    if (tsn_read_path(path, SIZE_MAX - 1, &buf, &len, err) != TSN_OK)
-        return NULL;
     reader r = {path, NULL, NULL};
     if (check_envelope(&r, buf, len, err) != TSN_OK)
         goto fail;
@@ -1232,7 +1293,6 @@ tsn_model *tsn_model_load(const char *path, tsn_error *err)
     if (ready(m, err) != TSN_OK)
         goto fail;
     free(idf);
-    free(buf);
     return m;
 nomem:
     tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
@@ -1240,7 +1300,6 @@ fail:
     free(order);
     free(idf);
     free(w);
-    free(buf);
     tsn_model_free(m);
     return NULL;
 }

@@ -48,8 +48,13 @@ typedef struct tsn_model tsn_model; /* opaque */
 tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_error *err);
 /* Loads a model file; TSN_ERR_MODEL for a foreign, truncated, corrupt or newer file. */
 tsn_model *tsn_model_load(const char *path, tsn_error *err);
+/* The same from the bytes of a model file in memory; `name` names it in messages. */
+tsn_model *tsn_model_parse(const char *buf, size_t len, const char *name, tsn_error *err);
 /* Writes the model atomically: a temporary file in the same directory, then rename(). */
 tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err);
+/* The temporary file tsn_model_save() is writing right now, or NULL: a signal handler may
+ * unlink() it so that an interrupted save leaves nothing behind. */
+const char *tsn_model_saving(void);
 void tsn_model_free(tsn_model *m);
 
 const tsn_config *tsn_model_config(const tsn_model *m);

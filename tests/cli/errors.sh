@@ -52,4 +52,7 @@ check pair_data_on_a_single_text_model_is_refused '[ $rc -eq 1 ] && echo "$err" 
 printf '{"text": 5}\n' > "$T/bad.jsonl"
 run classify -m "$T/m" -i "$T/bad.jsonl"
 check classify_bad_jsonl_names_the_line '[ $rc -eq 1 ] && echo "$err" | grep -q "bad.jsonl:1: \"text\" must be a string"'
+run train -i $D/tiny.tsv -o "$T/x3" --input-format text
+check labeled_commands_refuse_the_text_format \
+    '[ $rc -eq 1 ] && echo "$err" | grep -q "text format carries no labels" && [ ! -e "$T/x3" ]'
 finish
