@@ -260,6 +260,18 @@ tsn_status tsn_config_parse(tsn_config *c, const char *json, size_t len, const c
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: invalid JSON", origin, line);
     }
     tsn_status st = TSN_OK;
+    size_t rest = (size_t)(end - json);
+    while (rest < len && (json[rest] == ' ' || json[rest] == '\t' || json[rest] == '\n' ||
+                          json[rest] == '\r'))
+        rest++;
+    if (rest < len) {
+        size_t line = 1;
+        for (size_t i = 0; i < rest; i++)
+            line += json[i] == '\n';
+        st = tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: trailing data after the JSON object",
+                           origin, line);
+        goto done;
+    }
     if (!cJSON_IsObject(root)) {
         st = tsn_error_set(err, TSN_ERR_FORMAT, "%s: a config must be a JSON object", origin);
         goto done;

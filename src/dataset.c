@@ -2,8 +2,9 @@
  *
  * One streaming reader serves training (tsn_dataset_load copies what it yields) and
  * classification (which streams), so every format is parsed in exactly one place. Lines come
- * from get_line(), bounded by the document limit; the format is detected on the first non-blank line, which is then kept as
- * pending input rather than re-read, so detection works on pipes too.
+ * from get_line(), bounded by the document limit; the format is detected on the first
+ * non-blank line, which is then kept as pending input rather than re-read, so detection works
+ * on pipes too.
  */
 #include "dataset.h"
 
@@ -34,7 +35,7 @@ const char *tsn_format_name(tsn_format f)
     return format_names[f];
 }
 
-bool tsn_utf8_valid(const char *str, size_t len)
+size_t tsn_utf8_valid_prefix(const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -53,20 +54,54 @@ bool tsn_utf8_valid(const char *str, size_t len)
         } else if ((c & 0xF8) == 0xF0) {
             n = 3, cp = c & 0x07, min = 0x10000;
         } else {
-            return false;
+            return i;
         }
         if (i + n >= len)
-            return false;
+            return i;
         for (size_t k = 1; k <= n; k++) {
             if ((s[i + k] & 0xC0) != 0x80)
-                return false;
+                return i;
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
         if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
+            return i;
         i += n + 1;
     }
-    return true;
+    return len;
+}
+
+bool tsn_utf8_valid(const char *s, size_t len)
+{
+    return tsn_utf8_valid_prefix(s, len) == len;
+}
+
+/* The 1-based line of byte offset off in s. */
+static size_t line_at(const char *s, size_t off)
+{
+    size_t line = 1;
+    for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + off - p))) != NULL; p++)
+        line++;
+    return line;
+}
+
+tsn_status tsn_doc_check(const char *name, const char *what, const char *s, size_t len,
+                         bool strict, bool *invalid, tsn_error *err)
+{
+    *invalid = false;
+    const char *nul = memchr(s, '\0', len);
+    if (nul != NULL)
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: NUL byte in text", name,
+                             line_at(s, (size_t)(nul - s)));
+    if (strspn(s, " \t\r\n\f\v") >= len)
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s: empty %s", name, what);
+    size_t bad = tsn_utf8_valid_prefix(s, len);
+    if (bad < len) {
+        if (strict)
+            return tsn_error_set(err, TSN_ERR_UNICODE, "%s:%zu: invalid UTF-8", name,
+                                 line_at(s, bad));
+        *invalid = true;
+    }
+    return TSN_OK;
 }
 
 struct tsn_reader {
@@ -88,7 +123,16 @@ struct tsn_reader {
     char *doc;
     size_t doc_cap;
     size_t invalid;
+    size_t ignored;          /* directory entries that hold no document */
+    char ignored_first[512]; /* the first of them, and why */
 };
+
+size_t tsn_reader_ignored(const tsn_reader *r, const char **first)
+{
+    if (first != NULL)
+        *first = r->ignored_first;
+    return r->ignored;
+}
 
 tsn_format tsn_reader_format(const tsn_reader *r)
 {
@@ -277,8 +321,10 @@ tsn_status tsn_dir_files(const char *dir, char ***paths, size_t *n, tsn_error *e
         char *p = v != NULL ? join_path(dir, names[i]) : NULL;
         struct stat sb;
         if (p == NULL)
-            st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", dir);
-        else if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
+            st = st != TSN_OK ? st : tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", dir);
+        else if (stat(p, &sb) != 0)
+            st = st != TSN_OK ? st : tsn_error_set(err, TSN_ERR_IO, "%s: %s", p, strerror(errno));
+        else if (S_ISREG(sb.st_mode))
             v[k++] = p, p = NULL;
         free(p);
         free(names[i]);
@@ -312,6 +358,12 @@ static char *join_path(const char *a, const char *b)
     return p;
 }
 
+static void note_ignored(tsn_reader *r, const char *path, const char *why)
+{
+    if (r->ignored++ == 0)
+        snprintf(r->ignored_first, sizeof r->ignored_first, "%s (%s)", path, why);
+}
+
 static tsn_status open_dir(tsn_reader *r, const char *path, tsn_error *err)
 {
     char **subs = NULL;
@@ -324,10 +376,16 @@ static tsn_status open_dir(tsn_reader *r, const char *path, tsn_error *err)
         struct stat sb;
         if (sub == NULL) {
             st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-        } else if (stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        } else if (stat(sub, &sb) != 0) {
+            st = tsn_error_set(err, TSN_ERR_IO, "%s: %s", sub, strerror(errno));
+        } else if (!S_ISDIR(sb.st_mode)) {
+            note_ignored(r, sub, "not in a label directory");
+        } else {
             char **names = NULL;
             size_t nn = 0;
             st = list_dir(sub, &names, &nn, err);
+            if (st == TSN_OK && nn == 0)
+                note_ignored(r, sub, "an empty label directory");
             for (size_t k = 0; k < nn; k++) {
                 char *file = st == TSN_OK ? join_path(sub, names[k]) : NULL;
                 char *label = st == TSN_OK ? strdup(subs[i]) : NULL;
@@ -589,11 +647,87 @@ static tsn_status json_string(tsn_reader *r, const char *key, bool required, con
     return TSN_OK;
 }
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/* The \uXXXX escape at s[0..6) as a number, or -1. */
+static long u_escape(const char *s, const char *end)
+{
+    if (end - s < 6 || s[0] != '\\' || s[1] != 'u')
+        return -1;
+    long v = 0;
+    for (int i = 2; i < 6; i++) {
+        int d = hexval(s[i]);
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* JSON can escape half a UTF-16 surrogate pair ("\ud800"), which is no character at all and
+ * which cJSON refuses. Rewrites each such escape in place as \ufffd (same length); returns
+ * how many. */
+static size_t fix_lone_surrogates(char *s, size_t len)
+{
+    size_t fixed = 0;
+    const char *end = s + len;
+    for (char *p = s; p < end; p++) {
+        if (*p != '\\' || p + 1 >= end)
+            continue;
+        long v = u_escape(p, end);
+        if (v < 0) {
+            p++; /* another escape: skip its letter (which may be a backslash) */
+            continue;
+        }
+        long lo = v >= 0xD800 && v <= 0xDBFF ? u_escape(p + 6, end) : -1;
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            p += 11; /* a proper pair */
+        } else if (v >= 0xD800 && v <= 0xDFFF) {
+            memcpy(p + 2, "fffd", 4);
+            fixed++;
+            p += 5;
+        } else {
+            p += 5;
+        }
+    }
+    return fixed;
+}
+
 static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
 {
     cJSON_Delete(r->json);
-    r->json = cJSON_ParseWithLength(r->line, r->len);
-    if (r->json == NULL || !cJSON_IsObject(r->json))
+    r->json = NULL;
+    size_t lone = fix_lone_surrogates(r->line, r->len);
+    if (lone > 0) {
+        if (r->o.strict)
+            return tsn_error_set(err, TSN_ERR_UNICODE,
+                                 "%s:%zu: invalid UTF-16 escape (a lone surrogate \\uD800-"
+                                 "\\uDFFF)",
+                                 r->path, r->lineno);
+        r->invalid++; /* once per line, like invalid UTF-8 */
+    }
+    const char *end = NULL;
+    r->json = cJSON_ParseWithLengthOpts(r->line, r->len, &end, false);
+    if (r->json == NULL) {
+        size_t col = end != NULL && end >= r->line ? (size_t)(end - r->line) + 1 : 1;
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: invalid JSON at column %zu%s",
+                             r->path, r->lineno, col,
+                             col > r->len ? " (the object is cut short)" : "");
+    }
+    size_t rest = (size_t)(end - r->line);
+    while (rest < r->len && (r->line[rest] == ' ' || r->line[rest] == '\t'))
+        rest++;
+    if (rest < r->len)
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s:%zu: trailing data after the JSON value at column %zu",
+                             r->path, r->lineno, rest + 1);
+    if (!cJSON_IsObject(r->json))
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: not a JSON object", r->path,
                              r->lineno);
     tsn_status st;
@@ -689,15 +823,10 @@ static tsn_status next_file(tsn_reader *r, tsn_example *ex, bool *done, tsn_erro
     s[n] = '\0';
     if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         s += 3, n -= 3;
-    if (memchr(s, '\0', n) != NULL)
-        return tsn_error_set(err, TSN_ERR_FORMAT, "%s: NUL byte in text", path);
-    if (is_blank(s, n) || strspn(s, " \t\r\n\f\v") == n)
-        return tsn_error_set(err, TSN_ERR_FORMAT, "%s: empty document", path);
-    if (!tsn_utf8_valid(s, n)) {
-        if (r->o.strict)
-            return tsn_error_set(err, TSN_ERR_UNICODE, "%s: invalid UTF-8", path);
-        r->invalid++;
-    }
+    bool invalid;
+    if ((st = tsn_doc_check(path, "document", s, n, r->o.strict, &invalid, err)) != TSN_OK)
+        return st;
+    r->invalid += invalid;
     memset(ex, 0, sizeof *ex);
     ex->label = label;
     ex->text = s;
@@ -755,6 +884,7 @@ void tsn_dataset_release(tsn_dataset *d)
     }
     free(d->v);
     free(d->source);
+    free(d->ignored_first);
     memset(d, 0, sizeof *d);
 }
 
@@ -809,6 +939,10 @@ tsn_status tsn_dataset_load(tsn_dataset *d, const char *path, tsn_format fmt,
             st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
     }
     d->invalid_lines = tsn_reader_invalid_lines(r);
+    const char *first = NULL;
+    d->ignored = tsn_reader_ignored(r, &first);
+    if (d->ignored > 0 && (d->ignored_first = strdup(first)) == NULL)
+        d->ignored = 0;
     tsn_reader_close(r);
     if (st == TSN_OK && d->n == 0)
         st = tsn_error_set(err, TSN_ERR_DATA, "%s: no examples", d->source ? d->source : path);

@@ -63,6 +63,9 @@ tsn_reader *tsn_reader_open_stream(FILE *f, const char *name, tsn_format fmt, bo
 tsn_status tsn_reader_next(tsn_reader *r, tsn_example *ex, bool *done, tsn_error *err);
 tsn_format tsn_reader_format(const tsn_reader *r);
 size_t tsn_reader_invalid_lines(const tsn_reader *r); /* lines with invalid UTF-8 so far */
+/* Directory datasets: entries ignored because they hold no document (a file outside a label
+ * directory, an empty label directory); *first describes the first of them. */
+size_t tsn_reader_ignored(const tsn_reader *r, const char **first);
 void tsn_reader_close(tsn_reader *r);                 /* NULL is a no-op */
 
 /* A whole labeled dataset in memory. */
@@ -71,6 +74,8 @@ typedef struct {
     size_t n, cap;
     char *source; /* the path, as given */
     size_t invalid_lines;
+    size_t ignored;      /* directory entries ignored (see tsn_reader_ignored) */
+    char *ignored_first; /* the first of them, and why */
     bool pair;    /* examples carry claims */
     tsn_format format;
 } tsn_dataset;
@@ -87,5 +92,13 @@ void tsn_dir_files_free(char **paths, size_t n);
 
 /* True when s[0..len) is valid UTF-8 (no overlongs, surrogates or code points > U+10FFFF). */
 bool tsn_utf8_valid(const char *s, size_t len);
+/* The length of the longest valid UTF-8 prefix of s[0..len): the offset of the first bad byte. */
+size_t tsn_utf8_valid_prefix(const char *s, size_t len);
+
+/* Checks a whole-file document s[0..len) named `name` (a `what`: "document", "article"): no
+ * NUL byte, not empty or blank, and in strict mode valid UTF-8; errors name the line. In
+ * lenient mode *invalid tells whether it holds invalid UTF-8 (to be replaced). */
+tsn_status tsn_doc_check(const char *name, const char *what, const char *s, size_t len,
+                         bool strict, bool *invalid, tsn_error *err);
 
 #endif

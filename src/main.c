@@ -406,7 +406,9 @@ static void warn_invalid(const char *source, size_t lines, bool labeled)
 {
     if (lines > 0)
         diag("warning: %s: %zu %s invalid UTF-8, replaced with U+FFFD (--strict to fail)",
-             source, lines, labeled ? "examples contain" : "lines contain");
+             source, lines,
+             labeled ? (lines == 1 ? "example contains" : "examples contain")
+                     : (lines == 1 ? "line contains" : "lines contain"));
 }
 
 /* ---- train ---- */
@@ -461,6 +463,10 @@ static int load_dataset(const options *o, tsn_dataset *d)
     if (tsn_dataset_load(d, o->input, (tsn_format)o->input_format, &o->read, &err) != TSN_OK)
         return fail(&err);
     warn_invalid(d->source, d->invalid_lines, true);
+    if (d->ignored > 0)
+        diag("warning: %s: %zu %s no document and %s ignored: %s", d->source, d->ignored,
+             d->ignored == 1 ? "entry holds" : "entries hold", d->ignored == 1 ? "is" : "are",
+             d->ignored_first);
     return -1;
 }
 
@@ -490,6 +496,8 @@ static int cmd_train(int argc, char **argv)
     tsn_corpus *c = tsn_corpus_build(&o.cfg, &d, o.threads, show ? progress : NULL, NULL, &err);
     double t1 = now();
     tsn_model *m = c != NULL ? tsn_model_fit(c, NULL, 0, &err) : NULL;
+    if (c != NULL && m == NULL && err.code == TSN_ERR_DATA)
+        tsn_error_prefix(&err, "%s", o.input); /* a property of the whole training file */
     double t2 = now();
     rc = EXIT_SUCCESS;
     if (m == NULL || tsn_model_save(m, o.output, &err) != TSN_OK)
@@ -797,15 +805,12 @@ static int classify_file(classifier *cl, outcome *out, const char *path,
         rc = EXIT_FAILURE;
     } else if (st != TSN_OK) {
         rc = fail(&err);
-    } else if (memchr(buf, '\0', n) != NULL) {
-        diag("%s: NUL byte in text", path);
-        rc = EXIT_FAILURE;
-    } else if (ro->strict && !tsn_utf8_valid(buf, n)) {
-        diag("%s: invalid UTF-8", path);
-        rc = EXIT_FAILURE;
     }
+    bool invalid = false;
+    if (rc < 0 && tsn_doc_check(path, "document", buf, n, ro->strict, &invalid, &err) != TSN_OK)
+        rc = fail(&err);
     if (rc < 0) {
-        if (!tsn_utf8_valid(buf, n))
+        if (invalid)
             warn_invalid(path, 1, false);
         tsn_doc doc = {buf, n, NULL, 0};
         rc = classify_one(cl, out, &doc, path, path);
@@ -1145,10 +1150,23 @@ static int cmd_cv(int argc, char **argv)
         assign_folds(c, o.folds, o.seed, fold, idx);
     }
     for (int f = 0; rc < 0 && f < o.folds; f++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (fold[i] != f)
+        size_t m = 0, held = 0;
+        bool two = false;
+        for (size_t i = 0; i < n; i++) {
+            if (fold[i] != f) {
+                two |= m > 0 && tsn_corpus_label(c, i) != tsn_corpus_label(c, idx[0]);
                 idx[m++] = i;
+            } else {
+                held++;
+            }
+        }
+        if (held == 0 || !two) {
+            diag("%s: %zu examples are too few for %d folds: fold %d %s (lower --folds)",
+                 o.input, n, o.folds, f + 1,
+                 held == 0 ? "is empty" : "leaves a single label to train on");
+            rc = EXIT_FAILURE;
+            break;
+        }
         tsn_model *mod = tsn_model_fit(c, idx, m, &err);
         tsn_metrics *mt = mod ? tsn_metrics_new(K, &err) : NULL;
         if (mt == NULL) {
@@ -1457,11 +1475,6 @@ static int read_all(FILE *f, const char *where, size_t max, char **buf, size_t *
     }
     if (st != TSN_OK)
         return fail(&err);
-    if (memchr(*buf, '\0', *len) != NULL) {
-        diag("%s: NUL byte in text", where);
-        free(*buf);
-        return EXIT_FAILURE;
-    }
     return -1;
 }
 
@@ -1480,7 +1493,13 @@ static int label_file(labeler *lb, const char *path, size_t max, bool show_id)
         fclose(f);
     if (rc >= 0)
         return rc;
-    if (!tsn_utf8_valid(buf, len))
+    tsn_error err = {0};
+    bool invalid = false;
+    if (tsn_doc_check(where, "article", buf, len, false, &invalid, &err) != TSN_OK) {
+        free(buf);
+        return fail(&err);
+    }
+    if (invalid)
         warn_invalid(where, 1, false);
     rc = label_article(lb, buf, len, show_id ? where : NULL, where);
     free(buf);
@@ -1588,6 +1607,8 @@ static void tokens_help(void)
            "  -m, --model MODEL        use this model's pipeline\n"
            "  -c, --config FILE        or this config's (default: built-in defaults)\n"
            "  -i, --input FILE         one text per line (default: standard input)\n"
+           "      --strict             fail on invalid UTF-8 instead of replacing it\n"
+           "      --max-doc-bytes N    longest accepted line (default 16 MiB)\n"
            "      --help               this help\n",
            tokens_usage);
 }
@@ -1595,8 +1616,8 @@ static void tokens_help(void)
 static int cmd_tokens(int argc, char **argv)
 {
     options o = {0};
-    int rc = parse_options(argc, argv, "m:c:i:", "model config input help", true,
-                           tokens_usage, tokens_help, &o);
+    int rc = parse_options(argc, argv, "m:c:i:", "model config input strict max-doc-bytes help",
+                           true, tokens_usage, tokens_help, &o);
     if (rc >= 0)
         return rc;
     tsn_error err = {0};
@@ -1641,6 +1662,8 @@ static int cmd_tokens(int argc, char **argv)
                    (int)u[i].stem_len, u[i].stem);
         putchar('\n');
     }
+    if (rc < 0)
+        warn_invalid(o.input ? o.input : "<stdin>", tsn_reader_invalid_lines(r), false);
     tsn_reader_close(r);
     tsn_pipeline_free(own);
     tsn_model_free(m);

@@ -504,6 +504,12 @@ tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_e
     }
     if ((m->vocab = tsn_vocab_build(&m->cfg, c->dict, fids, nf, n, err)) == NULL)
         goto fail;
+    if (tsn_vocab_size(m->vocab) == 0) {
+        tsn_error_set(err, TSN_ERR_DATA,
+                      "no features to learn from: every word was dropped (stop words, "
+                      "over-long tokens) or is rarer than min_df");
+        goto fail;
+    }
     if (ready(m, err) != TSN_OK)
         goto fail;
     /* One contiguous array of nodes for the whole problem. */
@@ -1126,8 +1132,21 @@ static tsn_status check_envelope(reader *r, const char *buf, size_t len, tsn_err
                              r->path, v);
     const size_t cl = strlen("checksum ") + 16 + 1;
     if (len < cl + (size_t)(e - buf) + 1 || memcmp(buf + len - cl, "checksum ", 9) != 0 ||
-        buf[len - 1] != '\n')
+        buf[len - 1] != '\n') {
+        /* A checksum line followed by more bytes: something was appended, not cut off. */
+        for (const char *p = buf + len; p > buf + cl;) {
+            const char *q = p - 1;
+            while (q > buf && q[-1] != '\n')
+                q--;
+            if ((size_t)(p - q) == cl - 1 && memcmp(q, "checksum ", 9) == 0 && q + cl < buf + len)
+                return tsn_error_set(err, TSN_ERR_MODEL,
+                                     "%s: corrupt model: %zu bytes of trailing data after the "
+                                     "checksum",
+                                     r->path, (size_t)(buf + len - (q + cl)));
+            p = q > buf ? q - 1 : buf;
+        }
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
+    }
     uint64_t want = 0;
     for (const char *h = buf + len - cl + 9; h < buf + len - 1; h++) {
         int d = *h >= '0' && *h <= '9' ? *h - '0' : *h >= 'a' && *h <= 'f' ? *h - 'a' + 10 : -1;

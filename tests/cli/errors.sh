@@ -27,7 +27,7 @@ printf 'a\tgood\nb\tba\377d\n' > "$T/utf.tsv"
 run train -i "$T/utf.tsv" -o "$T/x" --strict
 check strict_invalid_utf8_names_the_line '[ $rc -eq 1 ] && echo "$err" | grep -q "utf.tsv:2: invalid UTF-8"'
 run train -i "$T/utf.tsv" -o "$T/x" --min-df 1
-check lenient_invalid_utf8_is_replaced_with_a_warning '[ $rc -eq 0 ] && echo "$err" | grep -q "1 examples contain invalid UTF-8"'
+check lenient_invalid_utf8_is_replaced_with_a_warning '[ $rc -eq 0 ] && echo "$err" | grep -q "1 example contains invalid UTF-8"'
 printf 'a\tone\na\ttwo\n' > "$T/one.tsv"
 run train -i "$T/one.tsv" -o "$T/x2"
 check a_single_class_is_refused '[ $rc -eq 1 ] && echo "$err" | grep -q "only one label" && [ ! -e "$T/x2" ]'

@@ -104,13 +104,32 @@ static void malformed_lines_are_reported_with_file_and_line(void)
     expect_error("{\"label\":\"a\",\"text\":\"x\"}\n{\"label\":1,\"text\":\"x\"}\n",
                  ":2: \"label\" must be a string", __LINE__);
     expect_error("{\"label\":\"a\"}\n", ":1: missing \"text\"", __LINE__);
-    expect_error("{\"label\":\"a\",\"text\":\"x\"}\n{broken\n", ":2: not a JSON object",
+    expect_error("{\"label\":\"a\",\"text\":\"x\"}\n{broken\n", ":2: invalid JSON at column 3",
+                 __LINE__);
+    expect_error("{\"label\":\"a\",\"text\":\"x\"}\n[1, 2]\n", ":2: not a JSON object", __LINE__);
+    expect_error("{\"label\":\"a\",\"text\":\"x\"} {}\n", ":1: trailing data after the JSON",
                  __LINE__);
     expect_error("{\"label\":\"a\\tb\",\"text\":\"x\"}\n", "label contains a tab", __LINE__);
     expect_error("__label__a __label__b x\n", "several labels", __LINE__);
     expect_error("just some words\n", "cannot tell the format", __LINE__);
     expect_error("", "no examples", __LINE__);
     expect_error("  \n\t\n", "no examples", __LINE__);
+}
+
+static void lone_surrogate_escapes_are_replaced_or_refused(void)
+{
+    const char text[] = "{\"label\":\"a\",\"text\":\"x\\ud800y \\ud83d\\ude00 \\\\ud800\"}\n";
+    const char *p = tmpfile_with(text, sizeof text - 1);
+    tsn_dataset d;
+    tsn_error err = {0};
+    CHECK(tsn_dataset_load(&d, p, TSN_FMT_AUTO, NULL, &err) == TSN_OK);
+    CHECK(d.invalid_lines == 1);
+    /* the lone half becomes U+FFFD; the pair and the escaped backslash are left alone */
+    CHECK(d.n == 1 && strcmp(d.v[0].text, "x\xEF\xBF\xBDy \xF0\x9F\x98\x80 \\ud800") == 0);
+    tsn_dataset_release(&d);
+    tsn_read_opts strict = {.strict = true};
+    CHECK(tsn_dataset_load(&d, p, TSN_FMT_AUTO, &strict, &err) == TSN_ERR_UNICODE);
+    CHECK(strstr(err.msg, ":1: invalid UTF-16 escape") != NULL);
 }
 
 static void invalid_utf8_is_counted_or_refused_in_strict_mode(void)
@@ -160,6 +179,7 @@ int main(void)
     RUN(jsonl_and_fasttext_are_detected);
     RUN(directories_read_one_document_per_file_in_order);
     RUN(malformed_lines_are_reported_with_file_and_line);
+    RUN(lone_surrogate_escapes_are_replaced_or_refused);
     RUN(invalid_utf8_is_counted_or_refused_in_strict_mode);
     RUN(nul_bytes_and_oversized_lines_are_errors);
     RUN(utf8_validator_rejects_overlongs_surrogates_and_truncation);
