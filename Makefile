@@ -64,7 +64,7 @@ check: $(BUILD)/tasnif $(UNIT_BIN) $(REPLAY_BIN)
 test: check
 
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' check
+	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=undefined,float-cast-overflow' check
 
 valgrind: $(BUILD)/tasnif $(UNIT_BIN) $(REPLAY_BIN)
 	@BUILD=$(BUILD) RUN='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' sh tests/run.sh

@@ -15,7 +15,7 @@
 
 #include "fileio.h"
 
-static const char *const units_names[] = {"stem", "surface", "both", NULL};
+static const char *const units_names[] = {"stem", "surface", "both", "light", NULL};
 static const char *const weight_names[] = {"none", "balanced", NULL};
 static const char *const solver_names[] = {"lr",         "lr-dual", "svm",    "svm-primal",
                                            "svm-l1loss", "mcsvm",   "l1-svm", "l1-lr",
@@ -41,7 +41,7 @@ static const tsn_option options[] = {
     {"stopwords", TSN_OPT_STRING, OFF(stopwords), 0, 0, NULL,
      "stop-word list: \"default\", \"none\", or a file (one word per line)"},
     {"units", TSN_OPT_ENUM, OFF(units), 0, 0, units_names,
-     "word n-grams over stems, surface forms, or stems plus surface unigrams"},
+     "word n-grams over stems, surface forms, stems plus surface unigrams, or clitic-split forms plus surface unigrams"},
     INT(word_ngram_min, 1, 8, "shortest word n-gram"),
     INT(word_ngram_max, 1, 8, "longest word n-gram"),
     INT(char_ngram_min, 1, 10, "shortest character n-gram within a word"),

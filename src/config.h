@@ -13,7 +13,7 @@
 
 #include "error.h"
 
-enum { TSN_UNITS_STEM, TSN_UNITS_SURFACE, TSN_UNITS_BOTH };
+enum { TSN_UNITS_STEM, TSN_UNITS_SURFACE, TSN_UNITS_BOTH, TSN_UNITS_LIGHT };
 enum { TSN_CLASS_WEIGHT_NONE, TSN_CLASS_WEIGHT_BALANCED };
 /* Solvers, in the order of their names in the option table; model.c maps them to liblinear. */
 enum {

@@ -146,13 +146,30 @@ static bool push_feature(tsn_bag *b, size_t len, unsigned group)
     return true;
 }
 
-/* Builds "ns" + "kind:" + units[i..i+n) joined by spaces (stems or surface forms). */
-static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_unit *u, size_t n,
-                            bool stems)
+/* Builds "ns" + "kind:" + units[i..i+n) joined by spaces (in the form `kind` says). */
+/* The form of u that word n-grams of kind 's' (stem), 'w' (surface) or 'l' (clitic-split,
+ * else stem) are built from. */
+static const char *form(const tsn_unit *u, char kind, size_t *len)
 {
-    size_t nslen = strlen(ns), len = nslen + 2;
-    for (size_t k = 0; k < n; k++)
-        len += (stems ? u[k].stem_len : u[k].surf_len) + 1;
+    if (kind == 'w') {
+        *len = u->surf_len;
+        return u->surf;
+    }
+    if (kind == 'l' && u->light != NULL) {
+        *len = u->light_len;
+        return u->light;
+    }
+    *len = u->stem_len;
+    return u->stem;
+}
+
+static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_unit *u, size_t n)
+{
+    size_t nslen = strlen(ns), len = nslen + 2, l;
+    for (size_t k = 0; k < n; k++) {
+        form(u + k, kind, &l);
+        len += l + 1;
+    }
     if (!grow_bytes(&b->scratch, &b->scratch_cap, len))
         return false;
     char *p = b->scratch;
@@ -163,20 +180,19 @@ static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_uni
     for (size_t k = 0; k < n; k++) {
         if (k > 0)
             *p++ = ' ';
-        size_t l = stems ? u[k].stem_len : u[k].surf_len;
-        memcpy(p, stems ? u[k].stem : u[k].surf, l);
+        const char *f = form(u + k, kind, &l);
+        memcpy(p, f, l);
         p += l;
     }
     return push_feature(b, (size_t)(p - b->scratch), group_of(ns, kind));
 }
 
 static bool add_word_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u, size_t n,
-                            const char *ns, bool stems)
+                            const char *ns, char kind)
 {
-    char kind = stems ? 's' : 'w';
     for (size_t i = 0; i < n; i++)
         for (int g = cfg->word_ngram_min; g <= cfg->word_ngram_max && i + (size_t)g <= n; g++)
-            if (!push_word_ngram(b, ns, kind, u + i, (size_t)g, stems))
+            if (!push_word_ngram(b, ns, kind, u + i, (size_t)g))
                 return false;
     return true;
 }
@@ -222,12 +238,14 @@ tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *
 {
     bool ok = true;
     if (cfg->units == TSN_UNITS_STEM || cfg->units == TSN_UNITS_BOTH)
-        ok = add_word_ngrams(b, cfg, units, n, ns, true);
+        ok = add_word_ngrams(b, cfg, units, n, ns, 's');
     if (ok && cfg->units == TSN_UNITS_SURFACE)
-        ok = add_word_ngrams(b, cfg, units, n, ns, false);
-    if (ok && cfg->units == TSN_UNITS_BOTH) {
+        ok = add_word_ngrams(b, cfg, units, n, ns, 'w');
+    if (ok && cfg->units == TSN_UNITS_LIGHT)
+        ok = add_word_ngrams(b, cfg, units, n, ns, 'l');
+    if (ok && (cfg->units == TSN_UNITS_BOTH || cfg->units == TSN_UNITS_LIGHT)) {
         for (size_t i = 0; ok && i < n; i++)
-            ok = push_word_ngram(b, ns, 'w', units + i, 1, false);
+            ok = push_word_ngram(b, ns, 'w', units + i, 1);
     }
     if (ok && cfg->char_ngram_max > 0) {
         for (size_t i = 0; ok && i < n; i++)

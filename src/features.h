@@ -37,6 +37,8 @@ typedef struct {
     const char *stem; /* its stem (== surf for class tokens) */
     size_t stem_len;
     tsn_token_kind kind;
+    const char *light; /* clitic-split form (units "light", Arabic words), or NULL */
+    size_t light_len;
 } tsn_unit;
 
 /* A feature occurrence count in a bag. */

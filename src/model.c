@@ -1162,6 +1162,16 @@ static tsn_status check_envelope(reader *r, const char *buf, size_t len, tsn_err
     return TSN_OK;
 }
 
+/* A whole number in [0, max] (JSON numbers are doubles: a file could hold -5, 1e300, 0.5). */
+static bool whole(const cJSON *v, double max, size_t *out)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= max) ||
+        v->valuedouble != floor(v->valuedouble))
+        return false;
+    *out = (size_t)v->valuedouble;
+    return true;
+}
+
 static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const char *path,
                              int *solver, int **order, int *n_order, tsn_error *err)
 {
@@ -1178,9 +1188,10 @@ static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const c
     const cJSON *stype = cJSON_GetObjectItemCaseSensitive(root, "solver_type");
     const cJSON *pair = cJSON_GetObjectItemCaseSensitive(root, "pair");
     const cJSON *ex = cJSON_GetObjectItemCaseSensitive(root, "examples");
+    size_t n_ex = 0, stype_v = 0;
     if (!cJSON_IsObject(cfg) || !cJSON_IsArray(labels) || !cJSON_IsArray(support) ||
-        !cJSON_IsArray(corder) || !cJSON_IsNumber(stype) || !cJSON_IsBool(pair) ||
-        !cJSON_IsNumber(ex) || cJSON_GetArraySize(labels) < 2 ||
+        !cJSON_IsArray(corder) || !whole(stype, 1000, &stype_v) || !cJSON_IsBool(pair) ||
+        !whole(ex, 1e15, &n_ex) || cJSON_GetArraySize(labels) < 2 ||
         cJSON_GetArraySize(support) != cJSON_GetArraySize(labels)) {
         st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: incomplete metadata", path);
         goto done;
@@ -1196,7 +1207,7 @@ static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const c
     if (st != TSN_OK)
         goto done;
     m->pair = cJSON_IsTrue(pair);
-    m->n_examples = (size_t)ex->valuedouble;
+    m->n_examples = n_ex;
     m->n_labels = (size_t)cJSON_GetArraySize(labels);
     m->names = calloc(m->n_labels, sizeof *m->names);
     m->support = calloc(m->n_labels, sizeof *m->support);
@@ -1210,7 +1221,7 @@ static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const c
     for (size_t k = 0; k < m->n_labels; k++) {
         const cJSON *l = cJSON_GetArrayItem(labels, (int)k);
         const cJSON *s = cJSON_GetArrayItem(support, (int)k);
-        if (!cJSON_IsString(l) || !cJSON_IsNumber(s)) {
+        if (!cJSON_IsString(l) || !whole(s, 1e15, &m->support[k])) {
             st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad label table", path);
             goto done;
         }
@@ -1218,17 +1229,17 @@ static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const c
             st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
             goto done;
         }
-        m->support[k] = (size_t)s->valuedouble;
     }
     for (int j = 0; j < nc; j++) {
         const cJSON *o = cJSON_GetArrayItem(corder, j);
-        if (!cJSON_IsNumber(o) || o->valuedouble < 0 || o->valuedouble >= (double)m->n_labels) {
+        size_t v;
+        if (!whole(o, (double)m->n_labels - 1, &v)) {
             st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad class order", path);
             goto done;
         }
-        (*order)[j] = (int)o->valuedouble + 1;
+        (*order)[j] = (int)v + 1;
     }
-    *solver = (int)stype->valuedouble;
+    *solver = (int)stype_v;
     if (solver_map[m->cfg.solver] != *solver || nc < 2 || (size_t)nc > m->n_labels)
         st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: inconsistent solver", path);
 done:

@@ -119,7 +119,7 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
         const char *s = tsn_tokens_str(&p->tokens, i);
         if (t->kind != TSN_TOK_CLASS && tsn_stopwords_has(p->stop, s, t->len))
             continue;
-        p->units[p->n_units++] = (tsn_unit){s, t->len, NULL, 0, t->kind};
+        p->units[p->n_units++] = (tsn_unit){s, t->len, NULL, 0, t->kind, NULL, 0};
     }
     /* A stem is a view into the stem cache, which moves as it grows: copy each one out
      * (offsets first, pointers once the buffer has stopped moving). */
@@ -145,8 +145,32 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
         un->stem = (const char *)(uintptr_t)p->slen;
         p->slen += un->stem_len + 1;
     }
-    for (size_t i = 0; i < p->n_units; i++)
+    /* Clitic-split forms of Arabic words, in the same buffer. */
+    bool light = p->cfg.units == TSN_UNITS_LIGHT;
+    for (size_t i = 0; light && i < p->n_units; i++) {
+        tsn_unit *un = &p->units[i];
+        if (un->kind != TSN_TOK_ARABIC)
+            continue;
+        if (p->scap - p->slen < un->surf_len + 1) {
+            size_t cap = p->scap ? p->scap : 4096;
+            while (cap - p->slen < un->surf_len + 1)
+                cap *= 2;
+            char *nb = realloc(p->stems, cap);
+            if (nb == NULL)
+                return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
+            p->stems = nb;
+            p->scap = cap;
+        }
+        un->light_len = tsn_clitic_split(un->surf, un->surf_len, p->cfg.fold_teh_marbuta,
+                                         p->stems + p->slen);
+        un->light = (const char *)(uintptr_t)p->slen + 1; /* + 1: not NULL at offset 0 */
+        p->slen += un->light_len + 1;
+    }
+    for (size_t i = 0; i < p->n_units; i++) {
         p->units[i].stem = p->stems + (uintptr_t)p->units[i].stem;
+        if (p->units[i].light != NULL)
+            p->units[i].light = p->stems + (uintptr_t)p->units[i].light - 1;
+    }
     *units = p->units;
     *n = p->n_units;
     return TSN_OK;

@@ -8,6 +8,7 @@
 #ifndef TSN_STEM_H
 #define TSN_STEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -24,5 +25,14 @@ const char *tsn_stemmer_stem(tsn_stemmer *s, const char *tok, size_t len, tsn_to
                              size_t *out_len, tsn_error *err);
 
 void tsn_stemmer_free(tsn_stemmer *s); /* NULL is a no-op */
+
+/* Clitic splitting of a normalized Arabic word w[0..len): strips a fused conjunction,
+ * preposition or article (وال، بال، كال، فال، لل، ال; a bare و or ف before a word of five
+ * letters or more) and a two- or three-letter attached pronoun (هم، ها، كم، نا ...), turning a
+ * teh left before the pronoun back into teh marbuta (heh when teh_folded). So والحكومة،
+ * بالحكومة، الحكومة and حكومتها all give حكومة. Writes the result to out (room for len + 1
+ * bytes, NUL-terminated) and returns its length. Unlike Snowball's stem, it never cuts into
+ * the word itself. */
+size_t tsn_clitic_split(const char *w, size_t len, bool teh_folded, char *out);
 
 #endif

@@ -35,7 +35,7 @@ static tsn_pipeline *make(int k)
         set(&c, "char_ngram_max", "6");
         break;
     case 2:
-        set(&c, "units", "stem");
+        set(&c, "units", "light");
         set(&c, "stopwords", "none");
         set(&c, "nfkc", "false");
         set(&c, "fold_teh_marbuta", "false");

@@ -8,7 +8,7 @@
 
 static tsn_unit unit(const char *surf, const char *stem)
 {
-    return (tsn_unit){surf, strlen(surf), stem, strlen(stem), TSN_TOK_LATIN};
+    return (tsn_unit){surf, strlen(surf), stem, strlen(stem), TSN_TOK_LATIN, NULL, 0};
 }
 
 static bool bag_has(const tsn_bag *b, const char *s, uint32_t count)

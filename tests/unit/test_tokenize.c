@@ -81,6 +81,29 @@ static void class_and_number_tokens_are_not_stemmed(void)
     CHECK_STR(tsn_stemmer_stem(stem, "<num>", 5, TSN_TOK_CLASS, &n, &err), "<num>");
 }
 
+static void clitic_splitting_shares_forms_and_spares_word_letters(void)
+{
+    /* input (normalized: teh marbuta folded to heh), expected */
+    static const char *const cases[][2] = {
+        {"والحكومه", "حكومه"}, {"بالحكومه", "حكومه"}, {"الحكومه", "حكومه"},
+        {"للحكومه", "حكومه"},   {"حكومتها", "حكومه"},  {"وسياستنا", "سياسه"},
+        {"كتابهم", "كتاب"},     {"فالمدينه", "مدينه"}, {"ولبنان", "لبنان"},
+        /* protected: the letters belong to the word, or too little would remain */
+        {"بريطانيا", "بريطانيا"}, {"لبنان", "لبنان"}, {"كتاب", "كتاب"}, {"وقال", "وقال"},
+        {"الله", "الله"},         {"لهم", "لهم"},     {"منهم", "منهم"},  {"الان", "الان"},
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = tsn_clitic_split(cases[i][0], strlen(cases[i][0]), true, out);
+        if (n != strlen(out) || strcmp(out, cases[i][1]) != 0) {
+            fprintf(stderr, "  %s -> %s, expected %s\n", cases[i][0], out, cases[i][1]);
+            check_failures++;
+        }
+    }
+    CHECK(tsn_clitic_split("حكومتها", strlen("حكومتها"), false, out) > 0 &&
+          strcmp(out, "حكومة") == 0);
+}
+
 static void overlong_tokens_are_dropped(void)
 {
     char big[400];
@@ -141,6 +164,7 @@ int main(void)
     RUN(stem_matches_golden_file);
     RUN(stem_cache_returns_the_same_stem);
     RUN(class_and_number_tokens_are_not_stemmed);
+    RUN(clitic_splitting_shares_forms_and_spares_word_letters);
     RUN(overlong_tokens_are_dropped);
     RUN(empty_and_punctuation_only_text_has_no_tokens);
     RUN(punctuation_switch_keeps_marks_as_tokens);
