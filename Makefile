@@ -24,7 +24,7 @@ FUZZ_NAMES := pipeline reader model sentence
 REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
 DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
 
-.PHONY: all check test asan valgrind fuzz bench install uninstall clean format lint help models deps demo
+.PHONY: all check test asan valgrind fuzz bench bench-speed bench-deps install uninstall clean format lint help models deps demo
 
 all: $(BUILD)/tasnif
 
@@ -93,6 +93,15 @@ fuzz: $(BUILD)/tasnif
 bench: $(BUILD)/tasnif
 	sh bench/accuracy.sh
 
+# tasnif against fastText on ant_multisource: speed and memory (bench/speed.md).
+bench-speed: $(BUILD)/tasnif
+	sh bench/speed.sh $(BUILD)/tasnif
+
+# What the benchmarks need beyond the build: the peers and GNU time.
+bench-deps:
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends fasttext python3-sklearn time
+
 # Debian packages needed to build and test (sudo when not root).
 DEB_PKGS := build-essential pkg-config liblinear-dev libicu-dev libstemmer-dev libcjson-dev \
             clang libclang-rt-14-dev valgrind
@@ -128,6 +137,6 @@ lint:
 	    --suppress=missingIncludeSystem -Isrc src
 
 help:
-	@echo "targets: deps all demo check test asan valgrind fuzz bench models install uninstall clean format lint"
+	@echo "targets: deps all demo check test asan valgrind fuzz bench bench-speed bench-deps models install uninstall clean format lint"
 
 -include $(DEPS)

@@ -342,6 +342,16 @@ void tsn_dict_free(tsn_dict *d)
     free(d);
 }
 
+void tsn_dict_drop_strings(tsn_dict *d)
+{
+    hmap_release(&d->map);
+    free(d->offs);
+    free(d->strs);
+    d->offs = NULL;
+    d->strs = NULL;
+    d->slen = d->scap = 0;
+}
+
 size_t tsn_dict_size(const tsn_dict *d)
 {
     return d->n;

@@ -95,6 +95,9 @@ size_t tsn_dict_size(const tsn_dict *d);
 bool tsn_dict_has(const tsn_dict *d, uint64_t h);
 uint64_t tsn_dict_hash(const tsn_dict *d, uint32_t id);
 const char *tsn_dict_str(const tsn_dict *d, uint32_t id);
+/* Frees everything but the hash of each id: afterwards only tsn_dict_size() and
+ * tsn_dict_hash() may be called (training drops the rest once the vocabulary is built). */
+void tsn_dict_drop_strings(tsn_dict *d);
 
 /* ---- Vocabulary (or hashing) and vectorization ---- */
 

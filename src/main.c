@@ -10,6 +10,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -495,7 +498,12 @@ static int cmd_train(int argc, char **argv)
     double t0 = now();
     tsn_corpus *c = tsn_corpus_build(&o.cfg, &d, o.threads, show ? progress : NULL, NULL, &err);
     double t1 = now();
-    tsn_model *m = c != NULL ? tsn_model_fit(c, NULL, 0, &err) : NULL;
+    size_t n_examples = d.n;
+    tsn_dataset_release(&d); /* the corpus holds all that training needs */
+#ifdef __GLIBC__
+    malloc_trim(0); /* hand the dataset's many small blocks back to the system */
+#endif
+    tsn_model *m = c != NULL ? tsn_model_fit_consume(c, &err) : NULL;
     if (c != NULL && m == NULL && err.code == TSN_ERR_DATA)
         tsn_error_prefix(&err, "%s", o.input); /* a property of the whole training file */
     double t2 = now();
@@ -506,11 +514,10 @@ static int cmd_train(int argc, char **argv)
         fprintf(stderr,
                 "tasnif: train: %zu examples, %zu labels, %zu distinct features, %zu kept; "
                 "featurize %.2f s, fit %.2f s; peak RSS %ld MiB\n",
-                d.n, tsn_model_n_labels(m), tsn_corpus_features(c), tsn_model_n_features(m),
-                t1 - t0, t2 - t1, peak_rss_kb() / 1024);
+                n_examples, tsn_model_n_labels(m), tsn_corpus_features(c),
+                tsn_model_n_features(m), t1 - t0, t2 - t1, peak_rss_kb() / 1024);
     tsn_model_free(m);
     tsn_corpus_free(c);
-    tsn_dataset_release(&d);
     return rc;
 }
 

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -463,12 +464,82 @@ static tsn_status corpus_feats(tsn_scorer *m, const tsn_corpus *c, size_t i, siz
     return TSN_OK;
 }
 
+/* liblinear's rows, in blocks: a new block of at least NODE_BLOCK nodes whenever the current
+ * one is full (no allocation per document, and no single huge array to grow). */
+#define NODE_BLOCK ((size_t)1 << 22)
+
+typedef struct {
+    struct feature_node **blocks;
+    size_t n_blocks;
+    size_t used, cap; /* of the last block */
+} node_store;
+
+/* n contiguous nodes (a document's row), from the last block or a new one. */
+static struct feature_node *node_alloc(node_store *ns, size_t n)
+{
+    if (ns->n_blocks == 0 || ns->cap - ns->used < n) {
+        size_t sz = n > NODE_BLOCK ? n : NODE_BLOCK;
+        struct feature_node **b = realloc(ns->blocks, (ns->n_blocks + 1) * sizeof *b);
+        if (b == NULL)
+            return NULL;
+        ns->blocks = b;
+        if ((b[ns->n_blocks] = malloc(sz * sizeof **b)) == NULL)
+            return NULL;
+        ns->n_blocks++;
+        ns->used = 0;
+        ns->cap = sz;
+    }
+    struct feature_node *p = ns->blocks[ns->n_blocks - 1] + ns->used;
+    ns->used += n;
+    return p;
+}
+
+static void node_store_release(node_store *ns)
+{
+    for (size_t i = 0; i < ns->n_blocks; i++)
+        free(ns->blocks[i]);
+    free(ns->blocks);
+    memset(ns, 0, sizeof *ns);
+}
+
+/* Releases the corpus' feature entries from `keep` on (realloc shrinks a large block in
+ * place and gives the pages back). */
+static void shrink_corpus(tsn_corpus *c, size_t keep)
+{
+    if (keep == 0) {
+        free(c->fids);
+        free(c->counts);
+        c->fids = c->counts = NULL;
+        return;
+    }
+    uint32_t *f = realloc(c->fids, keep * sizeof *f);
+    uint32_t *k = realloc(c->counts, keep * sizeof *k);
+    if (f != NULL)
+        c->fids = f;
+    if (k != NULL)
+        c->counts = k;
+}
+
+static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
+                      tsn_error *err);
+
 tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_error *err)
+{
+    return fit((tsn_corpus *)c, idx, n, false, err); /* not consumed: not written to */
+}
+
+tsn_model *tsn_model_fit_consume(tsn_corpus *c, tsn_error *err)
+{
+    return fit(c, NULL, 0, true, err);
+}
+
+static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
+                      tsn_error *err)
 {
     tsn_model *m = calloc(1, sizeof *m);
     const uint32_t **fids = NULL;
     size_t *nf = NULL;
-    struct feature_node *nodes = NULL;
+    node_store store = {0};
     struct problem prob = {0};
     int *wl = NULL;
     double *wv = NULL;
@@ -489,12 +560,11 @@ tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_e
     nf = malloc((n ? n : 1) * sizeof *nf);
     if (fids == NULL || nf == NULL)
         goto nomem;
-    size_t total = 0, present = 0;
+    size_t present = 0;
     for (size_t j = 0; j < n; j++) {
         size_t i = idx ? idx[j] : j;
         fids[j] = c->fids + c->start[i];
         nf[j] = c->start[i + 1] - c->start[i];
-        total += nf[j] + 2;
         if (m->support[c->labels[i]]++ == 0)
             present++;
     }
@@ -512,26 +582,37 @@ tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_e
     }
     if (ready(m, err) != TSN_OK)
         goto fail;
-    /* One contiguous array of nodes for the whole problem. */
-    nodes = malloc(total * sizeof *nodes);
+    if (consume)
+        tsn_dict_drop_strings(c->dict); /* the vocabulary has what it needs */
     prob.x = malloc((n ? n : 1) * sizeof *prob.x);
     prob.y = malloc((n ? n : 1) * sizeof *prob.y);
-    if (nodes == NULL || prob.x == NULL || prob.y == NULL)
+    if (prob.x == NULL || prob.y == NULL)
         goto nomem;
-    size_t used = 0;
     double bias = m->cfg.bias;
-    for (size_t j = 0; j < n; j++) {
+    /* Consuming, rows are built from the last document to the first and the corpus arrays
+     * are cut back behind them, so the corpus and liblinear's rows are never both whole. */
+    size_t cut = consume ? c->start[c->n_docs] : 0;
+    for (size_t r = 0; r < n; r++) {
+        size_t j = consume ? n - 1 - r : r;
         size_t i = idx ? idx[j] : j, nfeat;
         tsn_scorer *sc = m->own;
         if (corpus_feats(sc, c, i, &nfeat, err) != TSN_OK)
             goto fail;
         if (tsn_vocab_vectorize(m->vocab, &m->cfg, sc->feats, nfeat, bias, &sc->x, err) != TSN_OK)
             goto fail;
-        memcpy(nodes + used, sc->x.v, sc->x.n * sizeof *nodes);
-        prob.x[j] = nodes + used;
+        struct feature_node *row = node_alloc(&store, sc->x.n);
+        if (row == NULL)
+            goto nomem;
+        memcpy(row, sc->x.v, sc->x.n * sizeof *row);
+        prob.x[j] = row;
         prob.y[j] = (double)(c->labels[i] + 1);
-        used += sc->x.n;
+        if (consume && cut - c->start[i] >= NODE_BLOCK) {
+            cut = c->start[i];
+            shrink_corpus(c, cut);
+        }
     }
+    if (consume)
+        shrink_corpus(c, 0);
     size_t V = tsn_vocab_size(m->vocab);
     prob.l = (int)n;
     prob.n = (int)V + (bias >= 0 ? 1 : 0);
@@ -574,7 +655,7 @@ tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_e
     m->ll->param.weight = NULL;
     free(wl);
     free(wv);
-    free(nodes);
+    node_store_release(&store);
     free(prob.x);
     free(prob.y);
     free(fids);
@@ -585,7 +666,7 @@ nomem:
 fail:
     free(wl);
     free(wv);
-    free(nodes);
+    node_store_release(&store);
     free(prob.x);
     free(prob.y);
     free(fids);
@@ -1100,12 +1181,16 @@ static tsn_status get_doubles(reader *r, const char *name, size_t expect, double
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (v == NULL)
         return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(v, body, n * 8); /* the file's byte order */
+#else
     for (size_t i = 0; i < n; i++) {
         uint64_t bits = 0;
         for (int b = 0; b < 8; b++)
             bits |= (uint64_t)(unsigned char)body[i * 8 + (size_t)b] << (8 * b);
         memcpy(&v[i], &bits, 8);
     }
+#endif
     *out = v;
     return TSN_OK;
 }
@@ -1249,6 +1334,22 @@ done:
 
 tsn_model *tsn_model_load(const char *path, tsn_error *err)
 {
+    /* A regular file is mapped rather than copied into memory: a large model loads faster
+     * and its bytes are not held twice while the parts are built. */
+    int fd = open(path, O_RDONLY);
+    struct stat sb;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+        void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        close(fd);
+        if (map != MAP_FAILED) {
+            madvise(map, (size_t)sb.st_size, MADV_SEQUENTIAL);
+            tsn_model *m = tsn_model_parse(map, (size_t)sb.st_size, path, err);
+            munmap(map, (size_t)sb.st_size);
+            return m;
+        }
+    } else if (fd >= 0) {
+        close(fd);
+    }
     char *buf = NULL;
     size_t len = 0;
     if (tsn_read_path(path, SIZE_MAX - 1, &buf, &len, err) != TSN_OK)

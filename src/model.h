@@ -46,6 +46,9 @@ typedef struct tsn_model tsn_model; /* opaque */
 
 /* Trains on the documents idx[0..n) of c (all of them when idx is NULL). */
 tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_error *err);
+/* The same on every document, using up the corpus as it goes to keep peak memory down: the
+ * same model as tsn_model_fit(c, NULL, 0), after which c may only be freed. */
+tsn_model *tsn_model_fit_consume(tsn_corpus *c, tsn_error *err);
 /* Loads a model file; TSN_ERR_MODEL for a foreign, truncated, corrupt or newer file. */
 tsn_model *tsn_model_load(const char *path, tsn_error *err);
 /* The same from the bytes of a model file in memory; `name` names it in messages. */

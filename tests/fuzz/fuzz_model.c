@@ -17,12 +17,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf = malloc(size + 32);
+    char line[32];
+    int k = snprintf(line, sizeof line, "checksum %016llx\n",
+                     (unsigned long long)tsn_hash(data, size));
+    /* Exactly the file's bytes, no NUL after them (a mapped file has none either). */
+    char *buf = malloc(size + (size_t)k);
     if (buf == NULL)
         return 0;
     memcpy(buf, data, size);
-    int k = snprintf(buf + size, 32, "checksum %016llx\n",
-                     (unsigned long long)tsn_hash(buf, size));
+    memcpy(buf + size, line, (size_t)k);
     tsn_error err;
     tsn_model *m = tsn_model_parse(buf, size + (size_t)k, "fuzz", &err);
     free(buf);
