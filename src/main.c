@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "cv.h"
 #include "dataset.h"
 #include "error.h"
 #include "fileio.h"
@@ -108,6 +109,8 @@ typedef struct {
     const char *out_format;
     const char *stance_model, *topic_model;
     double min_prob;
+    double budget;       /* tune: seconds */
+    bool by_accuracy;    /* tune: --metric accuracy */
     tsn_config cfg;
     /* config flags given on the command line, applied after the config file */
     const char *set_name[64];
@@ -127,7 +130,9 @@ enum {
     OPT_HELP,
     OPT_STANCE_MODEL,
     OPT_TOPIC_MODEL,
-    OPT_MIN_PROB
+    OPT_MIN_PROB,
+    OPT_BUDGET,
+    OPT_METRIC
 };
 
 static const struct option common_long[] = {
@@ -151,6 +156,8 @@ static const struct option common_long[] = {
     {"stance-model", required_argument, NULL, OPT_STANCE_MODEL},
     {"topic-model", required_argument, NULL, OPT_TOPIC_MODEL},
     {"min-prob", required_argument, NULL, OPT_MIN_PROB},
+    {"budget", required_argument, NULL, OPT_BUDGET},
+    {"metric", required_argument, NULL, OPT_METRIC},
     {NULL, 0, NULL, 0},
 };
 
@@ -279,6 +286,20 @@ static int parse_options(int argc, char **argv, const char *shortopts, const cha
                 rc = usage_error(usage, "--min-prob needs a number from 0 to 1");
             break;
         }
+        case OPT_BUDGET: {
+            char *e;
+            errno = 0;
+            o->budget = strtod(optarg, &e);
+            if (errno != 0 || *e != '\0' || e == optarg || !(o->budget > 0))
+                rc = usage_error(usage, "--budget needs a positive number of seconds");
+            break;
+        }
+        case OPT_METRIC:
+            if (strcmp(optarg, "accuracy") == 0 || strcmp(optarg, "macro-f1") == 0)
+                o->by_accuracy = optarg[0] == 'a';
+            else
+                rc = usage_error(usage, "--metric must be accuracy or macro-f1");
+            break;
         case OPT_HELP:
             help();
             rc = EXIT_SUCCESS;
@@ -516,6 +537,130 @@ static int cmd_train(int argc, char **argv)
                 "featurize %.2f s, fit %.2f s; peak RSS %ld MiB\n",
                 n_examples, tsn_model_n_labels(m), tsn_corpus_features(c),
                 tsn_model_n_features(m), t1 - t0, t2 - t1, peak_rss_kb() / 1024);
+    tsn_model_free(m);
+    tsn_corpus_free(c);
+    return rc;
+}
+
+/* ---- tune ---- */
+
+static const char tune_usage[] =
+    "tasnif tune -i TRAIN -o MODEL [-c CONFIG] [--folds K] [--budget SECONDS] "
+    "[--metric accuracy|macro-f1] [--json] [options]";
+
+static void tune_help(void)
+{
+    printf("usage: %s\n\n"
+           "Searches for a better config by stratified k-fold cross-validation on TRAIN only,\n"
+           "prints every config it tried, and trains and saves a model with the best one (the\n"
+           "model records it; `tasnif info` shows it). The search starts from the given config\n"
+           "(defaults, -c, flags) and tries: the solver and C (svm, lr, mcsvm) on its features;\n"
+           "then one feature setting at a time -- word n-grams 1-1 and up to 3, character\n"
+           "n-grams off, 1-4 and 3-6, units stem, surface and light, teh-marbuta folding --\n"
+           "keeping each change only if it scores better; then C halved and doubled. Same data,\n"
+           "config and seed: same search, same model.\n\n"
+           "  -i, --input FILE         training data (as for train)\n"
+           "  -o, --output MODEL       where to write the best model\n"
+           "  -c, --config FILE        the starting config\n"
+           "      --folds K            cross-validation folds (default 3)\n"
+           "      --seed N             fold assignment seed (default 1)\n"
+           "      --budget SECONDS     start no new candidate after this long (default: none)\n"
+           "      --metric M           select on macro-f1 (default) or accuracy\n"
+           "      --json               the table as JSON lines, then the chosen config\n"
+           "  -t, --threads N          featurization threads (default: all processors)\n"
+           "  -q, --quiet              no progress line\n"
+           "      --strict, --max-doc-bytes N, --input-format F, and every config option as for\n"
+           "      train\n"
+           "      --help               this help\n",
+           tune_usage);
+}
+
+typedef struct {
+    bool json, by_accuracy, show;
+} tune_out;
+
+static void tune_progress(void *ctx, int i, int n, const char *change)
+{
+    const tune_out *t = ctx;
+    if (t->show)
+        fprintf(stderr, "\rtasnif: tune: candidate %d of ~%d: %-40.40s", i, n, change);
+}
+
+static void tune_report(void *ctx, const tsn_tune_row *r)
+{
+    const tune_out *t = ctx;
+    if (t->show)
+        fprintf(stderr, "\r%80s\r", "");
+    if (t->json) {
+        printf("{\"candidate\":%d,\"change\":", r->index);
+        json_str(stdout, r->change);
+        printf(",\"accuracy\":");
+        json_num(stdout, r->cv.acc_mean);
+        printf(",\"accuracy_std\":");
+        json_num(stdout, r->cv.acc_std);
+        printf(",\"macro_f1\":");
+        json_num(stdout, r->cv.f1_mean);
+        printf(",\"macro_f1_std\":");
+        json_num(stdout, r->cv.f1_std);
+        printf(",\"seconds\":%.1f,\"best\":%s}\n", r->seconds, r->best ? "true" : "false");
+    } else {
+        if (r->index == 1)
+            printf("%3s  %-34s %-17s %-17s %7s\n", "#", "change", "accuracy", "macro-F1",
+                   "seconds");
+        printf("%3d  %-34s %.4f ± %.4f   %.4f ± %.4f   %7.1f%s\n", r->index, r->change,
+               r->cv.acc_mean, r->cv.acc_std, r->cv.f1_mean, r->cv.f1_std, r->seconds,
+               r->best ? "  *" : "");
+    }
+    fflush(stdout);
+}
+
+static int cmd_tune(int argc, char **argv)
+{
+    options o = {0};
+    o.folds = 3;
+    o.seed = 1;
+    int rc = parse_options(argc, argv, "i:o:c:qt:",
+                           "input output config input-format folds seed budget metric json "
+                           "strict max-doc-bytes quiet threads help",
+                           true, tune_usage, tune_help, &o);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return usage_error(tune_usage, "unexpected argument \"%s\"", argv[optind]);
+    if (o.input == NULL || o.output == NULL)
+        return usage_error(tune_usage, "-i TRAIN and -o MODEL are required");
+    if ((rc = build_config(&o, tune_usage)) >= 0)
+        return rc;
+    tsn_dataset d;
+    if ((rc = load_dataset(&o, &d)) >= 0)
+        return rc;
+    tune_out out = {o.json, o.by_accuracy, !o.quiet && isatty(STDERR_FILENO)};
+    tsn_tune_opts to = {o.folds, o.seed, o.budget, o.by_accuracy, o.threads,
+                        tune_report, tune_progress, &out};
+    tsn_error err = {0};
+    tsn_config best;
+    bool stopped = false;
+    if (tsn_tune(&d, &o.cfg, &to, &best, &stopped, &err) != TSN_OK) {
+        if (err.code == TSN_ERR_DATA)
+            tsn_error_prefix(&err, "%s", o.input);
+        tsn_dataset_release(&d);
+        return fail(&err);
+    }
+    if (stopped)
+        diag("warning: the --budget of %g s ran out before the search ended", o.budget);
+    char *cj = tsn_config_to_json(&best, !o.json);
+    if (o.json)
+        printf("{\"chosen\":%s}\n", cj ? cj : "null");
+    else
+        printf("\nchosen config (saved in %s):\n%s\n", o.output, cj ? cj : "");
+    free(cj);
+    fflush(stdout);
+    tsn_corpus *c = tsn_corpus_build(&best, &d, o.threads, NULL, NULL, &err);
+    tsn_dataset_release(&d);
+    tsn_model *m = c != NULL ? tsn_model_fit_consume(c, &err) : NULL;
+    rc = EXIT_SUCCESS;
+    if (m == NULL || tsn_model_save(m, o.output, &err) != TSN_OK)
+        rc = fail(&err);
     tsn_model_free(m);
     tsn_corpus_free(c);
     return rc;
@@ -1077,44 +1222,10 @@ static void cv_help(void)
 }
 
 /* splitmix64: a small, well-mixed, portable generator for fold assignment. */
-static uint64_t next_rand(uint64_t *s)
+static void print_fold(void *ctx, int f, int folds, double acc, double f1)
 {
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-/* fold[i] for every document: per label, a seeded shuffle dealt round-robin. */
-static void assign_folds(const tsn_corpus *c, int k, uint64_t seed, int *fold, size_t *tmp)
-{
-    size_t n = tsn_corpus_size(c), next = 0;
-    uint64_t s = seed;
-    for (size_t lab = 0; lab < tsn_corpus_n_labels(c); lab++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (tsn_corpus_label(c, i) == lab)
-                tmp[m++] = i;
-        for (size_t i = m; i > 1; i--) {
-            size_t j = (size_t)(next_rand(&s) % i);
-            size_t t = tmp[i - 1];
-            tmp[i - 1] = tmp[j];
-            tmp[j] = t;
-        }
-        for (size_t i = 0; i < m; i++)
-            fold[tmp[i]] = (int)(next++ % (size_t)k);
-    }
-}
-
-static void mean_std(const double *v, int n, double *mean, double *std)
-{
-    double s = 0, q = 0;
-    for (int i = 0; i < n; i++)
-        s += v[i];
-    *mean = s / n;
-    for (int i = 0; i < n; i++)
-        q += (v[i] - *mean) * (v[i] - *mean);
-    *std = n > 1 ? sqrt(q / (n - 1)) : 0;
+    (void)ctx;
+    fprintf(stderr, "fold %d/%d: accuracy %.4f, macro-F1 %.4f\n", f + 1, folds, acc, f1);
 }
 
 static int cmd_cv(int argc, char **argv)
@@ -1144,66 +1255,17 @@ static int cmd_cv(int argc, char **argv)
         tsn_dataset_release(&d);
         return fail(&err);
     }
-    size_t n = tsn_corpus_size(c), K = tsn_corpus_n_labels(c);
-    int *fold = calloc(n, sizeof *fold);
-    size_t *idx = calloc(n, sizeof *idx);
-    double *probs = calloc(K, sizeof *probs), acc[100], f1[100];
-    tsn_metrics *pooled = tsn_metrics_new(K, &err);
+    size_t n = tsn_corpus_size(c);
+    tsn_cv_result cv;
     rc = -1;
-    if (fold == NULL || idx == NULL || probs == NULL || pooled == NULL) {
-        diag("out of memory");
-        rc = EXIT_FAILURE;
-    } else {
-        assign_folds(c, o.folds, o.seed, fold, idx);
-    }
-    for (int f = 0; rc < 0 && f < o.folds; f++) {
-        size_t m = 0, held = 0;
-        bool two = false;
-        for (size_t i = 0; i < n; i++) {
-            if (fold[i] != f) {
-                two |= m > 0 && tsn_corpus_label(c, i) != tsn_corpus_label(c, idx[0]);
-                idx[m++] = i;
-            } else {
-                held++;
-            }
-        }
-        if (held == 0 || !two) {
-            diag("%s: %zu examples are too few for %d folds: fold %d %s (lower --folds)",
-                 o.input, n, o.folds, f + 1,
-                 held == 0 ? "is empty" : "leaves a single label to train on");
-            rc = EXIT_FAILURE;
-            break;
-        }
-        tsn_model *mod = tsn_model_fit(c, idx, m, &err);
-        tsn_metrics *mt = mod ? tsn_metrics_new(K, &err) : NULL;
-        if (mt == NULL) {
-            rc = fail(&err);
-            tsn_model_free(mod);
-            break;
-        }
-        for (size_t i = 0; rc < 0 && i < n; i++) {
-            if (fold[i] != f)
-                continue;
-            size_t best;
-            if (tsn_model_predict_corpus(mod, c, i, probs, &best, &err) != TSN_OK) {
-                rc = fail(&err);
-                break;
-            }
-            tsn_metrics_add(mt, tsn_corpus_label(c, i), best);
-            tsn_metrics_add(pooled, tsn_corpus_label(c, i), best);
-        }
-        acc[f] = tsn_metrics_accuracy(mt);
-        f1[f] = tsn_metrics_macro_f1(mt);
-        if (show)
-            fprintf(stderr, "fold %d/%d: accuracy %.4f, macro-F1 %.4f\n", f + 1, o.folds,
-                    acc[f], f1[f]);
-        tsn_metrics_free(mt);
-        tsn_model_free(mod);
+    if (tsn_cv_run(c, o.folds, o.seed, show ? print_fold : NULL, NULL, &cv, &err) != TSN_OK) {
+        if (err.code == TSN_ERR_DATA)
+            tsn_error_prefix(&err, "%s", o.input);
+        rc = fail(&err);
     }
     if (rc < 0) {
-        double am, as, fm, fs;
-        mean_std(acc, o.folds, &am, &as);
-        mean_std(f1, o.folds, &fm, &fs);
+        double am = cv.acc_mean, as = cv.acc_std, fm = cv.f1_mean, fs = cv.f1_std;
+        const double *acc = cv.acc, *f1 = cv.f1;
         if (o.json) {
             printf("{\"folds\":%d,\"n\":%zu,\"accuracy\":{\"mean\":", o.folds, n);
             json_num(stdout, am);
@@ -1233,10 +1295,6 @@ static int cmd_cv(int argc, char **argv)
             printf("  (accuracy/macro-F1)\n");
         }
     }
-    free(fold);
-    free(idx);
-    free(probs);
-    tsn_metrics_free(pooled);
     tsn_corpus_free(c);
     tsn_dataset_release(&d);
     return rc < 0 ? EXIT_SUCCESS : rc;
@@ -1690,6 +1748,7 @@ static const command commands[] = {
     {"classify", cmd_classify, "label documents with a model"},
     {"eval", cmd_eval, "score a model on labeled examples"},
     {"cv", cmd_cv, "stratified k-fold cross-validation of a config"},
+    {"tune", cmd_tune, "search for the best config by cross-validation, save its model"},
     {"info", cmd_info, "describe a model"},
     {"label", cmd_label, "label articles: topic, and the stance of every sentence"},
     {"tokens", cmd_tokens, "show the pipeline's tokens and stems"},

@@ -97,6 +97,20 @@ size_t tsn_corpus_features(const tsn_corpus *c)
     return tsn_dict_size(c->dict);
 }
 
+const tsn_config *tsn_corpus_config(const tsn_corpus *c)
+{
+    return &c->cfg;
+}
+
+void tsn_corpus_set_learner(tsn_corpus *c, const tsn_config *cfg)
+{
+    c->cfg.solver = cfg->solver;
+    c->cfg.C = cfg->C;
+    c->cfg.eps = cfg->eps;
+    c->cfg.bias = cfg->bias;
+    c->cfg.class_weight = cfg->class_weight;
+}
+
 static int cmp_strp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

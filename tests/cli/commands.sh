@@ -93,8 +93,8 @@ run tokens -i "$T/tok.txt"
 check tokens_shows_surface_and_stem '[ $rc -eq 0 ] && echo "$out" | grep -q "<url>/<url> <num>/<num>"'
 
 run --help
-check help_lists_every_command '[ $rc -eq 0 ] && for c in train classify eval cv info tokens; do echo "$out" | grep -q "^  $c " || exit 1; done'
-for c in train classify eval cv info tokens; do
+check help_lists_every_command '[ $rc -eq 0 ] && for c in train classify eval cv tune info tokens; do echo "$out" | grep -q "^  $c " || exit 1; done'
+for c in train classify eval cv tune info tokens; do
     run $c --help
     check "${c}_help_exits_0_on_stdout" '[ $rc -eq 0 ] && echo "$out" | grep -q "^usage: tasnif $c" && [ -z "$err" ]'
 done
