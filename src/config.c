@@ -59,6 +59,7 @@ static const tsn_option options[] = {
     {"bias", TSN_OPT_DOUBLE, OFF(bias), -1, 1000, NULL, "bias feature value (< 0: none)"},
     {"class_weight", TSN_OPT_ENUM, OFF(class_weight), 0, 0, weight_names,
      "\"balanced\" weighs classes inversely to their frequency"},
+    BOOL(calibrate, "calibrate probabilities (a temperature fitted by 3-fold cross-validation)"),
 };
 
 #define N_OPTIONS (sizeof options / sizeof options[0])

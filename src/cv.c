@@ -51,7 +51,7 @@ static void mean_std(const double *v, int n, double *mean, double *std)
 }
 
 tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold_fn fold_cb,
-                      void *ctx, tsn_cv_result *r, tsn_error *err)
+                      void *ctx, tsn_cv_result *r, double *z, tsn_error *err)
 {
     if (folds < 2 || folds > TSN_CV_MAX_FOLDS)
         return tsn_error_set(err, TSN_ERR_ARG, "folds must be between 2 and %d",
@@ -101,6 +101,8 @@ tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold
             st = tsn_model_predict_corpus(mod, c, i, probs, &best, err);
             if (st == TSN_OK)
                 tsn_metrics_add(mt, tsn_corpus_label(c, i), best);
+            if (st == TSN_OK && z != NULL)
+                st = tsn_model_decisions_corpus(mod, c, i, z + i * K, err);
         }
         r->acc[f] = tsn_metrics_accuracy(mt);
         r->f1[f] = tsn_metrics_macro_f1(mt);
@@ -140,6 +142,7 @@ typedef struct {
     bool have_best;
     tsn_corpus *corpus; /* featurized with `features` */
     tsn_config features;
+    double *z, *best_z; /* out-of-fold decision values: this candidate's, the best's */
 } tuner;
 
 static double score(const tuner *t, const tsn_cv_result *r)
@@ -163,6 +166,7 @@ static bool same_features(const tsn_config *a, const tsn_config *b)
     x.eps = a->eps;
     x.bias = a->bias;
     x.class_weight = a->class_weight;
+    x.calibrate = a->calibrate;
     char *ja = tsn_config_to_json(a, false), *jb = tsn_config_to_json(&x, false);
     bool same = ja != NULL && jb != NULL && strcmp(ja, jb) == 0;
     free(ja);
@@ -193,8 +197,16 @@ static tsn_status try_config(tuner *t, const tsn_config *cfg, const char *change
         t->features = *cfg;
     }
     tsn_corpus_set_learner(t->corpus, cfg);
+    if (t->z == NULL) {
+        size_t nz = tsn_corpus_size(t->corpus) * tsn_corpus_n_labels(t->corpus);
+        t->z = malloc((nz ? nz : 1) * sizeof *t->z);
+        t->best_z = malloc((nz ? nz : 1) * sizeof *t->best_z);
+        if (t->z == NULL || t->best_z == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "tune: out of memory");
+    }
     tsn_tune_row row = {t->tried, change, cfg, {0}, 0, false};
-    tsn_status st = tsn_cv_run(t->corpus, t->o->folds, t->o->seed, NULL, NULL, &row.cv, err);
+    tsn_status st =
+        tsn_cv_run(t->corpus, t->o->folds, t->o->seed, NULL, NULL, &row.cv, t->z, err);
     if (st == TSN_ERR_DATA && t->have_best)
         return TSN_OK; /* this candidate cannot be trained on (e.g. no features left): skip */
     if (st != TSN_OK)
@@ -206,6 +218,9 @@ static tsn_status try_config(tuner *t, const tsn_config *cfg, const char *change
         t->best_score = sc;
         t->have_best = true;
         row.best = true;
+        double *tmp = t->best_z;
+        t->best_z = t->z;
+        t->z = tmp;
     }
     if (t->o->report != NULL)
         t->o->report(t->o->ctx, &row);
@@ -213,9 +228,10 @@ static tsn_status try_config(tuner *t, const tsn_config *cfg, const char *change
 }
 
 tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune_opts *o,
-                    tsn_config *best, bool *stopped, tsn_error *err)
+                    tsn_config *best, tsn_model **model, bool *stopped, tsn_error *err)
 {
-    tuner t = {d, o, now(), 0, 0, false, *base, 0, false, NULL, *base};
+    tuner t = {d, o, now(), 0, 0, false, *base, 0, false, NULL, *base, NULL, NULL};
+    *model = NULL;
     static const struct {
         int solver;
         double C;
@@ -283,9 +299,33 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
         st = try_config(&t, &c, change, err);
     }
     tsn_corpus_free(t.corpus);
+    t.corpus = NULL;
+    /* The winner, trained on everything and calibrated on its own out-of-fold decisions. */
+    if (st == TSN_OK) {
+        t.best.calibrate = true;
+        if ((t.corpus = tsn_corpus_build(&t.best, d, o->threads, NULL, NULL, err)) == NULL)
+            st = err != NULL ? err->code : TSN_ERR_NOMEM;
+    }
+    size_t n = t.corpus != NULL ? tsn_corpus_size(t.corpus) : 0;
+    size_t *gold = st == TSN_OK ? malloc((n ? n : 1) * sizeof *gold) : NULL;
+    if (st == TSN_OK && gold == NULL)
+        st = tsn_error_set(err, TSN_ERR_NOMEM, "tune: out of memory");
+    for (size_t i = 0; st == TSN_OK && i < n; i++)
+        gold[i] = tsn_corpus_label(t.corpus, i);
+    if (st == TSN_OK && (*model = tsn_model_fit_consume(t.corpus, err)) == NULL)
+        st = err != NULL ? err->code : TSN_ERR_NOMEM;
+    if (st == TSN_OK)
+        st = tsn_model_calibrate(*model, t.best_z, gold, n, err);
     if (st == TSN_OK) {
         *best = t.best;
         *stopped = t.stopped;
+    } else {
+        tsn_model_free(*model);
+        *model = NULL;
     }
+    free(gold);
+    free(t.z);
+    free(t.best_z);
+    tsn_corpus_free(t.corpus);
     return st;
 }

@@ -30,9 +30,11 @@ typedef struct {
 typedef void (*tsn_cv_fold_fn)(void *ctx, int f, int folds, double acc, double f1);
 
 /* Cross-validates the corpus' config: for each of `folds` stratified folds, fits on the rest
- * and scores the fold. TSN_ERR_DATA when there are too few examples for the folds. */
+ * and scores the fold. When z is not NULL it gets every document's out-of-fold decision
+ * values (n rows of n_labels, see tsn_model_decisions_corpus), for calibration. TSN_ERR_DATA
+ * when there are too few examples for the folds. */
 tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold_fn fold_cb,
-                      void *ctx, tsn_cv_result *r, tsn_error *err);
+                      void *ctx, tsn_cv_result *r, double *z, tsn_error *err);
 
 /* One candidate tried by tsn_tune(). */
 typedef struct {
@@ -63,8 +65,10 @@ typedef struct {
  * features (one featurization), then one feature setting at a time -- word n-gram order,
  * character n-grams (off and three ranges), units (stem, surface, light), teh-marbuta
  * folding -- each kept only if it beats the best so far, then C once more around the winner.
- * *best gets the winning config; *stopped tells whether the budget cut the search short. */
+ * *best gets the winning config, and *model a model of it trained on all of d and calibrated
+ * on the winner's out-of-fold decision values; *stopped tells whether the budget cut the
+ * search short. */
 tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune_opts *o,
-                    tsn_config *best, bool *stopped, tsn_error *err);
+                    tsn_config *best, tsn_model **model, bool *stopped, tsn_error *err);
 
 #endif

@@ -524,7 +524,38 @@ static int cmd_train(int argc, char **argv)
 #ifdef __GLIBC__
     malloc_trim(0); /* hand the dataset's many small blocks back to the system */
 #endif
+    /* Calibration: out-of-fold decision values first, while the corpus is whole. */
+    double *z = NULL;
+    size_t *gold = NULL;
+    bool calibrated = c != NULL && o.cfg.calibrate;
+    if (calibrated) {
+        size_t n = tsn_corpus_size(c), K = tsn_corpus_n_labels(c);
+        tsn_cv_result cvr;
+        z = malloc((n * K > 0 ? n * K : 1) * sizeof *z);
+        gold = malloc((n ? n : 1) * sizeof *gold);
+        if (z == NULL || gold == NULL) {
+            tsn_error_set(&err, TSN_ERR_NOMEM, "calibration: out of memory");
+            calibrated = false;
+            tsn_corpus_free(c);
+            c = NULL;
+        } else if (tsn_cv_run(c, 3, 1, NULL, NULL, &cvr, z, &err) != TSN_OK) {
+            tsn_error_prefix(&err, "%s: calibration", o.input);
+            calibrated = false;
+            tsn_corpus_free(c);
+            c = NULL;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                gold[i] = tsn_corpus_label(c, i);
+        }
+    }
     tsn_model *m = c != NULL ? tsn_model_fit_consume(c, &err) : NULL;
+    if (m != NULL && calibrated &&
+        tsn_model_calibrate(m, z, gold, tsn_corpus_size(c), &err) != TSN_OK) {
+        tsn_model_free(m);
+        m = NULL;
+    }
+    free(z);
+    free(gold);
     if (c != NULL && m == NULL && err.code == TSN_ERR_DATA)
         tsn_error_prefix(&err, "%s", o.input); /* a property of the whole training file */
     double t2 = now();
@@ -639,11 +670,13 @@ static int cmd_tune(int argc, char **argv)
                         tune_report, tune_progress, &out};
     tsn_error err = {0};
     tsn_config best;
+    tsn_model *m = NULL;
     bool stopped = false;
-    if (tsn_tune(&d, &o.cfg, &to, &best, &stopped, &err) != TSN_OK) {
+    tsn_status st = tsn_tune(&d, &o.cfg, &to, &best, &m, &stopped, &err);
+    tsn_dataset_release(&d);
+    if (st != TSN_OK) {
         if (err.code == TSN_ERR_DATA)
             tsn_error_prefix(&err, "%s", o.input);
-        tsn_dataset_release(&d);
         return fail(&err);
     }
     if (stopped)
@@ -655,14 +688,10 @@ static int cmd_tune(int argc, char **argv)
         printf("\nchosen config (saved in %s):\n%s\n", o.output, cj ? cj : "");
     free(cj);
     fflush(stdout);
-    tsn_corpus *c = tsn_corpus_build(&best, &d, o.threads, NULL, NULL, &err);
-    tsn_dataset_release(&d);
-    tsn_model *m = c != NULL ? tsn_model_fit_consume(c, &err) : NULL;
     rc = EXIT_SUCCESS;
-    if (m == NULL || tsn_model_save(m, o.output, &err) != TSN_OK)
+    if (tsn_model_save(m, o.output, &err) != TSN_OK)
         rc = fail(&err);
     tsn_model_free(m);
-    tsn_corpus_free(c);
     return rc;
 }
 
@@ -670,6 +699,7 @@ static int cmd_tune(int argc, char **argv)
 
 static const char classify_usage[] =
     "tasnif classify -m MODEL [-i INPUT] [--format jsonl|tsv|text] [-k TOP] [--explain N] "
+    "[--min-prob P] "
     "[FILE...]";
 
 static void classify_help(void)
@@ -685,6 +715,9 @@ static void classify_help(void)
            "                           tsv: label<TAB>prob[<TAB>label<TAB>prob...]; text: label\n"
            "  -k, --top K              the K most probable labels\n"
            "      --explain N          the N features that pushed the decision most\n"
+           "      --min-prob P         no label (null; \"-\" in text and tsv) when the best\n"
+           "                           probability is below P (train with --calibrate true\n"
+           "                           or use tune, so that P means what it says)\n"
            "      --strict             fail on invalid UTF-8 instead of replacing it\n"
            "      --max-doc-bytes N    longest accepted document (default 16 MiB)\n"
            "  -t, --threads N          classify an input file on N threads (default: all\n"
@@ -697,6 +730,7 @@ typedef struct {
     tsn_model *m;
     int format; /* 0 jsonl, 1 tsv, 2 text */
     int top, explain;
+    double min_prob; /* below it, no label (null) */
     bool flush;
 } classifier;
 
@@ -764,10 +798,14 @@ static int print_outcome(const classifier *cl, const outcome *r, const char *id,
     }
     size_t K = tsn_model_n_labels(cl->m);
     size_t top = cl->top > 0 ? ((size_t)cl->top < K ? (size_t)cl->top : K) : 0;
-    const char *label = tsn_model_label_name(cl->m, r->best);
+    /* Below --min-prob the answer is withheld: null label (JSON), "-" (text and TSV). */
+    const char *label = r->probs[r->best] >= cl->min_prob ? tsn_model_label_name(cl->m, r->best)
+                                                          : NULL;
     if (cl->format == 2) {
-        puts(label);
+        puts(label ? label : "-");
     } else if (cl->format == 1) {
+        if (label == NULL)
+            printf("-\t");
         size_t n = top ? top : 1;
         for (size_t i = 0; i < n; i++)
             printf("%s%s\t%.4f", i ? "\t" : "", tsn_model_label_name(cl->m, r->order[i]),
@@ -783,7 +821,10 @@ static int print_outcome(const classifier *cl, const outcome *r, const char *id,
             fputs(",", stdout);
         }
         fputs("\"label\":", stdout);
-        json_str(stdout, label);
+        if (label != NULL)
+            json_str(stdout, label);
+        else
+            fputs("null", stdout);
         fputs(",\"prob\":", stdout);
         json_num(stdout, r->probs[r->best]);
         if (top) {
@@ -975,8 +1016,8 @@ static int cmd_classify(int argc, char **argv)
 {
     options o = {0};
     int rc = parse_options(argc, argv, "m:i:k:qt:",
-                           "model input input-format format top explain strict max-doc-bytes "
-                           "quiet threads help",
+                           "model input input-format format top explain min-prob strict "
+                           "max-doc-bytes quiet threads help",
                            false, classify_usage, classify_help, &o);
     if (rc >= 0)
         return rc;
@@ -999,6 +1040,7 @@ static int cmd_classify(int argc, char **argv)
     size_t K = tsn_model_n_labels(cl.m);
     cl.top = o.top;
     cl.explain = o.explain;
+    cl.min_prob = o.min_prob;
     outcome one;
     struct stat sb;
     cl.flush = !(fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode));
@@ -1064,13 +1106,51 @@ static void eval_help(void)
            "  -i, --input FILE|DIR     labeled test data (same formats as train)\n"
            "      --input-format F     auto (default), tsv, jsonl, fasttext, dir\n"
            "      --json               one JSON object instead of the aligned report\n"
+           "      --min-prob P         also report coverage and accuracy when answers below\n"
+           "                           probability P are withheld (as classify --min-prob)\n"
            "      --strict             fail on invalid UTF-8 instead of replacing it\n"
            "      --max-doc-bytes N    longest accepted document (default 16 MiB)\n"
            "      --help               this help\n",
            eval_usage);
 }
 
-static void print_report(const tsn_metrics *mt, const char *const *names, bool json)
+/* How well `prob` matches reality on an evaluation set, and the effect of a threshold. */
+typedef struct {
+    double log_loss;          /* mean -log p(gold) */
+    double ece;               /* expected calibration error: 10 equal-width bins of the
+                                 top probability, |accuracy - mean confidence| weighted */
+    double bin_conf[10], bin_hits[10];
+    size_t bin_n[10];
+    double min_prob;          /* > 0: the --min-prob threshold */
+    size_t covered, covered_hits; /* answers with top prob >= min_prob, and right ones */
+} prob_stats;
+
+static void prob_add(prob_stats *ps, const double *probs, size_t best, size_t gold)
+{
+    double pg = probs[gold] > 1e-15 ? probs[gold] : 1e-15;
+    ps->log_loss -= log(pg);
+    int b = (int)(probs[best] * 10);
+    b = b > 9 ? 9 : b < 0 ? 0 : b;
+    ps->bin_conf[b] += probs[best];
+    ps->bin_hits[b] += best == gold;
+    ps->bin_n[b]++;
+    if (probs[best] >= ps->min_prob) {
+        ps->covered++;
+        ps->covered_hits += best == gold;
+    }
+}
+
+static void prob_finish(prob_stats *ps, size_t n)
+{
+    ps->log_loss /= (double)(n ? n : 1);
+    ps->ece = 0;
+    for (int b = 0; b < 10; b++)
+        if (ps->bin_n[b] > 0)
+            ps->ece += fabs(ps->bin_hits[b] - ps->bin_conf[b]) / (double)(n ? n : 1);
+}
+
+static void print_report(const tsn_metrics *mt, const char *const *names, bool json,
+                         const prob_stats *ps)
 {
     size_t K = mt->n_labels;
     if (json) {
@@ -1105,7 +1185,20 @@ static void print_report(const tsn_metrics *mt, const char *const *names, bool j
                 printf("%s%zu", p ? "," : "", mt->confusion[g * K + p]);
             printf("]");
         }
-        printf("]}}\n");
+        printf("]},\"log_loss\":");
+        json_num(stdout, ps->log_loss);
+        printf(",\"ece\":");
+        json_num(stdout, ps->ece);
+        if (ps->min_prob > 0) {
+            printf(",\"min_prob\":{\"threshold\":");
+            json_num(stdout, ps->min_prob);
+            printf(",\"coverage\":");
+            json_num(stdout, (double)ps->covered / (double)(mt->n ? mt->n : 1));
+            printf(",\"accuracy\":");
+            json_num(stdout, ps->covered ? (double)ps->covered_hits / (double)ps->covered : 0);
+            printf("}");
+        }
+        printf("}\n");
         return;
     }
     int w = 5;
@@ -1132,13 +1225,20 @@ static void print_report(const tsn_metrics *mt, const char *const *names, bool j
             printf("  %6zu", mt->confusion[g * K + p]);
         printf("   (%zu)\n", g + 1);
     }
+    printf("\nprobabilities: log-loss %.4f, expected calibration error %.4f\n", ps->log_loss,
+           ps->ece);
+    if (ps->min_prob > 0)
+        printf("--min-prob %.2f: answers %zu of %zu (coverage %.4f), accuracy %.4f on them\n",
+               ps->min_prob, ps->covered, mt->n, (double)ps->covered / (double)(mt->n ? mt->n : 1),
+               ps->covered ? (double)ps->covered_hits / (double)ps->covered : 0);
 }
 
 static int cmd_eval(int argc, char **argv)
 {
     options o = {0};
     int rc = parse_options(argc, argv, "m:i:q",
-                           "model input input-format json strict max-doc-bytes quiet help",
+                           "model input input-format json min-prob strict max-doc-bytes "
+                           "quiet help",
                            false, eval_usage, eval_help, &o);
     if (rc >= 0)
         return rc;
@@ -1172,6 +1272,8 @@ static int cmd_eval(int argc, char **argv)
     }
     for (size_t k = 0; rc < 0 && k < K; k++)
         names[k] = tsn_model_label_name(m, k);
+    prob_stats ps = {0};
+    ps.min_prob = o.min_prob;
     for (size_t i = 0; rc < 0 && i < d.n; i++) {
         const tsn_example *ex = &d.v[i];
         int gold = tsn_model_find_label(m, ex->label);
@@ -1189,9 +1291,11 @@ static int cmd_eval(int argc, char **argv)
             break;
         }
         tsn_metrics_add(mt, (size_t)gold, best);
+        prob_add(&ps, probs, best, (size_t)gold);
     }
+    prob_finish(&ps, d.n);
     if (rc < 0)
-        print_report(mt, names, o.json);
+        print_report(mt, names, o.json, &ps);
     tsn_metrics_free(mt);
     free(probs);
     free(names);
@@ -1258,7 +1362,8 @@ static int cmd_cv(int argc, char **argv)
     size_t n = tsn_corpus_size(c);
     tsn_cv_result cv;
     rc = -1;
-    if (tsn_cv_run(c, o.folds, o.seed, show ? print_fold : NULL, NULL, &cv, &err) != TSN_OK) {
+    if (tsn_cv_run(c, o.folds, o.seed, show ? print_fold : NULL, NULL, &cv, NULL, &err) !=
+        TSN_OK) {
         if (err.code == TSN_ERR_DATA)
             tsn_error_prefix(&err, "%s", o.input);
         rc = fail(&err);
@@ -1344,10 +1449,16 @@ static int cmd_info(int argc, char **argv)
     }
     if (o.json) {
         printf("{\"format_version\":%d,\"pair\":%s,\"examples\":%zu,\"features\":%zu,"
-               "\"probabilities\":%s,\"labels\":[",
+               "\"probabilities\":%s,\"temperature\":",
                TSN_MODEL_FORMAT_VERSION, tsn_model_is_pair(m) ? "true" : "false",
                tsn_model_n_examples(m), tsn_model_n_features(m),
-               tsn_model_has_probabilities(m) ? "true" : "false");
+               tsn_model_has_probabilities(m) || tsn_model_temperature(m) > 0 ? "true"
+                                                                              : "false");
+        if (tsn_model_temperature(m) > 0)
+            json_num(stdout, tsn_model_temperature(m));
+        else
+            printf("null");
+        printf(",\"labels\":[");
         for (size_t k = 0; k < K; k++) {
             printf("%s{\"label\":", k ? "," : "");
             json_str(stdout, tsn_model_label_name(m, k));
@@ -1371,9 +1482,14 @@ static int cmd_info(int argc, char **argv)
         printf("examples      %zu\n", tsn_model_n_examples(m));
         printf("features      %zu (%s)\n", tsn_model_n_features(m),
                cfg->hash_buckets > 0 ? "hash buckets" : "vocabulary");
-        printf("probabilities %s\n", tsn_model_has_probabilities(m)
-                                         ? "logistic regression"
-                                         : "squashed SVM scores (uncalibrated)");
+        if (tsn_model_temperature(m) > 0)
+            printf("probabilities calibrated: softmax of decision values / %.4g (temperature "
+                   "fitted by cross-validation)\n",
+                   tsn_model_temperature(m));
+        else
+            printf("probabilities %s\n", tsn_model_has_probabilities(m)
+                                             ? "logistic regression (not calibrated)"
+                                             : "squashed SVM scores (not calibrated)");
         printf("labels        %zu\n", K);
         for (size_t k = 0; k < K; k++) {
             printf("  %-20s %zu examples\n", tsn_model_label_name(m, k),

@@ -109,6 +109,7 @@ void tsn_corpus_set_learner(tsn_corpus *c, const tsn_config *cfg)
     c->cfg.eps = cfg->eps;
     c->cfg.bias = cfg->bias;
     c->cfg.class_weight = cfg->class_weight;
+    c->cfg.calibrate = cfg->calibrate;
 }
 
 static int cmp_strp(const void *a, const void *b)
@@ -326,6 +327,7 @@ struct tsn_model {
     bool pair;
     tsn_vocab *vocab;
     struct model *ll;  /* liblinear's; labels are our indices + 1 */
+    double temperature; /* > 0: calibrated, probs = softmax(decisions / temperature) */
     tsn_scorer *own;   /* scratch for the single-threaded calls (tsn_model_predict...) */
 };
 
@@ -338,7 +340,8 @@ struct tsn_scorer {
     tsn_vector x;
     tsn_feat *feats;
     size_t feats_cap;
-    double *dec;       /* [n_labels] */
+    double *dec;       /* [n_labels]: liblinear's values */
+    double *z;         /* [n_labels]: decision value by label index */
 };
 
 tsn_scorer *tsn_scorer_new(const tsn_model *m, tsn_error *err)
@@ -354,7 +357,8 @@ tsn_scorer *tsn_scorer_new(const tsn_model *m, tsn_error *err)
     tsn_vector_init(&s->x);
     if ((s->pipe = tsn_pipeline_new(&m->cfg, m->stopwords, m->stop_len, err)) == NULL)
         goto fail;
-    if ((s->dec = calloc(m->n_labels, sizeof *s->dec)) == NULL) {
+    if ((s->dec = calloc(m->n_labels, sizeof *s->dec)) == NULL ||
+        (s->z = calloc(m->n_labels, sizeof *s->z)) == NULL) {
         tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -374,6 +378,7 @@ void tsn_scorer_free(tsn_scorer *s)
     tsn_vector_release(&s->x);
     free(s->feats);
     free(s->dec);
+    free(s->z);
     free(s);
 }
 
@@ -757,6 +762,38 @@ size_t tsn_model_invalid_last(const tsn_model *m)
 /* ---- Prediction ---- */
 
 /* Scores the vector in s->x into probs (by our label index) and *best. */
+/* A label no fold model knew: far below any real decision value, but finite. */
+#define ABSENT (-1e6)
+
+/* liblinear's decision values for s->x, by label index: one value per class, or for a
+ * two-class model +d/2 and -d/2 (so that a softmax over them is the logistic of d). */
+static void decisions(tsn_scorer *s, double *z)
+{
+    const tsn_model *m = s->m;
+    predict_values(m->ll, (const struct feature_node *)s->x.v, s->dec);
+    for (size_t k = 0; k < m->n_labels; k++)
+        z[k] = ABSENT;
+    if (nr_w(m->ll) == 1) {
+        z[m->ll->label[0] - 1] = s->dec[0] / 2;
+        z[m->ll->label[1] - 1] = -s->dec[0] / 2;
+    } else {
+        for (int j = 0; j < m->ll->nr_class; j++)
+            z[m->ll->label[j] - 1] = s->dec[j];
+    }
+}
+
+/* probs = softmax(z / t); computed from the largest value down, so nothing overflows. */
+static void softmax(const double *z, size_t K, double t, double *probs)
+{
+    double top = z[0], sum = 0;
+    for (size_t k = 1; k < K; k++)
+        top = z[k] > top ? z[k] : top;
+    for (size_t k = 0; k < K; k++)
+        sum += probs[k] = exp((z[k] - top) / t);
+    for (size_t k = 0; k < K; k++)
+        probs[k] /= sum;
+}
+
 static void score(tsn_scorer *s, double *probs, size_t *best)
 {
     const tsn_model *m = s->m;
@@ -764,6 +801,16 @@ static void score(tsn_scorer *s, double *probs, size_t *best)
     size_t K = m->n_labels;
     for (size_t k = 0; k < K; k++)
         probs[k] = 0;
+    if (m->temperature > 0) {
+        decisions(s, s->z);
+        softmax(s->z, K, m->temperature, probs);
+        size_t b = 0;
+        for (size_t k = 1; k < K; k++)
+            if (s->z[k] > s->z[b])
+                b = k;
+        *best = b; /* the decision's argmax: calibration never changes the label */
+        return;
+    }
     if (check_probability_model(m->ll)) {
         predict_probability(m->ll, x, s->dec);
         for (int j = 0; j < m->ll->nr_class; j++)
@@ -823,6 +870,65 @@ tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i,
     if (st == TSN_OK)
         score(s, probs, best);
     return st;
+}
+
+tsn_status tsn_model_decisions_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *z,
+                                      tsn_error *err)
+{
+    size_t n;
+    tsn_scorer *s = m->own;
+    tsn_status st = corpus_feats(s, c, i, &n, err);
+    if (st == TSN_OK)
+        st = tsn_vocab_vectorize(m->vocab, &m->cfg, s->feats, n, m->ll->bias, &s->x, err);
+    if (st == TSN_OK)
+        decisions(s, z);
+    return st;
+}
+
+/* Mean negative log-likelihood of the gold labels under softmax(z / t). */
+static double nll(const double *z, const size_t *gold, size_t n, size_t K, double t)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *zi = z + i * K;
+        double top = zi[0], e = 0;
+        for (size_t k = 1; k < K; k++)
+            top = zi[k] > top ? zi[k] : top;
+        for (size_t k = 0; k < K; k++)
+            e += exp((zi[k] - top) / t);
+        sum += log(e) - (zi[gold[i]] - top) / t;
+    }
+    return sum / (double)(n ? n : 1);
+}
+
+tsn_status tsn_model_calibrate(tsn_model *m, const double *z, const size_t *gold, size_t n,
+                               tsn_error *err)
+{
+    if (n == 0)
+        return tsn_error_set(err, TSN_ERR_DATA, "calibration: no decision values");
+    /* Golden-section search for log t in [-7, 7] (t from 0.001 to 1100): the likelihood is
+     * unimodal in t for a fixed set of decision values. */
+    const double g = (sqrt(5.0) - 1) / 2;
+    double a = -7, b = 7, c = b - g * (b - a), d = a + g * (b - a);
+    double fc = nll(z, gold, n, m->n_labels, exp(c)), fd = nll(z, gold, n, m->n_labels, exp(d));
+    for (int it = 0; it < 80; it++) {
+        if (fc < fd) {
+            b = d, d = c, fd = fc;
+            c = b - g * (b - a);
+            fc = nll(z, gold, n, m->n_labels, exp(c));
+        } else {
+            a = c, c = d, fc = fd;
+            d = a + g * (b - a);
+            fd = nll(z, gold, n, m->n_labels, exp(d));
+        }
+    }
+    m->temperature = exp((a + b) / 2);
+    return TSN_OK;
+}
+
+double tsn_model_temperature(const tsn_model *m)
+{
+    return m->temperature;
 }
 
 /* The weight of feature id (1-based) for label index k, signed so that positive favours k. */
@@ -996,6 +1102,8 @@ static char *meta_json(const tsn_model *m)
     cJSON_AddNumberToObject(root, "solver_type", m->ll->param.solver_type);
     cJSON_AddItemToObject(root, "class_order", order);
     cJSON_AddNumberToObject(root, "bias", m->ll->bias);
+    if (m->temperature > 0)
+        cJSON_AddNumberToObject(root, "temperature", m->temperature);
     out = cJSON_PrintUnformatted(root);
 done:
     cJSON_Delete(cfg);
@@ -1339,6 +1447,14 @@ static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const c
         (*order)[j] = (int)v + 1;
     }
     *solver = (int)stype_v;
+    const cJSON *temp = cJSON_GetObjectItemCaseSensitive(root, "temperature");
+    if (temp != NULL) {
+        if (!cJSON_IsNumber(temp) || !(temp->valuedouble > 0 && temp->valuedouble < 1e6)) {
+            st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad temperature", path);
+            goto done;
+        }
+        m->temperature = temp->valuedouble;
+    }
     if (solver_map[m->cfg.solver] != *solver || nc < 2 || (size_t)nc > m->n_labels)
         st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: inconsistent solver", path);
 done:

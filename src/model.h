@@ -42,8 +42,8 @@ const char *tsn_corpus_label_name(const tsn_corpus *c, size_t k); /* labels sort
 size_t tsn_corpus_label(const tsn_corpus *c, size_t i);           /* label index of doc i */
 size_t tsn_corpus_features(const tsn_corpus *c);                  /* distinct features seen */
 const tsn_config *tsn_corpus_config(const tsn_corpus *c);
-/* Takes the learner options (solver, C, eps, bias, class_weight) of cfg for later fits; the
- * features stay as they were built. */
+/* Takes the learner options (solver, C, eps, bias, class_weight, calibrate) of cfg for later
+ * fits; the features stay as they were built. */
 void tsn_corpus_set_learner(tsn_corpus *c, const tsn_config *cfg);
 
 typedef struct tsn_model tsn_model; /* opaque */
@@ -83,6 +83,17 @@ tsn_pipeline *tsn_model_pipeline(tsn_model *m);
  * the decision values, not a calibrated probability). Returns the best label index in *best. */
 tsn_status tsn_model_predict(tsn_model *m, const tsn_doc *doc, double *probs, size_t *best,
                              tsn_error *err);
+/* Calibration. Decision values by label index (n_labels of them; a two-class model's are
+ * +d/2 and -d/2) of corpus document i: what calibration is fitted on. */
+tsn_status tsn_model_decisions_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *z,
+                                      tsn_error *err);
+/* Fits a temperature t to out-of-fold decision values z (n rows of n_labels) and their gold
+ * label indices, by maximum likelihood; from then on probs = softmax(decisions / t), for
+ * every solver alike, and the predicted label is unchanged. Saved with the model. */
+tsn_status tsn_model_calibrate(tsn_model *m, const double *z, const size_t *gold, size_t n,
+                               tsn_error *err);
+double tsn_model_temperature(const tsn_model *m); /* 0: not calibrated */
+
 /* The same for document i of the corpus the model was fitted from (cross-validation). */
 tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *probs,
                                     size_t *best, tsn_error *err);
