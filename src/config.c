@@ -15,6 +15,7 @@
 
 #include "fileio.h"
 
+static const char *const claim_names[] = {"false", "true", "auto", NULL};
 static const char *const units_names[] = {"stem", "surface", "both", "light", NULL};
 static const char *const weight_names[] = {"none", "balanced", NULL};
 static const char *const solver_names[] = {"lr",         "lr-dual", "svm",    "svm-primal",
@@ -51,7 +52,12 @@ static const tsn_option options[] = {
     INT(hash_buckets, 0, 1 << 28, "hash features into this many ids instead of a vocabulary"),
     BOOL(sublinear_tf, "use 1 + log(tf) instead of raw term frequency"),
     BOOL(use_idf, "weight features by inverse document frequency"),
-    BOOL(claim_features, "featurize the claim of pair examples in its own feature space"),
+    {"claim_features", TSN_OPT_ENUM, OFF(claim_features), 0, 0, claim_names,
+     "featurize the claim of pair examples in its own feature space: true, false, or auto "
+     "(on when few distinct claims recur, as targets do)"},
+    {"pair_features", TSN_OPT_ENUM, OFF(pair_features), 0, 0, claim_names,
+     "relate the text of pair examples to its claim (words dropped and added, negation, "
+     "swaps, overlap): true, false, or auto (on when the claims are mostly distinct)"},
     {"solver", TSN_OPT_ENUM, OFF(solver), 0, 0, solver_names,
      "liblinear solver: lr, lr-dual, svm, svm-primal, svm-l1loss, mcsvm, l1-svm, l1-lr"},
     {"C", TSN_OPT_DOUBLE, OFF(C), 1e-6, 1e6, NULL, "regularization cost"},
@@ -90,7 +96,8 @@ void tsn_config_init(tsn_config *c)
     c->hash_buckets = 0;
     c->sublinear_tf = true;
     c->use_idf = true;
-    c->claim_features = true;
+    c->claim_features = TSN_CLAIM_AUTO;
+    c->pair_features = TSN_CLAIM_AUTO;
     c->solver = TSN_SOLVER_SVM;
     c->C = 0.5;
     c->eps = 0;
@@ -237,6 +244,9 @@ static tsn_status apply_item(tsn_config *c, const cJSON *item, const char *origi
         break;
     case TSN_OPT_ENUM:
     case TSN_OPT_STRING:
+        /* an enum whose first choices are "false" and "true" was once a plain switch */
+        if (o->type == TSN_OPT_ENUM && cJSON_IsBool(item) && strcmp(o->choices[0], "false") == 0)
+            return set_string(c, o, cJSON_IsTrue(item) ? "true" : "false", err);
         if (!cJSON_IsString(item))
             return tsn_error_set(err, TSN_ERR_FORMAT, "%s: \"%s\" must be a string", origin,
                                  o->name);

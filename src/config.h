@@ -14,6 +14,12 @@
 #include "error.h"
 
 enum { TSN_UNITS_STEM, TSN_UNITS_SURFACE, TSN_UNITS_BOTH, TSN_UNITS_LIGHT };
+/* claim_features and pair_features: "auto" is resolved when a corpus is built (a model
+ * records true or false). When the claims recur -- a few targets, as in target-specific
+ * stance -- the claim's own features are on and the relation features off; when the claims
+ * are mostly distinct sentences, whose words say nothing about stance by themselves, the
+ * other way round. */
+enum { TSN_CLAIM_OFF, TSN_CLAIM_ON, TSN_CLAIM_AUTO };
 enum { TSN_CLASS_WEIGHT_NONE, TSN_CLASS_WEIGHT_BALANCED };
 /* Solvers, in the order of their names in the option table; model.c maps them to liblinear. */
 enum {
@@ -58,7 +64,8 @@ typedef struct {
     bool sublinear_tf; /* tf -> 1 + log(tf) */
     bool use_idf;      /* multiply by smoothed idf */
     /* pair inputs */
-    bool claim_features; /* featurize the claim of pair examples in its own feature space */
+    int claim_features;  /* TSN_CLAIM_*: the claim of pair examples in its own feature space */
+    int pair_features;   /* TSN_CLAIM_*: claim-text relation features for pair examples */
     /* model */
     int solver;        /* TSN_SOLVER_* */
     double C;          /* liblinear cost, > 0 */

@@ -242,7 +242,8 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
         {TSN_SOLVER_MCSVM, 0.5},
     };
     const int n_learners = (int)(sizeof learners / sizeof learners[0]);
-    t.planned = 1 + n_learners + 9 + 2;
+    bool pair = d->pair;
+    t.planned = 1 + n_learners + 9 + (pair ? 3 : 0) + 2;
     char change[96];
     tsn_status st = try_config(&t, base, "(the given config)", err);
     /* 1. The learner, on the given features. */
@@ -256,11 +257,20 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
         snprintf(change, sizeof change, "solver=%s C=%g", opt(&c, "solver", v, sizeof v), c.C);
         st = try_config(&t, &c, change, err);
     }
-    /* 2. One feature setting at a time, each on the best config so far. */
-    for (int step = 0; st == TSN_OK && step < 9; step++) {
+    /* 2. One feature setting at a time, each on the best config so far; for claim + text
+     * pairs first how the claim is used. */
+    for (int step = pair ? -3 : 0; st == TSN_OK && step < 9; step++) {
         tsn_config c = t.best;
         char v[32];
         switch (step) {
+        case -3: c.claim_features = TSN_CLAIM_ON; break;
+        case -2: c.claim_features = TSN_CLAIM_OFF; break;
+        case -1: {
+            int now_on = c.pair_features == TSN_CLAIM_AUTO ? !tsn_dataset_claims_recur(d)
+                                                           : c.pair_features == TSN_CLAIM_ON;
+            c.pair_features = now_on ? TSN_CLAIM_OFF : TSN_CLAIM_ON;
+            break;
+        }
         case 0: c.word_ngram_max = 1; c.word_ngram_min = 1; break;
         case 1: c.word_ngram_max = 3; break;
         case 2: c.char_ngram_max = 0; break;
@@ -271,9 +281,16 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
         case 7: c.units = TSN_UNITS_LIGHT; break;
         default: c.fold_teh_marbuta = !c.fold_teh_marbuta; break;
         }
-        if (same_features(&c, &t.best))
+        if (same_features(&c, &t.best) ||
+            (c.claim_features == TSN_CLAIM_OFF && c.pair_features == TSN_CLAIM_OFF))
             continue;
-        if (step <= 1)
+        if (step < 0)
+            snprintf(change, sizeof change, "claim_features=%s pair_features=%s",
+                     opt(&c, "claim_features", v, sizeof v),
+                     c.pair_features == TSN_CLAIM_ON    ? "true"
+                     : c.pair_features == TSN_CLAIM_OFF ? "false"
+                                                        : "auto");
+        else if (step <= 1)
             snprintf(change, sizeof change, "word n-grams %d-%d", c.word_ngram_min,
                      c.word_ngram_max);
         else if (step <= 4 && c.char_ngram_max == 0)

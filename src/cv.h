@@ -62,7 +62,8 @@ typedef struct {
 } tsn_tune_opts;
 
 /* Searches around `base` by cross-validation on d only: first the solver and C on base's
- * features (one featurization), then one feature setting at a time -- word n-gram order,
+ * features (one featurization), then one feature setting at a time -- for pair data the claim's
+ * own features and the claim-text relation features, word n-gram order,
  * character n-grams (off and three ranges), units (stem, surface, light), teh-marbuta
  * folding -- each kept only if it beats the best so far, then C once more around the winner.
  * *best gets the winning config, and *model a model of it trained on all of d and calibrated

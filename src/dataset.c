@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "hash.h"
+
 #define DEFAULT_MAX_DOC ((size_t)16 << 20)
 
 static const char *const format_names[] = {"auto", "tsv", "jsonl", "fasttext", "text", "dir"};
@@ -949,4 +951,31 @@ tsn_status tsn_dataset_load(tsn_dataset *d, const char *path, tsn_format fmt,
     if (st != TSN_OK)
         tsn_dataset_release(d);
     return st;
+}
+
+/* True when the claims of a pair dataset recur: at most one distinct claim per 100 examples
+ * (and always for 10 or fewer), as the targets of target-specific stance do. */
+bool tsn_dataset_claims_recur(const tsn_dataset *d)
+{
+    if (!d->pair || d->n == 0)
+        return true;
+    size_t limit = d->n / 100 > 10 ? d->n / 100 : 10, cap = 64, distinct = 0;
+    while (cap < limit * 4)
+        cap *= 2;
+    uint64_t *seen = calloc(cap, sizeof *seen); /* hashes + 1; 0 marks an empty slot */
+    if (seen == NULL)
+        return true;
+    for (size_t i = 0; i < d->n && distinct <= limit; i++) {
+        const tsn_example *e = &d->v[i];
+        uint64_t h = tsn_hash(e->claim ? e->claim : "", e->claim_len) | 1;
+        size_t j = (size_t)h & (cap - 1);
+        while (seen[j] != 0 && seen[j] != h)
+            j = (j + 1) & (cap - 1);
+        if (seen[j] == 0) {
+            seen[j] = h;
+            distinct++;
+        }
+    }
+    free(seen);
+    return distinct <= limit;
 }

@@ -84,6 +84,10 @@ typedef struct {
 tsn_status tsn_dataset_load(tsn_dataset *d, const char *path, tsn_format fmt,
                             const tsn_read_opts *opts, tsn_error *err);
 void tsn_dataset_release(tsn_dataset *d);
+/* True when the claims of a pair dataset recur -- at most one distinct claim per 100 examples
+ * (always for 10 or fewer), as the targets of target-specific stance do; true for single
+ * texts. What config "auto" resolves claim_features and pair_features by. */
+bool tsn_dataset_claims_recur(const tsn_dataset *d);
 
 /* The regular files directly inside dir (no dot files), as "dir/name" paths sorted bytewise.
  * Release with tsn_dir_files_free(). */

@@ -73,6 +73,10 @@ void tsn_bag_release(tsn_bag *b);
 tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *units,
                              size_t n, const char *ns, tsn_error *err);
 
+/* Adds one feature given as its full string ("claim." prefix and kind letter included: its
+ * group follows from them, as in tsn_feature_hash). */
+tsn_status tsn_bag_add_feature(tsn_bag *b, const char *s, size_t len, tsn_error *err);
+
 #define TSN_NO_STRING UINT32_MAX /* tsn_feat.str of a feature whose string was not kept */
 /* The string of feature i, or NULL when it was not kept. */
 static inline const char *tsn_bag_str(const tsn_bag *b, size_t i)

@@ -237,6 +237,14 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
     if (c == NULL || jobs == NULL || tids == NULL)
         goto nomem;
     c->cfg = *cfg;
+    if (c->cfg.claim_features == TSN_CLAIM_AUTO || c->cfg.pair_features == TSN_CLAIM_AUTO) {
+        bool recur = tsn_dataset_claims_recur(d);
+        if (c->cfg.claim_features == TSN_CLAIM_AUTO)
+            c->cfg.claim_features = recur ? TSN_CLAIM_ON : TSN_CLAIM_OFF;
+        if (c->cfg.pair_features == TSN_CLAIM_AUTO)
+            c->cfg.pair_features = recur ? TSN_CLAIM_OFF : TSN_CLAIM_ON;
+    }
+    cfg = &c->cfg; /* the resolved config from here on: it is the one the model records */
     c->pair = d->pair;
     c->n_docs = d->n;
     if (tsn_config_check(cfg, err) != TSN_OK || index_labels(c, d, err) != TSN_OK)

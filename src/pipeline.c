@@ -25,6 +25,13 @@ struct tsn_pipeline {
     char *stems; /* this document's stems, NUL-separated */
     size_t slen, scap;
     size_t invalid;
+    /* a pair document's claim, kept while its text is lexed: stems and surface forms */
+    char *cbuf;
+    size_t cblen, cbcap;
+    size_t *coff; /* per claim unit: offset of stem, then of surface form, in cbuf */
+    size_t cn, ccap;
+    char *fbuf; /* a pair feature being built */
+    size_t fcap;
 };
 
 tsn_status tsn_pipeline_stopwords_text(const tsn_config *cfg, char **text, size_t *len,
@@ -83,6 +90,9 @@ void tsn_pipeline_free(tsn_pipeline *p)
     tsn_stopwords_free(p->stop);
     tsn_tokens_release(&p->tokens);
     free(p->units);
+    free(p->cbuf);
+    free(p->coff);
+    free(p->fbuf);
     free(p->stems);
     free(p);
 }
@@ -176,6 +186,179 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
     return TSN_OK;
 }
 
+/* ---- Claim-text relation features (pair documents) ---- */
+
+#define PAIR_MAX_UNITS 256 /* longer claims and texts are compared on their first units */
+
+static bool grow(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 256;
+    while (n < need)
+        n *= 2;
+    char *b = realloc(*buf, n);
+    if (b == NULL)
+        return false;
+    *buf = b;
+    *cap = n;
+    return true;
+}
+
+/* Keeps the claim's units (stem and surface form) for the comparison with the text. */
+static tsn_status keep_claim(tsn_pipeline *p, const tsn_unit *u, size_t n, tsn_error *err)
+{
+    n = n < PAIR_MAX_UNITS ? n : PAIR_MAX_UNITS;
+    p->cblen = 0;
+    p->cn = 0;
+    if (n * 2 > p->ccap) {
+        size_t *o = realloc(p->coff, n * 2 * sizeof *o);
+        if (o == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
+        p->coff = o;
+        p->ccap = n * 2;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!grow(&p->cbuf, &p->cbcap, p->cblen + u[i].stem_len + u[i].surf_len + 2))
+            return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
+        p->coff[2 * i] = p->cblen;
+        memcpy(p->cbuf + p->cblen, u[i].stem, u[i].stem_len + 1);
+        p->cblen += u[i].stem_len + 1;
+        p->coff[2 * i + 1] = p->cblen;
+        memcpy(p->cbuf + p->cblen, u[i].surf, u[i].surf_len);
+        p->cbuf[p->cblen + u[i].surf_len] = '\0';
+        p->cblen += u[i].surf_len + 1;
+    }
+    p->cn = n;
+    return TSN_OK;
+}
+
+/* Negation and denial cues, as the normalizer leaves them (alef and yeh folded). */
+static bool is_negation(const char *w)
+{
+    static const char *const cues[] = {"لا", "لم", "لن", "ليس", "ليست", "غير", "عدم", "دون",
+                                       "بدون", "نفي", "ينفي", "تنفي", "نفت", "ينفون", "كذب",
+                                       "تكذب", "يكذب", "ما", "not", "no", "never"};
+    for (size_t i = 0; i < sizeof cues / sizeof cues[0]; i++)
+        if (strcmp(w, cues[i]) == 0)
+            return true;
+    return false;
+}
+
+static tsn_status pair_feature(tsn_pipeline *p, tsn_bag *bag, const char *a, const char *b,
+                               const char *c, tsn_error *err)
+{
+    size_t la = strlen(a), lb = b ? strlen(b) : 0, lc = c ? strlen(c) : 0;
+    if (!grow(&p->fbuf, &p->fcap, 8 + la + lb + lc + 2))
+        return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
+    size_t n = 0;
+    memcpy(p->fbuf, "claim.p:", 8), n = 8;
+    memcpy(p->fbuf + n, a, la), n += la;
+    if (b != NULL)
+        memcpy(p->fbuf + n, b, lb), n += lb;
+    if (c != NULL) {
+        p->fbuf[n++] = '>';
+        memcpy(p->fbuf + n, c, lc), n += lc;
+    }
+    return tsn_bag_add_feature(bag, p->fbuf, n, err);
+}
+
+/* Code point offsets of w (at most 64 code points; *n gets their number). */
+static size_t cps(const char *w, size_t *starts)
+{
+    size_t n = 0, i = 0;
+    for (; w[i] != '\0' && n < 64; i++)
+        if (((unsigned char)w[i] & 0xC0) != 0x80)
+            starts[n++] = i;
+    starts[n] = i;
+    return n;
+}
+
+/* Dice similarity of the character bigrams of a and b: near 1 for forms of one word
+ * (يدمن، مدمن), near 0 for different words (ارتفاع، انخفاض). */
+static double dice(const char *a, const char *b)
+{
+    size_t sa[65], sb[65];
+    size_t na = cps(a, sa), nb = cps(b, sb);
+    if (na < 2 || nb < 2)
+        return strcmp(a, b) == 0 ? 1 : 0;
+    bool used[64] = {false};
+    size_t common = 0;
+    for (size_t i = 0; i + 1 < na; i++) {
+        size_t la = sa[i + 2] - sa[i];
+        for (size_t j = 0; j + 1 < nb; j++)
+            if (!used[j] && sb[j + 2] - sb[j] == la && memcmp(a + sa[i], b + sb[j], la) == 0) {
+                used[j] = true;
+                common++;
+                break;
+            }
+    }
+    return 2.0 * (double)common / (double)(na - 1 + nb - 1);
+}
+
+/* What the text does to the claim: the words it drops and adds (by stem or surface form),
+ * which of them are negation cues, the pairs of swapped words when few changed (an antonym
+ * put in, a name replaced), and how much of each side the other covers, in bins. */
+static tsn_status add_pair_features(tsn_pipeline *p, const tsn_unit *u, size_t n, tsn_bag *bag,
+                                    tsn_error *err)
+{
+    n = n < PAIR_MAX_UNITS ? n : PAIR_MAX_UNITS;
+    bool tmatch[PAIR_MAX_UNITS] = {false}, cmatch[PAIR_MAX_UNITS] = {false};
+    size_t tm = 0, cm = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p->cn; j++) {
+            const char *cs = p->cbuf + p->coff[2 * j], *cw = p->cbuf + p->coff[2 * j + 1];
+            if (strcmp(u[i].stem, cs) == 0 || strcmp(u[i].surf, cw) == 0) {
+                tm += !tmatch[i];
+                cm += !cmatch[j];
+                tmatch[i] = cmatch[j] = true;
+            }
+        }
+    size_t t_only = n - tm, c_only = p->cn - cm;
+    tsn_status st = TSN_OK;
+    static const char *const digits[] = {"0", "1", "2", "3", "4"};
+    for (size_t i = 0; st == TSN_OK && i < n; i++)
+        if (!tmatch[i]) {
+            st = pair_feature(p, bag, "t+", u[i].stem, NULL, err);
+            if (st == TSN_OK && is_negation(u[i].surf))
+                st = pair_feature(p, bag, "neg+", NULL, NULL, err);
+        }
+    for (size_t j = 0; st == TSN_OK && j < p->cn; j++)
+        if (!cmatch[j]) {
+            st = pair_feature(p, bag, "c-", p->cbuf + p->coff[2 * j], NULL, err);
+            if (st == TSN_OK && is_negation(p->cbuf + p->coff[2 * j + 1]))
+                st = pair_feature(p, bag, "neg-", NULL, NULL, err);
+        }
+    /* Each added word against the dropped ones: a new form of a claim word, or another word
+     * put in its place? */
+    for (size_t i = 0; st == TSN_OK && i < n; i++) {
+        if (tmatch[i] || c_only == 0)
+            continue;
+        double best = 0;
+        for (size_t j = 0; j < p->cn; j++)
+            if (!cmatch[j]) {
+                double d = dice(u[i].surf, p->cbuf + p->coff[2 * j + 1]);
+                best = d > best ? d : best;
+            }
+        st = pair_feature(p, bag, best >= 0.5 ? "sim:hi" : best >= 0.25 ? "sim:mid" : "sim:lo",
+                          NULL, NULL, err);
+    }
+    if (t_only > 0 && t_only <= 3 && c_only > 0 && c_only <= 3)
+        for (size_t j = 0; st == TSN_OK && j < p->cn; j++)
+            for (size_t i = 0; st == TSN_OK && !cmatch[j] && i < n; i++)
+                if (!tmatch[i])
+                    st = pair_feature(p, bag, "x:", p->cbuf + p->coff[2 * j], u[i].stem, err);
+    if (st == TSN_OK)
+        st = pair_feature(p, bag, "nt", digits[t_only < 4 ? t_only : 4], NULL, err);
+    if (st == TSN_OK)
+        st = pair_feature(p, bag, "nc", digits[c_only < 4 ? c_only : 4], NULL, err);
+    if (st == TSN_OK && n > 0)
+        st = pair_feature(p, bag, "ov", digits[tm * 4 / n], NULL, err);
+    if (st == TSN_OK && p->cn > 0)
+        st = pair_feature(p, bag, "cv", digits[cm * 4 / p->cn], NULL, err);
+    return st;
+}
+
 tsn_status tsn_pipeline_featurize(tsn_pipeline *p, const tsn_doc *doc, tsn_bag *bag,
                                   tsn_error *err)
 {
@@ -184,15 +367,22 @@ tsn_status tsn_pipeline_featurize(tsn_pipeline *p, const tsn_doc *doc, tsn_bag *
     const tsn_unit *u;
     size_t n;
     tsn_status st;
-    if (doc->claim != NULL && p->cfg.claim_features) {
+    bool pair = doc->claim != NULL && p->cfg.pair_features == TSN_CLAIM_ON;
+    bool claim = p->cfg.claim_features != TSN_CLAIM_OFF; /* (auto is resolved by training) */
+    if (doc->claim != NULL && (claim || pair)) {
         if ((st = tsn_pipeline_lex(p, doc->claim, doc->claim_len, &u, &n, err)) != TSN_OK)
             return st;
-        if ((st = tsn_bag_add_units(bag, &p->cfg, u, n, "claim.", err)) != TSN_OK)
+        if (claim &&
+            (st = tsn_bag_add_units(bag, &p->cfg, u, n, "claim.", err)) != TSN_OK)
+            return st;
+        if (pair && (st = keep_claim(p, u, n, err)) != TSN_OK)
             return st;
     }
     if ((st = tsn_pipeline_lex(p, doc->text, doc->len, &u, &n, err)) != TSN_OK)
         return st;
     if ((st = tsn_bag_add_units(bag, &p->cfg, u, n, "", err)) != TSN_OK)
+        return st;
+    if (pair && (st = add_pair_features(p, u, n, bag, err)) != TSN_OK)
         return st;
     return TSN_OK;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/fuzz/seed-models.sh TASNIF DIR -- writes the model loader's seeds into DIR: small
-# models trained from tests/data (single-text, pair, hashed, SVM and LR), each with its
+# models trained from tests/data (single-text, pair, hashed, SVM and LR, calibrated), each with its
 # checksum line removed (fuzz_model appends a correct one to every input).
 set -e
 tasnif=$1
@@ -14,7 +14,7 @@ small="--min-df 1 --max-features 40"
 $tasnif train -i $d/tiny.tsv -o "$tmp/lr" $small --solver lr 2>/dev/null
 $tasnif train -i $d/tiny.tsv -o "$tmp/svm" $small --solver svm --char-ngram-max 0 2>/dev/null
 $tasnif train -i $d/tiny.tsv -o "$tmp/hash" --min-df 1 --hash-buckets 64 2>/dev/null
-$tasnif train -i $d/pair.tsv -o "$tmp/pair" $small 2>/dev/null
+$tasnif train -i $d/pair.tsv -o "$tmp/pair" $small --calibrate true 2>/dev/null
 $tasnif train -i $d/tiny.tsv -o "$tmp/mcsvm" $small --solver mcsvm --bias -1 \
     --word-ngram-max 1 --char-ngram-max 0 2>/dev/null
 for m in lr svm hash pair mcsvm; do

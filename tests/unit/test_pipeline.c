@@ -2,6 +2,8 @@
  * (word n-grams, character n-grams off), and the pair (claim) feature space. */
 #include "pipeline.h"
 
+#include "dataset.h"
+
 #include <stdlib.h>
 
 #include "check.h"
@@ -65,6 +67,44 @@ static void claim_features_live_in_their_own_space(void)
     CHECK(strstr(f, "claim.w:نفت") == NULL);
 }
 
+static tsn_pipeline *pipe_pairs; /* claim_features false, pair_features true */
+
+static void pair_features_relate_the_text_to_its_claim(void)
+{
+    const char *f = features(pipe_pairs, "نفت الحكومة أي نية لرفع أسعار الوقود",
+                             "الحكومة رفعت أسعار الوقود");
+    CHECK(strstr(f, "claim.w:") == NULL && strstr(f, "claim.s:") == NULL); /* claim bag off */
+    CHECK(strstr(f, "claim.p:neg+=1") != NULL);  /* a denial cue the claim lacks */
+    CHECK(strstr(f, "claim.p:t+") != NULL);      /* words the text adds */
+    CHECK(strstr(f, "claim.p:nt") != NULL && strstr(f, "claim.p:ov") != NULL);
+    CHECK(strstr(f, "claim.p:t+الحكوم") == NULL); /* shared words are not "added" */
+    /* a swapped word: one of each side, far apart in spelling */
+    f = features(pipe_pairs, "انخفاض أسعار النفط", "ارتفاع أسعار النفط");
+    CHECK(strstr(f, "claim.p:x:") != NULL && strstr(f, "claim.p:sim:lo=1") != NULL);
+    CHECK(strstr(f, "claim.p:nt1=1") != NULL && strstr(f, "claim.p:nc1=1") != NULL);
+    /* a paraphrase that keeps every word has nothing added or dropped */
+    f = features(pipe_pairs, "ارتفاع أسعار النفط", "ارتفاع أسعار النفط");
+    CHECK(strstr(f, "claim.p:nt0=1") != NULL && strstr(f, "claim.p:ov4=1") != NULL);
+}
+
+static void auto_claim_settings_follow_how_often_claims_recur(void)
+{
+    tsn_example ex[40];
+    char claims[40][16];
+    tsn_dataset d = {.v = ex, .n = 40, .cap = 40, .pair = true, .format = TSN_FMT_TSV};
+    for (int i = 0; i < 40; i++) {
+        snprintf(claims[i], sizeof claims[i], "claim %d", i % 3);
+        ex[i] = (tsn_example){.label = "a", .claim = claims[i], .text = "text",
+                              .claim_len = strlen(claims[i]), .text_len = 4};
+    }
+    CHECK(tsn_dataset_claims_recur(&d)); /* three targets */
+    for (int i = 0; i < 40; i++) {
+        snprintf(claims[i], sizeof claims[i], "claim %d", i);
+        ex[i].claim_len = strlen(claims[i]);
+    }
+    CHECK(!tsn_dataset_claims_recur(&d)); /* forty distinct sentences */
+}
+
 static void diacritics_and_spelling_variants_give_the_same_features(void)
 {
     char a[4096];
@@ -85,10 +125,19 @@ int main(void)
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
+    c.claim_features = TSN_CLAIM_OFF;
+    c.pair_features = TSN_CLAIM_ON;
+    if ((pipe_pairs = tsn_pipeline_new(&c, sw, swl, &err)) == NULL) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
     free(sw);
     RUN(word_ngrams_match_golden_file);
+    RUN(pair_features_relate_the_text_to_its_claim);
+    RUN(auto_claim_settings_follow_how_often_claims_recur);
     RUN(claim_features_live_in_their_own_space);
     RUN(diacritics_and_spelling_variants_give_the_same_features);
     tsn_pipeline_free(pipe_words);
+    tsn_pipeline_free(pipe_pairs);
     DONE();
 }
