@@ -24,7 +24,7 @@ FUZZ_NAMES := pipeline reader model sentence
 REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
 DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
 
-.PHONY: all check test asan valgrind fuzz bench bench-speed bench-deps install uninstall clean format lint help models deps demo
+.PHONY: all check test asan valgrind fuzz bench bench-accuracy bench-speed bench-deps install uninstall clean format lint help models deps demo
 
 all: $(BUILD)/tasnif
 
@@ -90,8 +90,12 @@ fuzz: $(BUILD)/tasnif
 	        -print_final_stats=1 $(FUZZ_ARGS) corpus/$$n \
 	        $$(ls -d ../tests/fuzz/seeds/$$n seeds/$$n 2>/dev/null)) || exit 1; done
 
-bench: $(BUILD)/tasnif
-	sh bench/accuracy.sh
+bench: bench-accuracy bench-speed
+
+# tasnif (default and tuned) against fastText and scikit-learn on ../shared/datasets, with
+# ablations (bench/accuracy.md).
+bench-accuracy: $(BUILD)/tasnif
+	sh bench/accuracy.sh $(BUILD)/tasnif
 
 # tasnif against fastText on ant_multisource: speed and memory (bench/speed.md).
 bench-speed: $(BUILD)/tasnif
@@ -137,6 +141,6 @@ lint:
 	    --suppress=missingIncludeSystem -Isrc src
 
 help:
-	@echo "targets: deps all demo check test asan valgrind fuzz bench bench-speed bench-deps models install uninstall clean format lint"
+	@echo "targets: deps all demo check test asan valgrind fuzz bench bench-accuracy bench-speed bench-deps models install uninstall clean format lint"
 
 -include $(DEPS)

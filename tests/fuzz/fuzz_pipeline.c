@@ -1,7 +1,7 @@
 /* fuzz_pipeline.c -- normalize + tokenize + stop words + stem + features on arbitrary bytes.
  *
- * The first byte picks one of four pipeline configurations (units, n-gram orders, folds) and
- * whether the rest is a claim<TAB>text pair. Checks: featurizing the same document twice gives
+ * The first byte picks one of four pipeline configurations (units, n-gram orders, folds, claim
+ * and claim-text relation features) and whether the rest is a claim<TAB>text pair. Checks: featurizing the same document twice gives
  * the same bag (the stem cache and the per-document table must not leak state between
  * documents), every count is positive, and the lexical view has well-formed units.
  */
@@ -30,6 +30,8 @@ static tsn_pipeline *make(int k)
     switch (k) {
     case 1:
         set(&c, "units", "surface");
+        set(&c, "claim_features", "false");
+        set(&c, "pair_features", "true");
         set(&c, "word_ngram_max", "3");
         set(&c, "char_ngram_min", "1");
         set(&c, "char_ngram_max", "6");
