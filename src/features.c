@@ -671,13 +671,51 @@ void tsn_vector_init(tsn_vector *x)
 void tsn_vector_release(tsn_vector *x)
 {
     free(x->v);
+    free(x->tmp);
     tsn_vector_init(x);
 }
 
-static int cmp_sparse(const void *a, const void *b)
+/* Sorts v[0..m) by index, stably (entries of one index keep their order, so that sums over
+ * them come out the same every time): insertion sort for short vectors, else an LSD radix
+ * sort on the index bytes, skipping the bytes all indices share. tmp has room for m. */
+static void sort_sparse(tsn_sparse *v, tsn_sparse *tmp, size_t m)
 {
-    int x = ((const tsn_sparse *)a)->index, y = ((const tsn_sparse *)b)->index;
-    return (x > y) - (x < y);
+    if (m < 48) {
+        for (size_t i = 1; i < m; i++) {
+            tsn_sparse e = v[i];
+            size_t j = i;
+            for (; j > 0 && v[j - 1].index > e.index; j--)
+                v[j] = v[j - 1];
+            v[j] = e;
+        }
+        return;
+    }
+    size_t count[4][256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < m; i++) {
+        uint32_t k = (uint32_t)v[i].index;
+        for (int b = 0; b < 4; b++)
+            count[b][(k >> (8 * b)) & 255]++;
+    }
+    tsn_sparse *src = v, *dst = tmp;
+    for (int b = 0; b < 4; b++) {
+        size_t *c = count[b];
+        if (c[((uint32_t)v[0].index >> (8 * b)) & 255] == m)
+            continue; /* one value of this byte: already in order */
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t t = c[d];
+            c[d] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < m; i++)
+            dst[c[((uint32_t)src[i].index >> (8 * b)) & 255]++] = src[i];
+        tsn_sparse *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, m * sizeof *v);
 }
 
 tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
@@ -688,9 +726,13 @@ tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const 
         while (cap < n + 2)
             cap *= 2;
         tsn_sparse *p = realloc(x->v, cap * sizeof *p);
-        if (p == NULL)
+        if (p != NULL)
+            x->v = p;
+        tsn_sparse *t = p != NULL ? realloc(x->tmp, cap * sizeof *t) : NULL;
+        if (t != NULL)
+            x->tmp = t;
+        if (p == NULL || t == NULL)
             return tsn_error_set(err, TSN_ERR_NOMEM, "vectorize: out of memory");
-        x->v = p;
         x->cap = cap;
     }
     /* Entries carry their group in the two low bits of the index until the groups are
@@ -704,7 +746,7 @@ tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const 
         int group = (int)(f[i].h >> 62);
         x->v[m++] = (tsn_sparse){id * 4 + group, tf * v->idf[id - 1]};
     }
-    qsort(x->v, m, sizeof *x->v, cmp_sparse);
+    sort_sparse(x->v, x->tmp, m);
     size_t j = 0;
     for (size_t i = 0; i < m; i++) {
         if (j > 0 && x->v[j - 1].index == x->v[i].index)

@@ -138,6 +138,7 @@ int tsn_vocab_find(const tsn_vocab *v, uint64_t h);
 typedef struct {
     tsn_sparse *v;
     size_t n, cap; /* n counts the terminator */
+    tsn_sparse *tmp; /* sorting scratch, cap entries */
 } tsn_vector;
 
 void tsn_vector_init(tsn_vector *x);
