@@ -7,6 +7,7 @@
 #include "features.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,10 +111,11 @@ static bool grow_bytes(char **p, size_t *cap, size_t need)
     return true;
 }
 
-/* Adds the feature string scratch[0..len) of the given group to the bag. */
-static bool push_feature(tsn_bag *b, size_t len, unsigned group)
+/* Adds the feature of (grouped) hash h to the bag; its string, kept only when the bag keeps
+ * strings and does not know the feature yet, is a[0..la) followed by c[0..lc). */
+static bool push_hashed(tsn_bag *b, uint64_t h, const char *a, size_t la, const char *c,
+                        size_t lc)
 {
-    uint64_t h = grouped_hash(b->scratch, len, group);
     if (!bag_reserve(b))
         return false;
     struct tsn_bag_slot *s = bag_slot(b, h);
@@ -134,10 +136,13 @@ static bool push_feature(tsn_bag *b, size_t len, unsigned group)
     if (b->keep_strings && b->known != NULL && b->known(b->known_ctx, h))
         off = TSN_NO_STRING;
     else if (b->keep_strings) {
+        size_t len = la + lc;
         if (b->slen + len + 1 > UINT32_MAX || !grow_bytes(&b->strs, &b->scap, b->slen + len + 1))
             return false;
         off = (uint32_t)b->slen;
-        memcpy(b->strs + b->slen, b->scratch, len);
+        memcpy(b->strs + b->slen, a, la);
+        if (lc > 0)
+            memcpy(b->strs + b->slen + la, c, lc);
         b->strs[b->slen + len] = '\0';
         b->slen += len + 1;
     }
@@ -146,7 +151,12 @@ static bool push_feature(tsn_bag *b, size_t len, unsigned group)
     return true;
 }
 
-/* Builds "ns" + "kind:" + units[i..i+n) joined by spaces (in the form `kind` says). */
+/* Adds the feature string scratch[0..len) of the given group to the bag. */
+static bool push_feature(tsn_bag *b, size_t len, unsigned group)
+{
+    return push_hashed(b, grouped_hash(b->scratch, len, group), b->scratch, len, NULL, 0);
+}
+
 /* The form of u that word n-grams of kind 's' (stem), 'w' (surface) or 'l' (clitic-split,
  * else stem) are built from. */
 static const char *form(const tsn_unit *u, char kind, size_t *len)
@@ -163,6 +173,7 @@ static const char *form(const tsn_unit *u, char kind, size_t *len)
     return u->stem;
 }
 
+/* Builds "ns" + "kind:" + units[i..i+n) joined by spaces (in the form `kind` says). */
 static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_unit *u, size_t n)
 {
     size_t nslen = strlen(ns), len = nslen + 2, l;
@@ -213,20 +224,23 @@ static bool add_char_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u
         if (((unsigned char)word[i] & 0xC0) != 0x80)
             starts[n_cp++] = i;
     starts[n_cp] = wlen;
-    size_t nslen = strlen(ns);
+    /* Each n-gram's hash is continued from its shorter prefix rather than computed over
+     * a string built for it: the string ns + "c:" + n-gram is only made when the bag must
+     * keep it. (The hash is the same as over that string.) */
+    char prefix[16];
+    size_t plen = (size_t)snprintf(prefix, sizeof prefix, "%sc:", ns);
+    unsigned group = group_of(ns, 'c');
+    uint64_t hp = tsn_hash_more(TSN_FNV_OFFSET, prefix, plen);
     for (size_t i = 0; i < n_cp; i++) {
-        for (int g = cfg->char_ngram_min; g <= cfg->char_ngram_max && i + (size_t)g <= n_cp;
-             g++) {
-            size_t from = starts[i], to = starts[i + (size_t)g];
-            if (g == 1 && (word[from] == '<' || word[from] == '>'))
+        uint64_t h = hp;
+        for (size_t k = i; k < n_cp && k - i < (size_t)cfg->char_ngram_max; k++) {
+            size_t from = starts[i], to = starts[k + 1];
+            h = tsn_hash_more(h, word + starts[k], to - starts[k]);
+            int g = (int)(k - i) + 1;
+            if (g < cfg->char_ngram_min || (g == 1 && (word[from] == '<' || word[from] == '>')))
                 continue;
-            if (!grow_bytes(&b->scratch, &b->scratch_cap, nslen + 2 + to - from))
-                return false;
-            memcpy(b->scratch, ns, nslen);
-            b->scratch[nslen] = 'c';
-            b->scratch[nslen + 1] = ':';
-            memcpy(b->scratch + nslen + 2, word + from, to - from);
-            if (!push_feature(b, nslen + 2 + to - from, group_of(ns, 'c')))
+            uint64_t gh = (h & ~((uint64_t)3 << 62)) | ((uint64_t)group << 62);
+            if (!push_hashed(b, gh, prefix, plen, word + from, to - from))
                 return false;
         }
     }
