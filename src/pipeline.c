@@ -102,6 +102,22 @@ size_t tsn_pipeline_invalid(const tsn_pipeline *p)
     return p->invalid;
 }
 
+/* Makes room for need bytes in *buf (doubling). */
+static bool grow(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 256;
+    while (n < need)
+        n *= 2;
+    char *b = realloc(*buf, n);
+    if (b == NULL)
+        return false;
+    *buf = b;
+    *cap = n;
+    return true;
+}
+
 tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
                             const tsn_unit **units, size_t *n, tsn_error *err)
 {
@@ -140,16 +156,8 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
                                             &un->stem_len, err);
         if (stem == NULL)
             return err != NULL ? err->code : TSN_ERR_NOMEM;
-        if (p->scap - p->slen < un->stem_len + 1) {
-            size_t cap = p->scap ? p->scap : 4096;
-            while (cap - p->slen < un->stem_len + 1)
-                cap *= 2;
-            char *nb = realloc(p->stems, cap);
-            if (nb == NULL)
-                return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
-            p->stems = nb;
-            p->scap = cap;
-        }
+        if (!grow(&p->stems, &p->scap, p->slen + un->stem_len + 1))
+            return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
         memcpy(p->stems + p->slen, stem, un->stem_len);
         p->stems[p->slen + un->stem_len] = '\0';
         un->stem = (const char *)(uintptr_t)p->slen;
@@ -161,16 +169,8 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
         tsn_unit *un = &p->units[i];
         if (un->kind != TSN_TOK_ARABIC)
             continue;
-        if (p->scap - p->slen < un->surf_len + 1) {
-            size_t cap = p->scap ? p->scap : 4096;
-            while (cap - p->slen < un->surf_len + 1)
-                cap *= 2;
-            char *nb = realloc(p->stems, cap);
-            if (nb == NULL)
-                return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
-            p->stems = nb;
-            p->scap = cap;
-        }
+        if (!grow(&p->stems, &p->scap, p->slen + un->surf_len + 1))
+            return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
         un->light_len = tsn_clitic_split(un->surf, un->surf_len, p->cfg.fold_teh_marbuta,
                                          p->stems + p->slen);
         un->light = (const char *)(uintptr_t)p->slen + 1; /* + 1: not NULL at offset 0 */
@@ -190,20 +190,6 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
 
 #define PAIR_MAX_UNITS 256 /* longer claims and texts are compared on their first units */
 
-static bool grow(char **buf, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 256;
-    while (n < need)
-        n *= 2;
-    char *b = realloc(*buf, n);
-    if (b == NULL)
-        return false;
-    *buf = b;
-    *cap = n;
-    return true;
-}
 
 /* Keeps the claim's units (stem and surface form) for the comparison with the text. */
 static tsn_status keep_claim(tsn_pipeline *p, const tsn_unit *u, size_t n, tsn_error *err)
