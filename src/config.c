@@ -17,7 +17,7 @@
 
 static const char *const claim_names[] = {"false", "true", "auto", NULL};
 static const char *const units_names[] = {"stem", "surface", "both", "light", NULL};
-static const char *const weight_names[] = {"none", "balanced", NULL};
+static const char *const weight_names[] = {"none", "balanced", "sqrt", NULL};
 static const char *const solver_names[] = {"lr",         "lr-dual", "svm",    "svm-primal",
                                            "svm-l1loss", "mcsvm",   "l1-svm", "l1-lr",
                                            NULL};
@@ -64,7 +64,7 @@ static const tsn_option options[] = {
     {"eps", TSN_OPT_DOUBLE, OFF(eps), 0, 10, NULL, "stopping tolerance (0: solver default)"},
     {"bias", TSN_OPT_DOUBLE, OFF(bias), -1, 1000, NULL, "bias feature value (< 0: none)"},
     {"class_weight", TSN_OPT_ENUM, OFF(class_weight), 0, 0, weight_names,
-     "\"balanced\" weighs classes inversely to their frequency"},
+     "\"balanced\" weighs classes inversely to their frequency, \"sqrt\" to its square root"},
     BOOL(calibrate, "calibrate probabilities (a temperature fitted by 3-fold cross-validation)"),
 };
 

@@ -20,7 +20,7 @@ enum { TSN_UNITS_STEM, TSN_UNITS_SURFACE, TSN_UNITS_BOTH, TSN_UNITS_LIGHT };
  * are mostly distinct sentences, whose words say nothing about stance by themselves, the
  * other way round. */
 enum { TSN_CLAIM_OFF, TSN_CLAIM_ON, TSN_CLAIM_AUTO };
-enum { TSN_CLASS_WEIGHT_NONE, TSN_CLASS_WEIGHT_BALANCED };
+enum { TSN_CLASS_WEIGHT_NONE, TSN_CLASS_WEIGHT_BALANCED, TSN_CLASS_WEIGHT_SQRT };
 /* Solvers, in the order of their names in the option table; model.c maps them to liblinear. */
 enum {
     TSN_SOLVER_LR,         /* L2-regularized logistic regression, primal (probabilities) */

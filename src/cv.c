@@ -243,7 +243,7 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
     };
     const int n_learners = (int)(sizeof learners / sizeof learners[0]);
     bool pair = d->pair;
-    t.planned = 1 + n_learners + 9 + (pair ? 3 : 0) + 2;
+    t.planned = 1 + n_learners + 2 + 9 + (pair ? 3 : 0) + 2;
     char change[96];
     tsn_status st = try_config(&t, base, "(the given config)", err);
     /* 1. The learner, on the given features. */
@@ -255,6 +255,16 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
             continue;
         char v[32];
         snprintf(change, sizeof change, "solver=%s C=%g", opt(&c, "solver", v, sizeof v), c.C);
+        st = try_config(&t, &c, change, err);
+    }
+    /* Class weights, on the best learner so far. */
+    for (int w = 0; st == TSN_OK && w < 3; w++) {
+        tsn_config c = t.best;
+        c.class_weight = w;
+        if (c.class_weight == t.best.class_weight)
+            continue;
+        char v[32];
+        snprintf(change, sizeof change, "class_weight=%s", opt(&c, "class_weight", v, sizeof v));
         st = try_config(&t, &c, change, err);
     }
     /* 2. One feature setting at a time, each on the best config so far; for claim + text

@@ -62,13 +62,13 @@ typedef struct {
 } tsn_tune_opts;
 
 /* Searches around `base` by cross-validation on d only: first the solver and C on base's
- * features (one featurization), then one feature setting at a time -- for pair data the claim's
- * own features and the claim-text relation features, word n-gram order,
- * character n-grams (off and three ranges), units (stem, surface, light), teh-marbuta
- * folding -- each kept only if it beats the best so far, then C once more around the winner.
- * *best gets the winning config, and *model a model of it trained on all of d and calibrated
- * on the winner's out-of-fold decision values; *stopped tells whether the budget cut the
- * search short. */
+ * features (one featurization) and the class weights; then one feature setting at a time --
+ * for pair data the claim's own features and the claim-text relation features; word n-gram
+ * order, character n-grams (off and three ranges), units (stem, surface, light),
+ * teh-marbuta folding -- each kept only if it beats the best so far; then C once more
+ * around the winner. *best gets the winning config, and *model a model of it trained on all
+ * of d and calibrated on the winner's out-of-fold decision values; *stopped tells whether
+ * the budget cut the search short. */
 tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune_opts *o,
                     tsn_config *best, tsn_model **model, bool *stopped, tsn_error *err);
 

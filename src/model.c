@@ -649,7 +649,7 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     param.C = m->cfg.C;
     param.eps = m->cfg.eps > 0 ? m->cfg.eps : default_eps(param.solver_type);
     param.p = 0.1;
-    if (m->cfg.class_weight == TSN_CLASS_WEIGHT_BALANCED) {
+    if (m->cfg.class_weight != TSN_CLASS_WEIGHT_NONE) {
         wl = malloc(m->n_labels * sizeof *wl);
         wv = malloc(m->n_labels * sizeof *wv);
         if (wl == NULL || wv == NULL)
@@ -659,7 +659,8 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
             if (m->support[k] == 0)
                 continue;
             wl[nw] = (int)k + 1;
-            wv[nw++] = (double)n / ((double)present * (double)m->support[k]);
+            double w = (double)n / ((double)present * (double)m->support[k]);
+            wv[nw++] = m->cfg.class_weight == TSN_CLASS_WEIGHT_SQRT ? sqrt(w) : w;
         }
         param.nr_weight = nw;
         param.weight_label = wl;
