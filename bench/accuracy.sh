@@ -4,13 +4,16 @@
 # only), and every peer of ../shared/bench/peers.py, scores each once on test.tsv, then runs
 # the ablations (cross-validation on train only), and writes bench/accuracy.md.
 # A benchmark, not a test. Environment: SHARED (../shared), PEERS (the peers to run),
-# ABLATION (1: run the ablations, 0: skip them).
+# ABLATION (1: run the ablations, 0: skip them, only: append them to the existing file),
+# ABLATION_SETS (the datasets ablated), ROWS (a file of rows measured before, one per dataset
+# as this script writes them in $T/rows, to format instead of measuring; CHOSEN likewise).
 set -eu
 TASNIF=${1:-build/tasnif}
 S=${SHARED:-../shared}
 OUT=bench/accuracy.md
 PEERS=${PEERS:-fasttext svc-word svc-wordchar lr-wordchar}
 ABLATION=${ABLATION:-1}
+ABLATION_SETS=${ABLATION_SETS:-ant_multisource arsarcasm_v2_sentiment mawqif_stance ans_stance}
 [ -d "$S/datasets" ] || { echo "bench: $S/datasets is absent" >&2; exit 1; }
 if ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sklearn' 2>/dev/null &&
     command -v fasttext >/dev/null; }; then
@@ -28,7 +31,13 @@ score() {
 
 # One line per dataset in $T/rows: name, then accuracy and macro-F1 of each system.
 : > "$T/rows"
+[ "$ABLATION" = only ] && cp "$OUT" "$OUT.tmp"
+if [ -n "${ROWS:-}" ]; then
+    cp "$ROWS" "$T/rows"
+    cp "${CHOSEN:-/dev/null}" "$T/chosen"
+fi
 for d in "$S"/datasets/*/; do
+    [ "$ABLATION" = only ] || [ -n "${ROWS:-}" ] && break
     name=$(basename "$d")
     [ -f "$d/train.tsv" ] && [ -f "$d/test.tsv" ] || continue
     echo "bench: $name" >&2
@@ -68,7 +77,7 @@ table() {
     }' "$T/rows"
 }
 
-{
+[ "$ABLATION" = only ] || {
     echo "# Accuracy: tasnif against its peers"
     echo
     echo "Each system is trained on \`train.tsv\` and scored once on \`test.tsv\` of every dataset in"
@@ -95,7 +104,7 @@ table() {
     sed 's/^/- /' "$T/chosen"
 } > "$OUT.tmp"
 
-if [ "$ABLATION" = 1 ]; then
+if [ "$ABLATION" != 0 ]; then
     # ablate DATASET FOLDS NAME FLAGS...: one cross-validated row of the ablation table.
     ablate() {
         ds=$1 folds=$2 label=$3
@@ -116,7 +125,7 @@ if [ "$ABLATION" = 1 ]; then
         echo
         echo "| dataset | variant | accuracy | macro-F1 |"
         echo "|---|---|---|---|"
-        for ds in ant_multisource arsarcasm_v2_sentiment mawqif_stance ans_stance; do
+        for ds in $ABLATION_SETS; do
             [ -f "$S/datasets/$ds/train.tsv" ] || continue
             k=5
             [ "$ds" = ant_multisource ] && k=3

@@ -120,5 +120,7 @@ tput() { awk -v x="$1" -v s="$2" 'BEGIN { printf "%.1f", x / s }'; }
     echo "|---|---|---|---|---|---|---|---|"
     awk '{ mbs = $3 / 1e6; printf "| %d %% | %d | %.1f | %.2f | %.3f | %.0f | %.2f | %.1f |\n",
            $1, $2, mbs, $4, $4 / mbs, $5 / 1024, $6, ($6 > 0 ? mbs / $6 : 0) }' "$T/growth"
+    echo
+    echo "Where the time goes (a callgrind profile): [profile.md](profile.md)."
 } > "$OUT"
 cat "$OUT"
