@@ -47,7 +47,7 @@ static void char_ngrams_mark_word_boundaries_and_count_code_points(void)
     c.word_ngram_max = 1;
     c.char_ngram_min = 2;
     c.char_ngram_max = 3;
-    tsn_unit u = {"\xd9\x84\xd8\xa7", 4, "\xd9\x84\xd8\xa7", 4, TSN_TOK_ARABIC}; /* lam alef */
+    tsn_unit u = {"\xd9\x84\xd8\xa7", 4, "\xd9\x84\xd8\xa7", 4, TSN_TOK_ARABIC, NULL, 0}; /* lam alef */
     tsn_bag b;
     tsn_bag_init(&b, true);
     CHECK(tsn_bag_add_units(&b, &c, &u, 1, "claim.", NULL) == TSN_OK);
