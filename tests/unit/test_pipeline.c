@@ -90,7 +90,7 @@ static void pair_features_relate_the_text_to_its_claim(void)
 static void auto_claim_settings_follow_how_often_claims_recur(void)
 {
     tsn_example ex[40];
-    char claims[40][16];
+    char claims[40][24];
     tsn_dataset d = {.v = ex, .n = 40, .cap = 40, .pair = true, .format = TSN_FMT_TSV};
     for (int i = 0; i < 40; i++) {
         snprintf(claims[i], sizeof claims[i], "claim %d", i % 3);
