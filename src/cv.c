@@ -98,11 +98,9 @@ tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold
             if (fold[i] != f)
                 continue;
             size_t best;
-            st = tsn_model_predict_corpus(mod, c, i, probs, &best, err);
+            st = tsn_model_predict_corpus(mod, c, i, probs, &best, z ? z + i * K : NULL, err);
             if (st == TSN_OK)
                 tsn_metrics_add(mt, tsn_corpus_label(c, i), best);
-            if (st == TSN_OK && z != NULL)
-                st = tsn_model_decisions_corpus(mod, c, i, z + i * K, err);
         }
         r->acc[f] = tsn_metrics_accuracy(mt);
         r->f1[f] = tsn_metrics_macro_f1(mt);
@@ -120,6 +118,42 @@ done:
     free(idx);
     free(probs);
     return st;
+}
+
+tsn_model *tsn_cv_fit_calibrated(tsn_corpus *c, int folds, uint64_t seed, const double *z,
+                                 tsn_error *err)
+{
+    size_t n = tsn_corpus_size(c), K = tsn_corpus_n_labels(c);
+    size_t *gold = malloc((n ? n : 1) * sizeof *gold);
+    double *own = NULL;
+    tsn_model *m = NULL;
+    if (gold == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "calibration: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        gold[i] = tsn_corpus_label(c, i);
+    if (z == NULL) { /* out-of-fold decisions first, while the corpus is whole */
+        tsn_cv_result r;
+        if ((own = malloc((n * K > 0 ? n * K : 1) * sizeof *own)) == NULL) {
+            tsn_error_set(err, TSN_ERR_NOMEM, "calibration: out of memory");
+            goto done;
+        }
+        if (tsn_cv_run(c, folds, seed, NULL, NULL, &r, own, err) != TSN_OK) {
+            tsn_error_prefix(err, "calibration");
+            goto done;
+        }
+        z = own;
+    }
+    if ((m = tsn_model_fit_consume(c, err)) != NULL &&
+        tsn_model_calibrate(m, z, gold, n, err) != TSN_OK) {
+        tsn_model_free(m);
+        m = NULL;
+    }
+done:
+    free(gold);
+    free(own);
+    return m;
 }
 
 /* ---- tune ---- */
@@ -333,24 +367,13 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
         if ((t.corpus = tsn_corpus_build(&t.best, d, o->threads, NULL, NULL, err)) == NULL)
             st = err != NULL ? err->code : TSN_ERR_NOMEM;
     }
-    size_t n = t.corpus != NULL ? tsn_corpus_size(t.corpus) : 0;
-    size_t *gold = st == TSN_OK ? malloc((n ? n : 1) * sizeof *gold) : NULL;
-    if (st == TSN_OK && gold == NULL)
-        st = tsn_error_set(err, TSN_ERR_NOMEM, "tune: out of memory");
-    for (size_t i = 0; st == TSN_OK && i < n; i++)
-        gold[i] = tsn_corpus_label(t.corpus, i);
-    if (st == TSN_OK && (*model = tsn_model_fit_consume(t.corpus, err)) == NULL)
+    if (st == TSN_OK &&
+        (*model = tsn_cv_fit_calibrated(t.corpus, o->folds, o->seed, t.best_z, err)) == NULL)
         st = err != NULL ? err->code : TSN_ERR_NOMEM;
-    if (st == TSN_OK)
-        st = tsn_model_calibrate(*model, t.best_z, gold, n, err);
     if (st == TSN_OK) {
         *best = t.best;
         *stopped = t.stopped;
-    } else {
-        tsn_model_free(*model);
-        *model = NULL;
     }
-    free(gold);
     free(t.z);
     free(t.best_z);
     tsn_corpus_free(t.corpus);

@@ -31,10 +31,17 @@ typedef void (*tsn_cv_fold_fn)(void *ctx, int f, int folds, double acc, double f
 
 /* Cross-validates the corpus' config: for each of `folds` stratified folds, fits on the rest
  * and scores the fold. When z is not NULL it gets every document's out-of-fold decision
- * values (n rows of n_labels, see tsn_model_decisions_corpus), for calibration. TSN_ERR_DATA
+ * values (n rows of n_labels, see tsn_model_predict_corpus), for calibration. TSN_ERR_DATA
  * when there are too few examples for the folds. */
 tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold_fn fold_cb,
                       void *ctx, tsn_cv_result *r, double *z, tsn_error *err);
+
+/* Fits the corpus' config on all its documents, using the corpus up as tsn_model_fit_consume()
+ * does, and calibrates the model (tsn_model_calibrate) on out-of-fold decision values: z
+ * when given (n rows of n_labels, from a cross-validation of this very config), else those
+ * of a `folds`-fold cross-validation run here first. NULL with *err set. */
+tsn_model *tsn_cv_fit_calibrated(tsn_corpus *c, int folds, uint64_t seed, const double *z,
+                                 tsn_error *err);
 
 /* One candidate tried by tsn_tune(). */
 typedef struct {

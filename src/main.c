@@ -524,38 +524,9 @@ static int cmd_train(int argc, char **argv)
 #ifdef __GLIBC__
     malloc_trim(0); /* hand the dataset's many small blocks back to the system */
 #endif
-    /* Calibration: out-of-fold decision values first, while the corpus is whole. */
-    double *z = NULL;
-    size_t *gold = NULL;
-    bool calibrated = c != NULL && o.cfg.calibrate;
-    if (calibrated) {
-        size_t n = tsn_corpus_size(c), K = tsn_corpus_n_labels(c);
-        tsn_cv_result cvr;
-        z = malloc((n * K > 0 ? n * K : 1) * sizeof *z);
-        gold = malloc((n ? n : 1) * sizeof *gold);
-        if (z == NULL || gold == NULL) {
-            tsn_error_set(&err, TSN_ERR_NOMEM, "calibration: out of memory");
-            calibrated = false;
-            tsn_corpus_free(c);
-            c = NULL;
-        } else if (tsn_cv_run(c, 3, 1, NULL, NULL, &cvr, z, &err) != TSN_OK) {
-            tsn_error_prefix(&err, "%s: calibration", o.input);
-            calibrated = false;
-            tsn_corpus_free(c);
-            c = NULL;
-        } else {
-            for (size_t i = 0; i < n; i++)
-                gold[i] = tsn_corpus_label(c, i);
-        }
-    }
-    tsn_model *m = c != NULL ? tsn_model_fit_consume(c, &err) : NULL;
-    if (m != NULL && calibrated &&
-        tsn_model_calibrate(m, z, gold, tsn_corpus_size(c), &err) != TSN_OK) {
-        tsn_model_free(m);
-        m = NULL;
-    }
-    free(z);
-    free(gold);
+    tsn_model *m = c == NULL         ? NULL
+                 : o.cfg.calibrate ? tsn_cv_fit_calibrated(c, 3, 1, NULL, &err)
+                                   : tsn_model_fit_consume(c, &err);
     if (c != NULL && m == NULL && err.code == TSN_ERR_DATA)
         tsn_error_prefix(&err, "%s", o.input); /* a property of the whole training file */
     double t2 = now();

@@ -868,33 +868,20 @@ tsn_status tsn_model_predict(tsn_model *m, const tsn_doc *doc, double *probs, si
     return tsn_scorer_predict(m->own, doc, probs, best, err);
 }
 
-/* Corpus document i as the model's own scorer's vector (s->x). */
-static tsn_status corpus_vector(tsn_model *m, const tsn_corpus *c, size_t i, tsn_error *err)
+tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *probs,
+                                    size_t *best, double *z, tsn_error *err)
 {
     size_t n;
     tsn_scorer *s = m->own;
     tsn_status st = corpus_feats(s, c, i, &n, err);
-    return st != TSN_OK ? st
-                        : tsn_vocab_vectorize(m->vocab, &m->cfg, s->feats, n, m->ll->bias,
-                                              &s->x, err);
-}
-
-tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *probs,
-                                    size_t *best, tsn_error *err)
-{
-    tsn_status st = corpus_vector(m, c, i, err);
     if (st == TSN_OK)
-        score(m->own, probs, best);
-    return st;
-}
-
-tsn_status tsn_model_decisions_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *z,
-                                      tsn_error *err)
-{
-    tsn_status st = corpus_vector(m, c, i, err);
-    if (st == TSN_OK)
-        decisions(m->own, z);
-    return st;
+        st = tsn_vocab_vectorize(m->vocab, &m->cfg, s->feats, n, m->ll->bias, &s->x, err);
+    if (st != TSN_OK)
+        return st;
+    score(s, probs, best);
+    if (z != NULL)
+        decisions(s, z);
+    return TSN_OK;
 }
 
 /* Mean negative log-likelihood of the gold labels under softmax(z / t). */

@@ -79,24 +79,23 @@ size_t tsn_model_invalid_last(const tsn_model *m); /* invalid UTF-8 replaced in 
 /* The model's own pipeline (borrowed; valid until tsn_model_free). */
 tsn_pipeline *tsn_model_pipeline(tsn_model *m);
 
-/* Classifies doc: probs[k] for every label k (sum 1; for SVM solvers a logistic squashing of
- * the decision values, not a calibrated probability). Returns the best label index in *best. */
+/* Classifies doc: probs[k] for every label k (sum 1; a calibrated model's are softmax(decision
+ * values / temperature); an uncalibrated SVM's a logistic squashing of the decision values,
+ * not a probability). Returns the best label index in *best. */
 tsn_status tsn_model_predict(tsn_model *m, const tsn_doc *doc, double *probs, size_t *best,
                              tsn_error *err);
-/* Calibration. Decision values by label index (n_labels of them; a two-class model's are
- * +d/2 and -d/2) of corpus document i: what calibration is fitted on. */
-tsn_status tsn_model_decisions_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *z,
-                                      tsn_error *err);
+/* The same for document i of the corpus the model was fitted from (cross-validation). When z
+ * is not NULL it also gets the document's decision values by label index (n_labels of them;
+ * a two-class model's are +d/2 and -d/2): what calibration is fitted on. */
+tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *probs,
+                                    size_t *best, double *z, tsn_error *err);
+
 /* Fits a temperature t to out-of-fold decision values z (n rows of n_labels) and their gold
  * label indices, by maximum likelihood; from then on probs = softmax(decisions / t), for
  * every solver alike, and the predicted label is unchanged. Saved with the model. */
 tsn_status tsn_model_calibrate(tsn_model *m, const double *z, const size_t *gold, size_t n,
                                tsn_error *err);
 double tsn_model_temperature(const tsn_model *m); /* 0: not calibrated */
-
-/* The same for document i of the corpus the model was fitted from (cross-validation). */
-tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *probs,
-                                    size_t *best, tsn_error *err);
 
 /* One feature's share in a decision: its value in the document times its weight for the
  * label; positive pushes toward the label. */
