@@ -462,56 +462,73 @@ static tsn_status check_format(const char *name, tsn_format fmt, bool labeled, t
     return TSN_OK;
 }
 
-tsn_reader *tsn_reader_open(const char *path, tsn_format fmt, bool labeled,
-                            const tsn_read_opts *opts, tsn_error *err)
+/* A reader named `name`, with nothing to read yet. NULL with *err set. */
+static tsn_reader *new_reader(const char *name, tsn_format fmt, bool labeled,
+                              const tsn_read_opts *opts, tsn_error *err)
 {
-    if (check_format(path == NULL ? "<stdin>" : path, fmt, labeled, err) != TSN_OK)
-        return NULL;
     tsn_reader *r = calloc(1, sizeof *r);
-    if (r == NULL) {
+    if (r == NULL || (r->path = strdup(name)) == NULL) {
+        free(r);
         tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    bool stdin_ = path == NULL || strcmp(path, "-") == 0;
-    r->path = strdup(stdin_ ? "<stdin>" : path);
     r->labeled = labeled;
     if (opts != NULL)
         r->o = *opts;
     r->fmt = fmt;
-    if (r->path == NULL) {
-        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-        goto fail;
+    return r;
+}
+
+/* A reader of stream f (detecting its format when fmt is auto). */
+static tsn_reader *stream_reader(FILE *f, const char *name, tsn_format fmt, bool labeled,
+                                 const tsn_read_opts *opts, tsn_error *err)
+{
+    tsn_reader *r = new_reader(name, fmt, labeled, opts, err);
+    if (r == NULL)
+        return NULL;
+    r->f = f;
+    if (fmt == TSN_FMT_AUTO && detect(r, err) != TSN_OK) {
+        tsn_reader_close(r); /* not f: the caller's */
+        return NULL;
     }
+    return r;
+}
+
+tsn_reader *tsn_reader_open(const char *path, tsn_format fmt, bool labeled,
+                            const tsn_read_opts *opts, tsn_error *err)
+{
+    bool stdin_ = path == NULL || strcmp(path, "-") == 0;
+    const char *name = stdin_ ? "<stdin>" : path;
+    if (check_format(name, fmt, labeled, err) != TSN_OK)
+        return NULL;
     struct stat sb;
     if (!stdin_ && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         if (fmt != TSN_FMT_AUTO && fmt != TSN_FMT_DIR) {
             tsn_error_set(err, TSN_ERR_FORMAT, "%s: is a directory", path);
-            goto fail;
+            return NULL;
         }
-        r->fmt = TSN_FMT_DIR;
-        if (open_dir(r, path, err) != TSN_OK)
-            goto fail;
+        tsn_reader *r = new_reader(name, TSN_FMT_DIR, labeled, opts, err);
+        if (r != NULL && open_dir(r, path, err) != TSN_OK) {
+            tsn_reader_close(r);
+            r = NULL;
+        }
         return r;
     }
     if (fmt == TSN_FMT_DIR) {
-        tsn_error_set(err, TSN_ERR_FORMAT, "%s: not a directory", r->path);
-        goto fail;
+        tsn_error_set(err, TSN_ERR_FORMAT, "%s: not a directory", name);
+        return NULL;
     }
-    if (stdin_) {
-        r->f = stdin;
-    } else {
-        if ((r->f = fopen(path, "rb")) == NULL) {
-            tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
-            goto fail;
-        }
-        r->close_f = true;
+    FILE *f = stdin_ ? stdin : fopen(path, "rb");
+    if (f == NULL) {
+        tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+        return NULL;
     }
-    if (fmt == TSN_FMT_AUTO && detect(r, err) != TSN_OK)
-        goto fail;
+    tsn_reader *r = stream_reader(f, name, fmt, labeled, opts, err);
+    if (r == NULL && !stdin_)
+        fclose(f);
+    if (r != NULL)
+        r->close_f = !stdin_;
     return r;
-fail:
-    tsn_reader_close(r);
-    return NULL;
 }
 
 tsn_reader *tsn_reader_open_stream(FILE *f, const char *name, tsn_format fmt, bool labeled,
@@ -523,22 +540,7 @@ tsn_reader *tsn_reader_open_stream(FILE *f, const char *name, tsn_format fmt, bo
         tsn_error_set(err, TSN_ERR_FORMAT, "%s: not a directory", name);
         return NULL;
     }
-    tsn_reader *r = calloc(1, sizeof *r);
-    if (r == NULL || (r->path = strdup(name)) == NULL) {
-        free(r);
-        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
-    r->labeled = labeled;
-    if (opts != NULL)
-        r->o = *opts;
-    r->fmt = fmt;
-    r->f = f;
-    if (fmt == TSN_FMT_AUTO && detect(r, err) != TSN_OK) {
-        tsn_reader_close(r);
-        return NULL;
-    }
-    return r;
+    return stream_reader(f, name, fmt, labeled, opts, err);
 }
 
 static void trim(char **s, size_t *len)

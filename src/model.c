@@ -97,11 +97,6 @@ size_t tsn_corpus_features(const tsn_corpus *c)
     return tsn_dict_size(c->dict);
 }
 
-const tsn_config *tsn_corpus_config(const tsn_corpus *c)
-{
-    return &c->cfg;
-}
-
 void tsn_corpus_set_learner(tsn_corpus *c, const tsn_config *cfg)
 {
     c->cfg.solver = cfg->solver;

@@ -41,7 +41,6 @@ size_t tsn_corpus_n_labels(const tsn_corpus *c);
 const char *tsn_corpus_label_name(const tsn_corpus *c, size_t k); /* labels sorted, k < n */
 size_t tsn_corpus_label(const tsn_corpus *c, size_t i);           /* label index of doc i */
 size_t tsn_corpus_features(const tsn_corpus *c);                  /* distinct features seen */
-const tsn_config *tsn_corpus_config(const tsn_corpus *c);
 /* Takes the learner options (solver, C, eps, bias, class_weight, calibrate) of cfg for later
  * fits; the features stay as they were built. */
 void tsn_corpus_set_learner(tsn_corpus *c, const tsn_config *cfg);
