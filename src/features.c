@@ -249,12 +249,7 @@ static bool add_char_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u
 
 tsn_status tsn_bag_add_feature(tsn_bag *b, const char *s, size_t len, tsn_error *err)
 {
-    if (!grow_bytes(&b->scratch, &b->scratch_cap, len + 1))
-        return tsn_error_set(err, TSN_ERR_NOMEM, "features: out of memory");
-    memcpy(b->scratch, s, len);
-    bool claim = len >= 6 && memcmp(s, "claim.", 6) == 0;
-    char kind = claim ? (len > 6 ? s[6] : 0) : (len > 0 ? s[0] : 0);
-    if (!push_feature(b, len, group_of(claim ? "claim." : "", kind)))
+    if (!push_hashed(b, tsn_feature_hash(s, len), s, len, NULL, 0))
         return tsn_error_set(err, TSN_ERR_NOMEM, "features: out of memory");
     return TSN_OK;
 }
