@@ -44,6 +44,7 @@ void tsn_bag_init(tsn_bag *b, bool keep_strings)
 }
 
 struct tsn_bag_slot {
+    uint64_t h;   /* the entry's hash, here so that probing stays in the table */
     uint32_t gen; /* the slot is in use when this equals the bag's gen */
     uint32_t idx; /* entry of b->v */
 };
@@ -72,7 +73,7 @@ void tsn_bag_release(tsn_bag *b)
 static struct tsn_bag_slot *bag_slot(const tsn_bag *b, uint64_t h)
 {
     size_t i = (size_t)(h ^ (h >> 31)) & (b->tab_cap - 1);
-    while (b->tab[i].gen == b->gen && b->v[b->tab[i].idx].h != h)
+    while (b->tab[i].gen == b->gen && b->tab[i].h != h)
         i = (i + 1) & (b->tab_cap - 1);
     return &b->tab[i];
 }
@@ -92,7 +93,7 @@ static bool bag_reserve(tsn_bag *b)
     if (b->gen == 0)
         b->gen = 1;
     for (size_t k = 0; k < b->n; k++)
-        *bag_slot(b, b->v[k].h) = (struct tsn_bag_slot){b->gen, (uint32_t)k};
+        *bag_slot(b, b->v[k].h) = (struct tsn_bag_slot){b->v[k].h, b->gen, (uint32_t)k};
     return true;
 }
 
@@ -132,10 +133,8 @@ static bool push_hashed(tsn_bag *b, uint64_t h, const char *a, size_t la, const 
         b->v = p;
         b->cap = n;
     }
-    uint32_t off = b->keep_strings ? 0 : TSN_NO_STRING;
-    if (b->keep_strings && b->known != NULL && b->known(b->known_ctx, h))
-        off = TSN_NO_STRING;
-    else if (b->keep_strings) {
+    uint32_t off = TSN_NO_STRING;
+    if (b->keep_strings) {
         size_t len = la + lc;
         if (b->slen + len + 1 > UINT32_MAX || !grow_bytes(&b->strs, &b->scap, b->slen + len + 1))
             return false;
@@ -146,7 +145,7 @@ static bool push_hashed(tsn_bag *b, uint64_t h, const char *a, size_t la, const 
         b->strs[b->slen + len] = '\0';
         b->slen += len + 1;
     }
-    *s = (struct tsn_bag_slot){b->gen, (uint32_t)b->n};
+    *s = (struct tsn_bag_slot){h, b->gen, (uint32_t)b->n};
     b->v[b->n++] = (tsn_feat){h, 1, off};
     return true;
 }
@@ -292,9 +291,22 @@ static void hmap_release(hmap *m)
     memset(m, 0, sizeof *m);
 }
 
+static size_t hmap_home(const hmap *m, uint64_t h)
+{
+    return (size_t)(h ^ (h >> 29)) & (m->cap - 1);
+}
+
+/* Starts loading the home slot of h into the cache: the tables are far larger than it. */
+static void hmap_prefetch(const hmap *m, uint64_t h)
+{
+    size_t i = hmap_home(m, h);
+    __builtin_prefetch(&m->keys[i]);
+    __builtin_prefetch(&m->vals[i]);
+}
+
 static size_t hmap_slot(const hmap *m, uint64_t h)
 {
-    size_t i = (size_t)(h ^ (h >> 29)) & (m->cap - 1);
+    size_t i = hmap_home(m, h);
     while (m->vals[i] != 0 && m->keys[i] != h)
         i = (i + 1) & (m->cap - 1);
     return i;
@@ -378,11 +390,6 @@ size_t tsn_dict_size(const tsn_dict *d)
     return d->n;
 }
 
-bool tsn_dict_has(const tsn_dict *d, uint64_t h)
-{
-    return hmap_get(&d->map, h) >= 0;
-}
-
 uint64_t tsn_dict_hash(const tsn_dict *d, uint32_t id)
 {
     return d->hashes[id];
@@ -397,7 +404,12 @@ tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_er
 {
     if (!hmap_reserve(&d->map, d->n + b->n))
         goto nomem;
+    enum { AHEAD = 16 };
+    for (size_t i = 0; i < b->n && i < AHEAD; i++)
+        hmap_prefetch(&d->map, b->v[i].h);
     for (size_t i = 0; i < b->n; i++) {
+        if (i + AHEAD < b->n)
+            hmap_prefetch(&d->map, b->v[i + AHEAD].h);
         size_t slot = hmap_slot(&d->map, b->v[i].h);
         if (d->map.vals[slot] != 0) {
             ids[i] = d->map.vals[slot] - 1;
@@ -747,7 +759,12 @@ tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const 
     /* Entries carry their group in the two low bits of the index until the groups are
      * normalized (ids stay below 2^29: see tsn_vocab_build and the hash_buckets range). */
     size_t m = 0;
+    enum { AHEAD = 16 };
+    for (size_t i = 0; v->buckets == 0 && v->map.cap > 0 && i < n && i < AHEAD; i++)
+        hmap_prefetch(&v->map, f[i].h);
     for (size_t i = 0; i < n; i++) {
+        if (v->buckets == 0 && v->map.cap > 0 && i + AHEAD < n)
+            hmap_prefetch(&v->map, f[i + AHEAD].h);
         int id = tsn_vocab_find(v, f[i].h);
         if (id == 0)
             continue;

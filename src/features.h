@@ -54,10 +54,6 @@ typedef struct {
     char *strs; /* NUL-terminated feature strings (only when keep_strings) */
     size_t slen, scap;
     bool keep_strings;
-    /* When set, strings are kept only for features this says are unknown (training keeps
-     * the strings of features not yet in the dictionary). */
-    bool (*known)(const void *ctx, uint64_t h);
-    const void *known_ctx;
     char *scratch; /* the feature string being built */
     size_t scratch_cap;
     struct tsn_bag_slot *tab; /* hash -> entry of v, valid where slot gen == gen */
@@ -94,9 +90,6 @@ void tsn_dict_free(tsn_dict *d);
  * entry i to ids[i] (ids has room for b->n). */
 tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_error *err);
 size_t tsn_dict_size(const tsn_dict *d);
-/* True when hash h is in the dictionary. Read-only: safe from several threads at once while
- * nothing adds to the dictionary. */
-bool tsn_dict_has(const tsn_dict *d, uint64_t h);
 uint64_t tsn_dict_hash(const tsn_dict *d, uint32_t id);
 const char *tsn_dict_str(const tsn_dict *d, uint32_t id);
 /* Frees everything but the hash of each id: afterwards only tsn_dict_size() and

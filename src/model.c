@@ -21,6 +21,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,38 +148,37 @@ static tsn_status index_labels(tsn_corpus *c, const tsn_dataset *d, tsn_error *e
     return TSN_OK;
 }
 
-/* Featurization runs in batches: the worker threads featurize the documents of a batch into
- * bags, each with its own pipeline, while the dictionary is only read (a bag keeps the string
- * of a feature only when the dictionary lacks it); then this thread interns the bags in
- * document order. So the dictionary, the feature ids and the model are the same for any
- * number of threads. */
+/* Featurization runs in batches, two at a time: while the worker threads featurize the
+ * documents of one batch into bags (each thread with its own pipeline, taking documents in
+ * turn from a shared counter), this thread interns the bags of the previous batch in
+ * document order and then joins the workers. Bags do not depend on the thread that made
+ * them and interning follows document order, so the dictionary, the feature ids and the
+ * model are the same for any number of threads. */
 
-#define TSN_BATCH_PER_THREAD 128
+#define TSN_BATCH_PER_THREAD 32
 
 typedef struct {
     tsn_pipeline *pipe;
     const tsn_dataset *d;
-    tsn_bag *bags;      /* the batch's bags, shared; this worker fills every nth */
-    size_t first, n;    /* the batch: documents first .. first + n - 1 */
-    size_t worker, workers;
-    tsn_status st;
+    tsn_bag *bags;        /* the batch's bags, by position in the batch */
+    size_t first, n;      /* the batch: documents first .. first + n - 1 */
+    atomic_size_t *next;  /* the next position to take, shared by the workers */
+    size_t failed;        /* position of the document that failed, or SIZE_MAX */
     tsn_error err;
 } batch_job;
-
-static bool dict_knows(const void *ctx, uint64_t h)
-{
-    return tsn_dict_has(ctx, h);
-}
 
 static void *featurize_batch(void *arg)
 {
     batch_job *j = arg;
-    j->st = TSN_OK;
-    for (size_t k = j->worker; k < j->n && j->st == TSN_OK; k += j->workers) {
+    size_t k;
+    while ((k = atomic_fetch_add(j->next, 1)) < j->n) {
         const tsn_example *ex = &j->d->v[j->first + k];
         tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
-        if ((j->st = tsn_pipeline_featurize(j->pipe, &doc, &j->bags[k], &j->err)) != TSN_OK)
+        if (tsn_pipeline_featurize(j->pipe, &doc, &j->bags[k], &j->err) != TSN_OK) {
             tsn_error_prefix(&j->err, "%s:%zu", ex->source, ex->line);
+            j->failed = k;
+            break;
+        }
     }
     return NULL;
 }
@@ -226,9 +226,10 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
     size_t workers = threads > 0 ? (size_t)threads : 1, batch = 0;
     batch_job *jobs = calloc(workers, sizeof *jobs);
     pthread_t *tids = calloc(workers, sizeof *tids);
-    tsn_bag *bags = NULL;
+    tsn_bag *bags = NULL; /* two batches: [0, batch) and [batch, 2 batch) */
     uint32_t *ids = NULL;
     size_t ids_cap = 0, cap = 0;
+    atomic_size_t next;
     if (c == NULL || jobs == NULL || tids == NULL)
         goto nomem;
     c->cfg = *cfg;
@@ -252,49 +253,61 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
         goto nomem;
     c->start[0] = 0;
     batch = workers * TSN_BATCH_PER_THREAD;
-    if ((bags = calloc(batch, sizeof *bags)) == NULL)
+    if ((bags = calloc(2 * batch, sizeof *bags)) == NULL)
         goto nomem;
-    for (size_t k = 0; k < batch; k++) {
+    for (size_t k = 0; k < 2 * batch; k++)
         tsn_bag_init(&bags[k], true);
-        bags[k].known = dict_knows;
-        bags[k].known_ctx = c->dict;
-    }
     for (size_t w = 0; w < workers; w++) {
-        jobs[w] = (batch_job){.d = d, .bags = bags, .worker = w, .workers = workers};
+        jobs[w] = (batch_job){.d = d, .next = &next};
         if ((jobs[w].pipe = tsn_pipeline_new(cfg, c->stopwords, c->stop_len, err)) == NULL)
             goto fail;
     }
-    for (size_t first = 0; first < d->n; first += batch) {
-        size_t n = d->n - first < batch ? d->n - first : batch, started = 0;
+    size_t n_batches = (d->n + batch - 1) / batch;
+    for (size_t b = 0; b <= n_batches; b++) {
+        /* featurize batch b (if any) while interning batch b - 1 (if any) */
+        size_t first = b * batch, n = b < n_batches ? d->n - first : 0, started = 0;
+        n = n < batch ? n : batch;
+        tsn_bag *fill = bags + (b % 2) * batch, *done = bags + ((b + 1) % 2) * batch;
+        atomic_store(&next, 0);
         for (size_t w = 0; w < workers; w++) {
+            jobs[w].bags = fill;
             jobs[w].first = first;
             jobs[w].n = n;
+            jobs[w].failed = SIZE_MAX;
         }
-        /* worker 0 runs on this thread; the others on their own */
-        for (size_t w = 1; w < workers; w++) {
+        for (size_t w = 1; w < workers && n > 0; w++) {
             if (pthread_create(&tids[w], NULL, featurize_batch, &jobs[w]) != 0)
-                break;
+                break; /* this thread takes the work the missing ones would have done */
             started = w;
         }
-        featurize_batch(&jobs[0]);
-        for (size_t w = started + 1; w < workers; w++)
-            featurize_batch(&jobs[w]); /* no thread could be started for these */
+        tsn_status st = TSN_OK;
+        if (b > 0) {
+            size_t prev = first - batch;
+            for (size_t k = 0; k < batch && prev + k < d->n && st == TSN_OK; k++)
+                st = intern_bag(c, prev + k, &done[k], &ids, &ids_cap, &cap, err);
+        }
+        if (st == TSN_OK)
+            featurize_batch(&jobs[0]);
         for (size_t w = 1; w <= started; w++)
             pthread_join(tids[w], NULL);
+        if (st != TSN_OK)
+            goto fail;
+        size_t failed = SIZE_MAX, who = 0; /* report the first document that failed */
         for (size_t w = 0; w < workers; w++)
-            if (jobs[w].st != TSN_OK) {
-                if (err != NULL)
-                    *err = jobs[w].err;
-                goto fail;
+            if (jobs[w].failed < failed) {
+                failed = jobs[w].failed;
+                who = w;
             }
-        for (size_t k = 0; k < n; k++)
-            if (intern_bag(c, first + k, &bags[k], &ids, &ids_cap, &cap, err) != TSN_OK)
-                goto fail;
-        if (progress != NULL)
-            progress(ctx, "featurize", first + n, d->n);
+        if (failed != SIZE_MAX) {
+            if (err != NULL)
+                *err = jobs[who].err;
+            goto fail;
+        }
+        if (progress != NULL && b > 0)
+            progress(ctx, "featurize", first < d->n ? first : d->n, d->n);
     }
     free(ids);
-    for (size_t k = 0; k < batch; k++)
+    for (size_t k = 0; k < 2 * batch; k++)
         tsn_bag_release(&bags[k]);
     free(bags);
     for (size_t w = 0; w < workers; w++)
@@ -306,7 +319,7 @@ nomem:
     tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
 fail:
     free(ids);
-    for (size_t k = 0; bags != NULL && k < batch; k++)
+    for (size_t k = 0; bags != NULL && k < 2 * batch; k++)
         tsn_bag_release(&bags[k]);
     free(bags);
     for (size_t w = 0; jobs != NULL && w < workers; w++)
