@@ -49,15 +49,27 @@ struct tsn_bag_slot {
     uint32_t idx; /* entry of b->v */
 };
 
+/* A new document starts with a small table that stays in the cache, growing as it needs:
+ * sized for the longest document so far, it would be probed all over megabytes. */
+#define TSN_BAG_TAB_MIN 1024
+
+/* Moves to the next generation, which empties the table in O(1). */
+static void bag_next_gen(tsn_bag *b)
+{
+    if (++b->gen == 0) { /* wrapped: really clear, once every 4 billion generations */
+        if (b->tab != NULL)
+            memset(b->tab, 0, b->tab_alloc * sizeof *b->tab);
+        b->gen = 1;
+    }
+}
+
 void tsn_bag_reset(tsn_bag *b)
 {
     b->n = 0;
     b->slen = 0;
-    if (++b->gen == 0) { /* wrapped: really clear, once every 4 billion documents */
-        if (b->tab != NULL)
-            memset(b->tab, 0, b->tab_cap * sizeof *b->tab);
-        b->gen = 1;
-    }
+    bag_next_gen(b);
+    if (b->tab_cap > TSN_BAG_TAB_MIN)
+        b->tab_cap = TSN_BAG_TAB_MIN;
 }
 
 void tsn_bag_release(tsn_bag *b)
@@ -78,20 +90,25 @@ static struct tsn_bag_slot *bag_slot(const tsn_bag *b, uint64_t h)
     return &b->tab[i];
 }
 
-/* Keeps the table at most half full. */
+/* Keeps the table at most half full: doubles the slots in use (allocating more only past
+ * what is allocated) and re-enters the entries under a new generation. */
 static bool bag_reserve(tsn_bag *b)
 {
     if ((b->n + 1) * 2 <= b->tab_cap)
         return true;
-    size_t cap = b->tab_cap ? b->tab_cap * 2 : 1024;
-    struct tsn_bag_slot *t = calloc(cap, sizeof *t);
-    if (t == NULL)
-        return false;
-    free(b->tab);
-    b->tab = t;
-    b->tab_cap = cap;
-    if (b->gen == 0)
+    size_t cap = b->tab_cap ? b->tab_cap * 2 : TSN_BAG_TAB_MIN;
+    if (cap > b->tab_alloc) {
+        struct tsn_bag_slot *t = calloc(cap, sizeof *t);
+        if (t == NULL)
+            return false;
+        free(b->tab);
+        b->tab = t;
+        b->tab_alloc = cap;
         b->gen = 1;
+    } else {
+        bag_next_gen(b);
+    }
+    b->tab_cap = cap;
     for (size_t k = 0; k < b->n; k++)
         *bag_slot(b, b->v[k].h) = (struct tsn_bag_slot){b->v[k].h, b->gen, (uint32_t)k};
     return true;

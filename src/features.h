@@ -57,7 +57,8 @@ typedef struct {
     char *scratch; /* the feature string being built */
     size_t scratch_cap;
     struct tsn_bag_slot *tab; /* hash -> entry of v, valid where slot gen == gen */
-    size_t tab_cap;           /* a power of two, at least twice n */
+    size_t tab_cap;           /* slots in use: a power of two, at least twice n */
+    size_t tab_alloc;         /* slots allocated (tab_cap starts small for each document) */
     uint32_t gen;             /* bumped by reset, which so empties the table in O(1) */
 } tsn_bag;
 
