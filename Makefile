@@ -22,7 +22,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # binaries that `make check` runs over the seeds and every input a fuzzer once crashed on.
 FUZZ_NAMES := pipeline reader model sentence
 REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
-DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
+DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(BUILD)/stages.d $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
 
 .PHONY: all check test asan valgrind fuzz bench bench-accuracy bench-speed bench-deps install uninstall clean format lint help models deps demo
 
@@ -53,6 +53,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtasnif.a | $(BUILD)/tests
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libtasnif.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -iquote src -o $@ $< tests/fuzz/replay.c $(BUILD)/libtasnif.a \
 	    $(LDFLAGS) $(LDLIBS)
+
+# Stage-by-stage featurization throughput (bench/stages.c), run by bench-speed.
+$(BUILD)/stages: bench/stages.c $(BUILD)/libtasnif.a
+	$(CC) $(ALL_CFLAGS) -iquote src -o $@ $< $(BUILD)/libtasnif.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
@@ -98,7 +102,7 @@ bench-accuracy: $(BUILD)/tasnif
 	sh bench/accuracy.sh $(BUILD)/tasnif
 
 # tasnif against fastText on ant_multisource: speed and memory (bench/speed.md).
-bench-speed: $(BUILD)/tasnif
+bench-speed: $(BUILD)/tasnif $(BUILD)/stages
 	sh bench/speed.sh $(BUILD)/tasnif
 
 # What the benchmarks need beyond the build: the peers and GNU time.

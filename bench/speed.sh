@@ -8,7 +8,8 @@
 # and reports medians of wall time, throughput (MB/s, documents/s) and peak RSS (GNU time's
 # maximum resident set size), and the tasnif/fastText ratios; then featurization alone (the
 # `featurize` time `train -v` reports), training on 25 %, 50 % and 100 % of the corpus, and
-# both systems' accuracy on test.tsv.
+# both systems' accuracy on test.tsv; last, each featurization stage alone (bench/stages.c,
+# built next to TASNIF as `stages`).
 # Environment: SHARED (../shared), RUNS (3), THREADS (all processors).
 set -eu
 TASNIF=${1:-build/tasnif}
@@ -36,6 +37,9 @@ train_mb=$(awk -v b="$(wc -c < "$D/train.tsv")" 'BEGIN { printf "%.1f", b / 1e6 
 test_mb=$(awk -v b="$(wc -c < "$T/test.txt")" 'BEGIN { printf "%.2f", b / 1e6 }')
 train_docs=$(wc -l < "$D/train.tsv")
 test_docs=$(wc -l < "$T/test.txt")
+
+# Stages first, on an idle machine.
+"$(dirname "$TASNIF")/stages" "$D/train.tsv" "$THREADS" > "$T/stages"
 
 # measure NAME CMD...: runs CMD (output to $T/NAME.out), appends "wall_s rss_kb" to $T/NAME.
 measure() {
@@ -120,6 +124,11 @@ tput() { awk -v x="$1" -v s="$2" 'BEGIN { printf "%.1f", x / s }'; }
     echo "|---|---|---|---|---|---|---|---|"
     awk '{ mbs = $3 / 1e6; printf "| %d %% | %d | %.1f | %.2f | %.3f | %.0f | %.2f | %.1f |\n",
            $1, $2, mbs, $4, $4 / mbs, $5 / 1024, $6, ($6 > 0 ? mbs / $6 : 0) }' "$T/growth"
+    echo
+    echo "Each featurization stage alone over the texts of train.tsv (\`stages\`, bench/stages.c:"
+    echo "the documents in memory, each prefix of the pipeline timed, best of three passes):"
+    echo
+    cat "$T/stages"
     echo
     echo "Where the time goes (a callgrind profile): [profile.md](profile.md)."
 } > "$OUT"

@@ -13,6 +13,8 @@
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 struct tsn_tokenizer {
     bool number_class;
@@ -80,19 +82,25 @@ tsn_status tsn_tokens_push(tsn_tokens *t, const char *s, size_t len, tsn_token_k
     return TSN_OK;
 }
 
-/* Appends u[0..n) converted to UTF-8. */
+/* Appends u[0..n) converted to UTF-8 (ICU's U16_NEXT and U8_APPEND_UNSAFE: one token is too
+ * short to pay for a u_strToUTF8 call; the normalizer's output has no lone surrogates, and
+ * any left would become U+FFFD). */
 static tsn_status push_u16(tsn_tokens *t, const UChar *u, int32_t n, tsn_token_kind kind,
                            tsn_error *err)
 {
     size_t need = (size_t)n * 3 + 1;
     if (!reserve_token(t) || !reserve_text(t, need))
         return tsn_error_set(err, TSN_ERR_NOMEM, "tokenize: out of memory");
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t m = 0;
-    u_strToUTF8(t->text + t->len, (int32_t)need, &m, u, n, &st);
-    if (U_FAILURE(st))
-        return tsn_error_set(err, TSN_ERR_UNICODE, "tokenize: ICU: %s", u_errorName(st));
-    t->text[t->len + (size_t)m] = '\0';
+    uint8_t *out = (uint8_t *)t->text + t->len;
+    int32_t i = 0, m = 0;
+    while (i < n) {
+        UChar32 c;
+        U16_NEXT(u, i, n, c);
+        if (U_IS_SURROGATE(c))
+            c = 0xFFFD;
+        U8_APPEND_UNSAFE(out, m, c);
+    }
+    out[m] = '\0';
     t->v[t->n++] = (tsn_token){t->len, (uint32_t)m, kind};
     t->len += (size_t)m + 1;
     return TSN_OK;
@@ -130,7 +138,7 @@ void tsn_tokenizer_free(tsn_tokenizer *t)
 
 static bool is_space(UChar c)
 {
-    return u_isUWhiteSpace(c);
+    return c == ' ' || (c >= 0x80 && u_isUWhiteSpace(c)) || (c >= 0x09 && c <= 0x0D);
 }
 
 static bool has_prefix_ci(const UChar *u, size_t n, const char *p)
