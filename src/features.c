@@ -786,8 +786,8 @@ static void sort_sparse(tsn_sparse *v, tsn_sparse *tmp, size_t m)
         memcpy(v, src, m * sizeof *v);
 }
 
-tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
-                               size_t n, double bias, tsn_vector *x, tsn_error *err)
+/* Makes room for n entries (plus bias and terminator) in x. */
+static tsn_status vector_reserve(tsn_vector *x, size_t n, tsn_error *err)
 {
     if (n + 2 > x->cap) {
         size_t cap = x->cap ? x->cap : 64;
@@ -803,22 +803,20 @@ tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const 
             return tsn_error_set(err, TSN_ERR_NOMEM, "vectorize: out of memory");
         x->cap = cap;
     }
-    /* Entries carry their group in the two low bits of the index until the groups are
-     * normalized (ids stay below 2^29: see tsn_vocab_build and the hash_buckets range). */
-    size_t m = 0;
-    enum { AHEAD = 16 };
-    for (size_t i = 0; v->buckets == 0 && v->map.cap > 0 && i < n && i < AHEAD; i++)
-        hmap_prefetch(&v->map, f[i].h);
-    for (size_t i = 0; i < n; i++) {
-        if (v->buckets == 0 && v->map.cap > 0 && i + AHEAD < n)
-            hmap_prefetch(&v->map, f[i + AHEAD].h);
-        int id = tsn_vocab_find(v, f[i].h);
-        if (id == 0)
-            continue;
-        double tf = cfg->sublinear_tf ? 1.0 + log((double)f[i].count) : (double)f[i].count;
-        int group = (int)(f[i].h >> 62);
-        x->v[m++] = (tsn_sparse){id * 4 + group, tf * v->idf[id - 1]};
-    }
+    return TSN_OK;
+}
+
+/* The tf-idf weight of a feature of vocabulary id `id` seen `count` times. */
+static double tf_idf(const tsn_vocab *v, const tsn_config *cfg, int id, uint32_t count)
+{
+    double tf = cfg->sublinear_tf ? 1.0 + log((double)count) : (double)count;
+    return tf * v->idf[id - 1];
+}
+
+/* Sorts and merges x->v[0..m) (indices id * 4 + group), normalizes each group, appends the
+ * bias and the terminator. */
+static void vector_finish(const tsn_vocab *v, tsn_vector *x, size_t m, double bias)
+{
     sort_sparse(x->v, x->tmp, m);
     size_t j = 0;
     for (size_t i = 0; i < m; i++) {
@@ -852,5 +850,60 @@ tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const 
         x->v[j++] = (tsn_sparse){(int)v->size + 1, bias};
     x->v[j++] = (tsn_sparse){-1, 0};
     x->n = j;
+}
+
+tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
+                               size_t n, double bias, tsn_vector *x, tsn_error *err)
+{
+    if (vector_reserve(x, n, err) != TSN_OK)
+        return err != NULL ? err->code : TSN_ERR_NOMEM;
+    /* Entries carry their group in the two low bits of the index until the groups are
+     * normalized (ids stay below 2^29: see tsn_vocab_build and the hash_buckets range). */
+    size_t m = 0;
+    enum { AHEAD = 16 };
+    for (size_t i = 0; v->buckets == 0 && v->map.cap > 0 && i < n && i < AHEAD; i++)
+        hmap_prefetch(&v->map, f[i].h);
+    for (size_t i = 0; i < n; i++) {
+        if (v->buckets == 0 && v->map.cap > 0 && i + AHEAD < n)
+            hmap_prefetch(&v->map, f[i + AHEAD].h);
+        int id = tsn_vocab_find(v, f[i].h);
+        if (id == 0)
+            continue;
+        int group = (int)(f[i].h >> 62);
+        x->v[m++] = (tsn_sparse){id * 4 + group, tf_idf(v, cfg, id, f[i].count)};
+    }
+    vector_finish(v, x, m, bias);
+    return TSN_OK;
+}
+
+uint32_t *tsn_vocab_map_dict(const tsn_vocab *v, const tsn_dict *d, tsn_error *err)
+{
+    uint32_t *map = malloc((d->n ? d->n : 1) * sizeof *map);
+    if (map == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "vocabulary: out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        uint64_t h = d->hashes[i];
+        int id = tsn_vocab_find(v, h);
+        map[i] = id == 0 ? 0 : (uint32_t)id * 4 + (uint32_t)(h >> 62);
+    }
+    return map;
+}
+
+tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, const uint32_t *map,
+                                   const uint32_t *fids, const uint32_t *counts, size_t n,
+                                   double bias, tsn_vector *x, tsn_error *err)
+{
+    if (vector_reserve(x, n, err) != TSN_OK)
+        return err != NULL ? err->code : TSN_ERR_NOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t e = map[fids[i]];
+        if (e == 0)
+            continue;
+        x->v[m++] = (tsn_sparse){(int)e, tf_idf(v, cfg, (int)(e >> 2), counts[i])};
+    }
+    vector_finish(v, x, m, bias);
     return TSN_OK;
 }

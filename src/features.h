@@ -143,4 +143,15 @@ void tsn_vector_release(tsn_vector *x);
 tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
                                size_t n, double bias, tsn_vector *x, tsn_error *err);
 
+/* The vocabulary id and group of every dictionary feature, so that corpus rows vectorize
+ * without a hash lookup per feature: map[dict id] = vocab id * 4 + group, or 0 when the
+ * vocabulary lacks the feature. A new array of tsn_dict_size(d) entries (free with free()),
+ * or NULL with *err set. */
+uint32_t *tsn_vocab_map_dict(const tsn_vocab *v, const tsn_dict *d, tsn_error *err);
+/* tsn_vocab_vectorize() for a corpus row: dictionary ids fids[0..n) seen counts[0..n) times,
+ * through a tsn_vocab_map_dict() map. The same vector as from the features' hashes. */
+tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, const uint32_t *map,
+                                   const uint32_t *fids, const uint32_t *counts, size_t n,
+                                   double bias, tsn_vector *x, tsn_error *err);
+
 #endif

@@ -345,6 +345,8 @@ struct tsn_model {
     struct model *ll;  /* liblinear's; labels are our indices + 1 */
     double temperature; /* > 0: calibrated, probs = softmax(decisions / temperature) */
     tsn_scorer *own;   /* scratch for the single-threaded calls (tsn_model_predict...) */
+    uint32_t *dmap;         /* vocabulary ids of dmap_of's features (tsn_vocab_map_dict) */
+    const tsn_dict *dmap_of; /* the corpus dictionary dmap is for, or NULL */
 };
 
 /* Everything one thread needs to classify with a model: the model itself is read-only after
@@ -354,8 +356,6 @@ struct tsn_scorer {
     tsn_pipeline *pipe;
     tsn_bag bag, sbag; /* sbag keeps strings, for explanations */
     tsn_vector x;
-    tsn_feat *feats;
-    size_t feats_cap;
     double *dec;       /* [n_labels]: liblinear's values */
     double *z;         /* [n_labels]: decision value by label index */
 };
@@ -392,7 +392,6 @@ void tsn_scorer_free(tsn_scorer *s)
     tsn_bag_release(&s->bag);
     tsn_bag_release(&s->sbag);
     tsn_vector_release(&s->x);
-    free(s->feats);
     free(s->dec);
     free(s->z);
     free(s);
@@ -428,6 +427,7 @@ void tsn_model_free(tsn_model *m)
         free_and_destroy_model(&m->ll);
     }
     tsn_scorer_free(m->own);
+    free(m->dmap);
     free(m);
 }
 
@@ -480,23 +480,21 @@ static tsn_status copy_labels(tsn_model *m, const tsn_corpus *c, tsn_error *err)
     return TSN_OK;
 }
 
-/* Features of corpus document i as (hash, count) pairs in m->feats. */
-static tsn_status corpus_feats(tsn_scorer *m, const tsn_corpus *c, size_t i, size_t *n,
-                               tsn_error *err)
+/* x = the vector of corpus document i under m's vocabulary (through m->dmap, made for the
+ * corpus' dictionary on first use). */
+static tsn_status corpus_row(tsn_model *m, const tsn_corpus *c, size_t i, tsn_vector *x,
+                             tsn_error *err)
 {
-    size_t a = c->start[i], b = c->start[i + 1];
-    if (b - a > m->feats_cap) {
-        size_t cap = (b - a) * 2;
-        tsn_feat *f = realloc(m->feats, cap * sizeof *f);
-        if (f == NULL)
-            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-        m->feats = f;
-        m->feats_cap = cap;
+    if (m->dmap_of != c->dict) {
+        free(m->dmap);
+        m->dmap_of = NULL;
+        if ((m->dmap = tsn_vocab_map_dict(m->vocab, c->dict, err)) == NULL)
+            return err != NULL ? err->code : TSN_ERR_NOMEM;
+        m->dmap_of = c->dict;
     }
-    for (size_t k = a; k < b; k++)
-        m->feats[k - a] = (tsn_feat){tsn_dict_hash(c->dict, c->fids[k]), c->counts[k], 0};
-    *n = b - a;
-    return TSN_OK;
+    size_t a = c->start[i], b = c->start[i + 1];
+    return tsn_vocab_vectorize_row(m->vocab, &m->cfg, m->dmap, c->fids + a, c->counts + a,
+                                   b - a, m->cfg.bias, x, err);
 }
 
 /* liblinear's rows, in blocks: a new block of at least NODE_BLOCK nodes whenever the current
@@ -629,11 +627,9 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     size_t cut = consume ? c->start[c->n_docs] : 0;
     for (size_t r = 0; r < n; r++) {
         size_t j = consume ? n - 1 - r : r;
-        size_t i = idx ? idx[j] : j, nfeat;
+        size_t i = idx ? idx[j] : j;
         tsn_scorer *sc = m->own;
-        if (corpus_feats(sc, c, i, &nfeat, err) != TSN_OK)
-            goto fail;
-        if (tsn_vocab_vectorize(m->vocab, &m->cfg, sc->feats, nfeat, bias, &sc->x, err) != TSN_OK)
+        if (corpus_row(m, c, i, &sc->x, err) != TSN_OK)
             goto fail;
         struct feature_node *row = node_alloc(&store, sc->x.n);
         if (row == NULL)
@@ -646,8 +642,12 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
             shrink_corpus(c, cut);
         }
     }
-    if (consume)
+    if (consume) {
         shrink_corpus(c, 0);
+        free(m->dmap); /* the corpus goes with its dictionary */
+        m->dmap = NULL;
+        m->dmap_of = NULL;
+    }
     size_t V = tsn_vocab_size(m->vocab);
     prob.l = (int)n;
     prob.n = (int)V + (bias >= 0 ? 1 : 0);
@@ -879,11 +879,8 @@ tsn_status tsn_model_predict(tsn_model *m, const tsn_doc *doc, double *probs, si
 tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i, double *probs,
                                     size_t *best, double *z, tsn_error *err)
 {
-    size_t n;
     tsn_scorer *s = m->own;
-    tsn_status st = corpus_feats(s, c, i, &n, err);
-    if (st == TSN_OK)
-        st = tsn_vocab_vectorize(m->vocab, &m->cfg, s->feats, n, m->ll->bias, &s->x, err);
+    tsn_status st = corpus_row(m, c, i, &s->x, err);
     if (st != TSN_OK)
         return st;
     score(s, probs, best);
