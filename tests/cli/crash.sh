@@ -23,9 +23,10 @@ old=0 new=0 torn=0 mixed=0 i=0
 while [ $i -lt "$runs" ]; do
     i=$((i + 1))
     cp "$T/old" "$T/w/M"
-    # A random delay in [0.2, 1] x the training time.
+    # A random delay in [0.2, 1.6] x the training time measured above: past 1 the run has
+    # usually finished, so both outcomes occur even when run times vary (sanitizers).
     r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-    delay=$(awk -v r="$r" -v ms="$ms" 'BEGIN { printf "%.3f", (0.2 + 0.8 * r / 65535) * ms / 1000 }')
+    delay=$(awk -v r="$r" -v ms="$ms" 'BEGIN { printf "%.3f", (0.2 + 1.4 * r / 65535) * ms / 1000 }')
     $TASNIF train -i "$T/train.jsonl" -o "$T/w/M" $big 2>/dev/null &
     pid=$!
     sleep "$delay"
