@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "bigmem.h"
 #include "hash.h"
 
 /* ---- Feature hashes ---- */
@@ -302,38 +302,10 @@ typedef struct {
     size_t cap, n;
 } hmap;
 
-/* Tables of a few megabytes or more are mapped on their own and asked for huge pages: probed
- * at random, they would otherwise miss the TLB on nearly every lookup (and fault a page in
- * every 4 KB when first touched). Smaller ones come from malloc. Both are zeroed. */
-#define TSN_BIG_TABLE ((size_t)4 << 20)
-
-static void *table_alloc(size_t bytes)
-{
-    if (bytes < TSN_BIG_TABLE)
-        return calloc(1, bytes);
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it the table still works */
-#endif
-    return p;
-}
-
-static void table_free(void *p, size_t bytes)
-{
-    if (p == NULL)
-        return;
-    if (bytes < TSN_BIG_TABLE)
-        free(p);
-    else
-        munmap(p, bytes);
-}
-
 static void hmap_release(hmap *m)
 {
-    table_free(m->keys, m->cap * sizeof *m->keys);
-    table_free(m->vals, m->cap * sizeof *m->vals);
+    tsn_big_free(m->keys, m->cap * sizeof *m->keys);
+    tsn_big_free(m->vals, m->cap * sizeof *m->vals);
     memset(m, 0, sizeof *m);
 }
 
@@ -365,8 +337,8 @@ static bool hmap_reserve(hmap *m, size_t n)
     size_t ncap = m->cap ? m->cap : 1024;
     while (ncap < n * 2)
         ncap *= 2;
-    hmap nm = {table_alloc(ncap * sizeof(uint64_t)), table_alloc(ncap * sizeof(uint32_t)), ncap,
-               m->n};
+    hmap nm = {tsn_big_alloc(ncap * sizeof(uint64_t)), tsn_big_alloc(ncap * sizeof(uint32_t)),
+               ncap, m->n};
     if (nm.keys == NULL || nm.vals == NULL) {
         hmap_release(&nm);
         return false;

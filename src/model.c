@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bigmem.h"
 #include "features.h"
 #include "fileio.h"
 #include "hash.h"
@@ -508,21 +509,8 @@ typedef struct {
     size_t used, cap; /* of the last block */
 } node_store;
 
-/* A block of n nodes, mapped on its own with a request for huge pages: the rows are written
- * once (a page fault every 4 KB otherwise) and walked in random order by liblinear. */
-static struct feature_node *node_block(size_t n)
-{
-    void *p = mmap(NULL, n * sizeof(struct feature_node), PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, n * sizeof(struct feature_node), MADV_HUGEPAGE); /* a hint */
-#endif
-    return p;
-}
-
-/* n contiguous nodes (a document's row), from the last block or a new one. */
+/* n contiguous nodes (a document's row), from the last block or a new one. Blocks are the big
+ * blocks of bigmem.h: written once, then walked in random order by liblinear. */
 static struct feature_node *node_alloc(node_store *ns, size_t n)
 {
     if (ns->n_blocks == 0 || ns->cap - ns->used < n) {
@@ -535,7 +523,7 @@ static struct feature_node *node_alloc(node_store *ns, size_t n)
         if (s == NULL)
             return NULL;
         ns->sizes = s;
-        if ((b[ns->n_blocks] = node_block(sz)) == NULL)
+        if ((b[ns->n_blocks] = tsn_big_alloc(sz * sizeof **b)) == NULL)
             return NULL;
         s[ns->n_blocks++] = sz;
         ns->used = 0;
@@ -549,7 +537,7 @@ static struct feature_node *node_alloc(node_store *ns, size_t n)
 static void node_store_release(node_store *ns)
 {
     for (size_t i = 0; i < ns->n_blocks; i++)
-        munmap(ns->blocks[i], ns->sizes[i] * sizeof **ns->blocks);
+        tsn_big_free(ns->blocks[i], ns->sizes[i] * sizeof **ns->blocks);
     free(ns->blocks);
     free(ns->sizes);
     memset(ns, 0, sizeof *ns);
