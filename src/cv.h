@@ -3,8 +3,8 @@
  *
  * Folds are stratified by label and drawn from a seeded generator, so the same corpus, fold
  * count and seed always give the same folds, and a search is reproducible run for run. Folds
- * are fitted one after the other: liblinear's dual solvers draw from rand(), which a parallel
- * fit would share.
+ * are fitted one after the other, each training its one-vs-rest classes on the corpus'
+ * threads (see tsn_corpus_build).
  * Ownership: results are plain values; tsn_tune() builds and frees its own corpora.
  */
 #ifndef TSN_CV_H

@@ -56,6 +56,7 @@ struct tsn_corpus {
     size_t n_labels;
     tsn_dict *dict;
     bool pair;
+    size_t threads; /* the fit trains one-vs-rest classes on this many threads */
 };
 
 void tsn_corpus_free(tsn_corpus *c)
@@ -244,6 +245,7 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
     cfg = &c->cfg; /* the resolved config from here on: it is the one the model records */
     c->pair = d->pair;
     c->n_docs = d->n;
+    c->threads = workers;
     if (tsn_config_check(cfg, err) != TSN_OK || index_labels(c, d, err) != TSN_OK)
         goto fail;
     if (tsn_pipeline_stopwords_text(cfg, &c->stopwords, &c->stop_len, err) != TSN_OK)
@@ -564,6 +566,166 @@ static void shrink_corpus(tsn_corpus *c, size_t keep)
 static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
                       tsn_error *err);
 
+/* ---- liblinear's random numbers, and one-vs-rest on threads ---- */
+
+/* liblinear 2.3's dual coordinate-descent solvers shuffle with rand(). This definition takes
+ * the place of the C library's in the program (liblinear's calls bind to it): each thread
+ * draws from its own generator, which train_classes() seeds before every class, so the
+ * weights of a class depend on its own problem only -- not on the classes trained before it,
+ * nor on the thread that trains it, nor on anything else in the process that uses rand().
+ * A 64-bit linear congruential generator (Knuth's MMIX constants); rand() returns its top 31
+ * bits, 0..RAND_MAX as glibc defines it. */
+static _Thread_local uint64_t rand_state = 1;
+
+int rand(void)
+{
+    rand_state = rand_state * 6364136223846793005u + 1442695040888963407u;
+    return (int)(rand_state >> 33);
+}
+
+typedef struct {
+    const struct problem *prob;
+    const struct parameter *param; /* as for train(); its class weights are by label */
+    bool weighted;
+    const int *label; /* [nr_class] liblinear labels, in order of first occurrence */
+    const int *order; /* [nr_class] classes in the order to take them: largest first */
+    int nr_class;
+    double *w;        /* [w_size * nr_class], feature-major, as liblinear lays it out */
+    atomic_int next;  /* the next class to train */
+    atomic_bool failed;
+} ovr_job;
+
+/* The weight of label `label` in param's class weights (1 when it has none). */
+static double class_weight(const struct parameter *param, int label)
+{
+    for (int i = 0; i < param->nr_weight; i++)
+        if (param->weight_label[i] == label)
+            return param->weight[i];
+    return 1.0;
+}
+
+/* Trains classes, taken from j->next, each as liblinear's one-vs-rest would: positives of
+ * the class at C times its weight, all the others at C. */
+static void *train_ovr(void *arg)
+{
+    ovr_job *j = arg;
+    size_t l = (size_t)j->prob->l, w_size = (size_t)j->prob->n;
+    double *y = malloc((l ? l : 1) * sizeof *y);
+    if (y == NULL) {
+        atomic_store(&j->failed, true);
+        return NULL;
+    }
+    for (int t; !atomic_load(&j->failed) && (t = atomic_fetch_add(&j->next, 1)) < j->nr_class;) {
+        int k = j->order[t];
+        for (size_t i = 0; i < l; i++)
+            y[i] = j->prob->y[i] == j->label[k] ? +1 : -1;
+        struct problem sub = *j->prob;
+        sub.y = y;
+        struct parameter par = *j->param;
+        int positive = +1;
+        double wk = class_weight(j->param, j->label[k]);
+        par.nr_weight = j->weighted ? 1 : 0;
+        par.weight_label = j->weighted ? &positive : NULL;
+        par.weight = j->weighted ? &wk : NULL;
+        rand_state = 1;
+        struct model *bin = train(&sub, &par);
+        if (bin == NULL) {
+            atomic_store(&j->failed, true);
+            break;
+        }
+        /* liblinear puts +1 first when both occur; the weights are for its first label */
+        double sign = bin->label[0] == +1 ? 1.0 : -1.0;
+        for (size_t f = 0; f < w_size; f++)
+            j->w[f * (size_t)j->nr_class + (size_t)k] = sign * bin->w[f];
+        free_and_destroy_model(&bin);
+    }
+    free(y);
+    return NULL;
+}
+
+/* train(prob, param), with one-vs-rest classes trained on up to `threads` threads: the same
+ * layout (labels in order of first occurrence, w feature-major) and, class by class, the
+ * problem liblinear would solve; each class is seeded alike (see rand() above), so the
+ * weights are the same for any number of threads. Two classes and Crammer-Singer are one
+ * problem each: train() itself. NULL when out of memory. */
+static struct model *train_classes(const struct problem *prob, const struct parameter *param,
+                                   bool weighted, size_t threads)
+{
+    int *label = malloc((size_t)prob->l * sizeof *label);
+    int *count = calloc((size_t)prob->l, sizeof *count), *order = NULL;
+    int nr_class = 0;
+    if (label == NULL || count == NULL) {
+        free(label);
+        free(count);
+        return NULL;
+    }
+    for (int i = 0; i < prob->l; i++) {
+        int y = (int)prob->y[i], k = 0;
+        while (k < nr_class && label[k] != y)
+            k++;
+        if (k == nr_class)
+            label[nr_class++] = y;
+        count[k]++;
+    }
+    if (nr_class <= 2 || param->solver_type == MCSVM_CS) {
+        free(label);
+        free(count);
+        rand_state = 1;
+        return train(prob, param);
+    }
+    /* The larger classes tend to take longer: start them first, so that no thread is left
+     * with a long one at the end. (Which thread trains a class does not change its weights.) */
+    if ((order = malloc((size_t)nr_class * sizeof *order)) == NULL) {
+        free(label);
+        free(count);
+        return NULL;
+    }
+    for (int k = 0; k < nr_class; k++) {
+        int i = k;
+        for (; i > 0 && count[order[i - 1]] < count[k]; i--)
+            order[i] = order[i - 1];
+        order[i] = k;
+    }
+    free(count);
+    struct model *ll = calloc(1, sizeof *ll); /* freed by liblinear's free_and_destroy_model */
+    size_t w_size = (size_t)prob->n;
+    double *w = malloc(w_size * (size_t)nr_class * sizeof *w);
+    pthread_t *tids = calloc(threads ? threads : 1, sizeof *tids);
+    ovr_job job = {.prob = prob, .param = param, .weighted = weighted, .label = label,
+                   .order = order, .nr_class = nr_class, .w = w};
+    atomic_init(&job.next, 0);
+    atomic_init(&job.failed, false);
+    if (ll == NULL || w == NULL || tids == NULL)
+        goto fail;
+    size_t started = 0;
+    for (size_t t = 1; t < threads && t < (size_t)nr_class; t++) {
+        if (pthread_create(&tids[t], NULL, train_ovr, &job) != 0)
+            break; /* this thread takes the classes the missing ones would have trained */
+        started = t;
+    }
+    train_ovr(&job);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(tids[t], NULL);
+    if (atomic_load(&job.failed))
+        goto fail;
+    free(tids);
+    free(order);
+    ll->param = *param;
+    ll->nr_class = nr_class;
+    ll->nr_feature = prob->n - (prob->bias >= 0 ? 1 : 0);
+    ll->bias = prob->bias;
+    ll->label = label;
+    ll->w = w;
+    return ll;
+fail:
+    free(label);
+    free(order);
+    free(w);
+    free(tids);
+    free(ll);
+    return NULL;
+}
+
 tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_error *err)
 {
     return fit((tsn_corpus *)c, idx, n, false, err); /* not consumed: not written to */
@@ -689,11 +851,8 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     }
     if (solver_output == NULL)
         set_print_string_function(quiet);
-    /* The dual solvers shuffle with rand(): seed it so every fit is reproducible on its own,
-     * whatever ran before it in the process. */
-    srand(1);
-    m->ll = train(&prob, &param);
-    if (m->ll == NULL)
+    if ((m->ll = train_classes(&prob, &param, m->cfg.class_weight != TSN_CLASS_WEIGHT_NONE,
+                               c->threads)) == NULL)
         goto nomem;
     m->ll->param.weight_label = NULL;
     m->ll->param.weight = NULL;

@@ -31,8 +31,9 @@ typedef void (*tsn_progress_fn)(void *ctx, const char *stage, size_t done, size_
 
 typedef struct tsn_corpus tsn_corpus; /* opaque */
 
-/* Featurizes every example of d under cfg on `threads` threads (the result does not depend
- * on their number). Needs at least two distinct labels. */
+/* Featurizes every example of d under cfg on `threads` threads; fits of the corpus train
+ * their one-vs-rest classes on as many (neither result depends on their number). Needs at
+ * least two distinct labels. */
 tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int threads,
                              tsn_progress_fn progress, void *ctx, tsn_error *err);
 void tsn_corpus_free(tsn_corpus *c);

@@ -13,6 +13,14 @@ run train -i $D/tiny.tsv -o "$T/t1" --min-df 1 --threads 1
 run train -i $D/tiny.tsv -o "$T/t3" --min-df 1 --threads 3
 check models_do_not_depend_on_the_thread_count 'cmp -s "$T/t1" "$T/t3"'
 
+# Seven labels: the one-vs-rest classes of the (dual, shuffling) SVM train on threads.
+awk 'NR % 4 == 0' datasets/topic/train.jsonl > "$T/multi.jsonl"
+run train -i "$T/multi.jsonl" -o "$T/k1" --threads 1
+run train -i "$T/multi.jsonl" -o "$T/k3" --threads 3
+check multiclass_models_do_not_depend_on_the_thread_count '[ $rc -eq 0 ] && cmp -s "$T/k1" "$T/k3"'
+run train -i "$T/multi.jsonl" -o "$T/k2" --threads 2
+check multiclass_training_is_byte_for_byte_deterministic 'cmp -s "$T/k1" "$T/k2"'
+
 run train -i $D/tiny.tsv -o "$T/v" --min-df 1 -v
 check verbose_train_reports_sizes_and_peak_rss_on_stderr '[ $rc -eq 0 ] && [ -z "$out" ] && echo "$err" | grep -q "peak RSS"'
 
