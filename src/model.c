@@ -483,10 +483,8 @@ static tsn_status copy_labels(tsn_model *m, const tsn_corpus *c, tsn_error *err)
     return TSN_OK;
 }
 
-/* x = the vector of corpus document i under m's vocabulary (through m->dmap, made for the
- * corpus' dictionary on first use). */
-static tsn_status corpus_row(tsn_model *m, const tsn_corpus *c, size_t i, tsn_vector *x,
-                             tsn_error *err)
+/* Makes m->dmap, the vocabulary ids of the corpus' dictionary, unless it is made already. */
+static tsn_status map_dict(tsn_model *m, const tsn_corpus *c, tsn_error *err)
 {
     if (m->dmap_of != c->dict) {
         free(m->dmap);
@@ -495,6 +493,17 @@ static tsn_status corpus_row(tsn_model *m, const tsn_corpus *c, size_t i, tsn_ve
             return err != NULL ? err->code : TSN_ERR_NOMEM;
         m->dmap_of = c->dict;
     }
+    return TSN_OK;
+}
+
+/* x = the vector of corpus document i under m's vocabulary (through m->dmap, made for the
+ * corpus' dictionary on first use). */
+static tsn_status corpus_row(tsn_model *m, const tsn_corpus *c, size_t i, tsn_vector *x,
+                             tsn_error *err)
+{
+    tsn_status st = map_dict(m, c, err);
+    if (st != TSN_OK)
+        return st;
     size_t a = c->start[i], b = c->start[i + 1];
     return tsn_vocab_vectorize_row(m->vocab, &m->cfg, m->dmap, c->fids + a, c->counts + a,
                                    b - a, m->cfg.bias, x, err);
@@ -543,6 +552,59 @@ static void node_store_release(node_store *ns)
     free(ns->blocks);
     free(ns->sizes);
     memset(ns, 0, sizeof *ns);
+}
+
+/* liblinear's rows are built on the corpus' threads, ROW_ROUND positions at a time (taken
+ * ROW_BATCH at a time), each thread writing into its own node store: a row's place in memory
+ * depends on the thread that built it, its content and position in the problem do not. */
+#define ROW_ROUND 1024
+#define ROW_BATCH 16
+
+typedef struct {
+    tsn_model *m;
+    const tsn_corpus *c;
+    const size_t *idx;     /* the documents of the problem (NULL: all) */
+    size_t n;              /* rows in the problem */
+    bool reverse;          /* position r is row n - 1 - r (the consuming fit) */
+    size_t end;            /* positions [.., end) in this round */
+    atomic_size_t *next;   /* the next position to take, shared */
+    struct problem *prob;  /* x and y filled in at the rows built */
+    node_store store;      /* this thread's rows */
+    tsn_vector x;          /* scratch */
+    tsn_status st;
+    tsn_error err;
+} rows_job;
+
+static void rows_release(rows_job *jobs, size_t workers)
+{
+    for (size_t w = 0; jobs != NULL && w < workers; w++) {
+        node_store_release(&jobs[w].store);
+        tsn_vector_release(&jobs[w].x);
+    }
+    free(jobs);
+}
+
+static void *build_rows(void *arg)
+{
+    rows_job *w = arg;
+    for (size_t r0; w->st == TSN_OK && (r0 = atomic_fetch_add(w->next, ROW_BATCH)) < w->end;) {
+        size_t r1 = r0 + ROW_BATCH < w->end ? r0 + ROW_BATCH : w->end;
+        for (size_t r = r0; r < r1 && w->st == TSN_OK; r++) {
+            size_t j = w->reverse ? w->n - 1 - r : r;
+            size_t i = w->idx != NULL ? w->idx[j] : j;
+            if ((w->st = corpus_row(w->m, w->c, i, &w->x, &w->err)) != TSN_OK)
+                break;
+            struct feature_node *row = node_alloc(&w->store, w->x.n);
+            if (row == NULL) {
+                w->st = tsn_error_set(&w->err, TSN_ERR_NOMEM, "training: out of memory");
+                break;
+            }
+            memcpy(row, w->x.v, w->x.n * sizeof *row);
+            w->prob->x[j] = row;
+            w->prob->y[j] = (double)(w->c->labels[i] + 1);
+        }
+    }
+    return NULL;
 }
 
 /* Releases the corpus' feature entries from `keep` on (realloc shrinks a large block in
@@ -742,7 +804,9 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     tsn_model *m = calloc(1, sizeof *m);
     const uint32_t **fids = NULL;
     size_t *nf = NULL;
-    node_store store = {0};
+    rows_job *jobs = NULL;
+    size_t workers = c->threads > 0 ? c->threads : 1;
+    pthread_t *tids = NULL;
     struct problem prob = {0};
     int *wl = NULL;
     double *wv = NULL;
@@ -792,23 +856,44 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     if (prob.x == NULL || prob.y == NULL)
         goto nomem;
     double bias = m->cfg.bias;
+    if (map_dict(m, c, err) != TSN_OK)
+        goto fail;
+    jobs = calloc(workers, sizeof *jobs);
+    tids = calloc(workers, sizeof *tids);
+    if (jobs == NULL || tids == NULL)
+        goto nomem;
+    atomic_size_t next;
+    for (size_t w = 0; w < workers; w++) {
+        jobs[w] = (rows_job){.m = m, .c = c, .idx = idx, .n = n, .reverse = consume,
+                             .next = &next, .prob = &prob};
+        tsn_vector_init(&jobs[w].x);
+    }
     /* Consuming, rows are built from the last document to the first and the corpus arrays
-     * are cut back behind them, so the corpus and liblinear's rows are never both whole. */
+     * are cut back behind them, round by round, so the corpus and liblinear's rows are never
+     * both whole. */
     size_t cut = consume ? c->start[c->n_docs] : 0;
-    for (size_t r = 0; r < n; r++) {
-        size_t j = consume ? n - 1 - r : r;
-        size_t i = idx ? idx[j] : j;
-        tsn_scorer *sc = m->own;
-        if (corpus_row(m, c, i, &sc->x, err) != TSN_OK)
-            goto fail;
-        struct feature_node *row = node_alloc(&store, sc->x.n);
-        if (row == NULL)
-            goto nomem;
-        memcpy(row, sc->x.v, sc->x.n * sizeof *row);
-        prob.x[j] = row;
-        prob.y[j] = (double)(c->labels[i] + 1);
-        if (consume && cut - c->start[i] >= NODE_BLOCK) {
-            cut = c->start[i];
+    for (size_t r = 0; r < n; r += ROW_ROUND) {
+        size_t end = r + ROW_ROUND < n ? r + ROW_ROUND : n, started = 0;
+        atomic_store(&next, r);
+        for (size_t w = 0; w < workers; w++)
+            jobs[w].end = end;
+        for (size_t w = 1; w < workers && end - r > ROW_BATCH; w++) {
+            if (pthread_create(&tids[w], NULL, build_rows, &jobs[w]) != 0)
+                break; /* this thread takes the rows the missing ones would have built */
+            started = w;
+        }
+        build_rows(&jobs[0]);
+        for (size_t w = 1; w <= started; w++)
+            pthread_join(tids[w], NULL);
+        for (size_t w = 0; w < workers; w++)
+            if (jobs[w].st != TSN_OK) {
+                if (err != NULL)
+                    *err = jobs[w].err;
+                goto fail;
+            }
+        size_t first = consume ? (idx ? idx[n - end] : n - end) : 0;
+        if (consume && cut - c->start[first] >= NODE_BLOCK) {
+            cut = c->start[first];
             shrink_corpus(c, cut);
         }
     }
@@ -858,7 +943,8 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     m->ll->param.weight = NULL;
     free(wl);
     free(wv);
-    node_store_release(&store);
+    rows_release(jobs, workers);
+    free(tids);
     free(prob.x);
     free(prob.y);
     free(fids);
@@ -869,7 +955,8 @@ nomem:
 fail:
     free(wl);
     free(wv);
-    node_store_release(&store);
+    rows_release(jobs, workers);
+    free(tids);
     free(prob.x);
     free(prob.y);
     free(fids);
