@@ -86,8 +86,8 @@ table() {
     echo "\`../shared/datasets\` (pair datasets: \`label<TAB>claim<TAB>text\`; the peers read claim and"
     echo "text joined). *tasnif default*: the default config; *tasnif tune*: \`tasnif tune\`"
     echo "(3-fold cross-validation on train only, macro-F1). The peers as"
-    echo "\`../shared/bench/peers.py\` defines them. Regenerate with \`make bench-accuracy\` (about an"
-    echo "hour on 2 cores). Machine: $(nproc) processors; $(date -u +%Y-%m-%d)."
+    echo "\`../shared/bench/peers.py\` defines them. Regenerate with \`make bench-accuracy\` (about 40"
+    echo "minutes on 2 cores). Machine: $(nproc) processors; $(date -u +%Y-%m-%d)."
     echo
     echo "## Accuracy"
     echo
