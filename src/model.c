@@ -648,7 +648,6 @@ int rand(void)
 typedef struct {
     const struct problem *prob;
     const struct parameter *param; /* as for train(); its class weights are by label */
-    bool weighted;
     const int *label; /* [nr_class] liblinear labels, in order of first occurrence */
     const int *order; /* [nr_class] classes in the order to take them: largest first */
     int nr_class;
@@ -667,7 +666,7 @@ static double class_weight(const struct parameter *param, int label)
 }
 
 /* Trains classes, taken from j->next, each as liblinear's one-vs-rest would: positives of
- * the class at C times its weight, all the others at C. */
+ * the class at C times its weight (1 when it has none), all the others at C. */
 static void *train_ovr(void *arg)
 {
     ovr_job *j = arg;
@@ -686,9 +685,9 @@ static void *train_ovr(void *arg)
         struct parameter par = *j->param;
         int positive = +1;
         double wk = class_weight(j->param, j->label[k]);
-        par.nr_weight = j->weighted ? 1 : 0;
-        par.weight_label = j->weighted ? &positive : NULL;
-        par.weight = j->weighted ? &wk : NULL;
+        par.nr_weight = 1;
+        par.weight_label = &positive;
+        par.weight = &wk;
         rand_state = 1;
         struct model *bin = train(&sub, &par);
         if (bin == NULL) {
@@ -711,7 +710,7 @@ static void *train_ovr(void *arg)
  * weights are the same for any number of threads. Two classes and Crammer-Singer are one
  * problem each: train() itself. NULL when out of memory. */
 static struct model *train_classes(const struct problem *prob, const struct parameter *param,
-                                   bool weighted, size_t threads)
+                                   size_t threads)
 {
     int *label = malloc((size_t)prob->l * sizeof *label);
     int *count = calloc((size_t)prob->l, sizeof *count), *order = NULL;
@@ -753,8 +752,8 @@ static struct model *train_classes(const struct problem *prob, const struct para
     size_t w_size = (size_t)prob->n;
     double *w = malloc(w_size * (size_t)nr_class * sizeof *w);
     pthread_t *tids = calloc(threads ? threads : 1, sizeof *tids);
-    ovr_job job = {.prob = prob, .param = param, .weighted = weighted, .label = label,
-                   .order = order, .nr_class = nr_class, .w = w};
+    ovr_job job = {.prob = prob, .param = param, .label = label, .order = order,
+                   .nr_class = nr_class, .w = w};
     atomic_init(&job.next, 0);
     atomic_init(&job.failed, false);
     if (ll == NULL || w == NULL || tids == NULL)
@@ -936,8 +935,7 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     }
     if (solver_output == NULL)
         set_print_string_function(quiet);
-    if ((m->ll = train_classes(&prob, &param, m->cfg.class_weight != TSN_CLASS_WEIGHT_NONE,
-                               c->threads)) == NULL)
+    if ((m->ll = train_classes(&prob, &param, c->threads)) == NULL)
         goto nomem;
     m->ll->param.weight_label = NULL;
     m->ll->param.weight = NULL;
