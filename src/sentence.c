@@ -9,10 +9,20 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+/* An open quotation holds the sentences inside it together for at most QUOTE_REACH bytes
+ * (about 55 Arabic words); a quotation still open after that, or at the end of a paragraph,
+ * is taken for a stray mark (an inch sign, an unmatched "), and the boundaries it held are
+ * breaks again. A sentence longer than MAX_SENTENCE bytes (text with no punctuation) is cut at
+ * the last white space before each MAX_SENTENCE bytes. */
+#define QUOTE_REACH 600
+#define MAX_SENTENCE 1200
+
 struct tsn_splitter {
     UBreakIterator *bi;
     tsn_span *v;
     size_t n, cap;
+    size_t *held; /* ICU boundaries an open quotation is holding back */
+    size_t nheld, heldcap;
 };
 
 tsn_splitter *tsn_splitter_new(tsn_error *err)
@@ -39,6 +49,7 @@ void tsn_splitter_free(tsn_splitter *s)
     if (s->bi != NULL)
         ubrk_close(s->bi);
     free(s->v);
+    free(s->held);
     free(s);
 }
 
@@ -119,10 +130,79 @@ static bool ends_with_initial(const char *text, size_t a, size_t b)
     return before == ' ' || before == '.' || before == '\t' || before == '(';
 }
 
+static bool push_span(tsn_splitter *s, size_t a, size_t b)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        tsn_span *v = realloc(s->v, cap * sizeof *v);
+        if (v == NULL)
+            return false;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = (tsn_span){a, b};
+    return true;
+}
+
+/* Adds the sentence text[a..b), trimmed, cut into pieces of at most MAX_SENTENCE bytes at
+ * white space (or, in a run with none, at a code point boundary). */
+static bool emit(tsn_splitter *s, const char *text, size_t len, size_t a, size_t b)
+{
+    if (!trim(text, len, &a, &b))
+        return true;
+    while (b - a > MAX_SENTENCE) {
+        size_t cut = a + MAX_SENTENCE, next;
+        while (cut > a && ((unsigned char)text[cut] & 0xC0) == 0x80)
+            cut--;
+        size_t p = cut;
+        while (p > a + MAX_SENTENCE / 2 && !(space_at(text, len, p, &next) && next <= b)) {
+            p--;
+            while (p > a && ((unsigned char)text[p] & 0xC0) == 0x80)
+                p--;
+        }
+        if (p > a + MAX_SENTENCE / 2)
+            cut = p;
+        size_t x = a, y = cut;
+        if (trim(text, len, &x, &y) && !push_span(s, x, y))
+            return false;
+        a = cut;
+        if (!trim(text, len, &a, &b))
+            return true;
+    }
+    return push_span(s, a, b);
+}
+
+static bool hold(tsn_splitter *s, size_t at)
+{
+    if (s->nheld == s->heldcap) {
+        size_t cap = s->heldcap ? s->heldcap * 2 : 16;
+        size_t *v = realloc(s->held, cap * sizeof *v);
+        if (v == NULL)
+            return false;
+        s->held = v;
+        s->heldcap = cap;
+    }
+    s->held[s->nheld++] = at;
+    return true;
+}
+
+/* Emits text[from..b) as the sentences the held boundaries separate. */
+static bool release(tsn_splitter *s, const char *text, size_t len, size_t from, size_t b)
+{
+    for (size_t i = 0; i < s->nheld; i++) {
+        if (!emit(s, text, len, from, s->held[i]))
+            return false;
+        from = s->held[i];
+    }
+    s->nheld = 0;
+    return emit(s, text, len, from, b);
+}
+
 tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
                             const tsn_span **spans, size_t *n, tsn_error *err)
 {
     s->n = 0;
+    s->nheld = 0;
     *spans = s->v;
     *n = 0;
     if (len == 0)
@@ -137,43 +217,46 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
         return tsn_error_set(err, TSN_ERR_UNICODE, "sentence splitter: ICU: %s",
                              u_errorName(st));
     }
-    tsn_status rc = TSN_OK;
+    bool ok = true;
     /* ICU's boundaries are refined: no break inside an open quotation (a quoted statement of
-     * several sentences stays with its speaker) or after an initial, unless a line ends. */
+     * several sentences stays with its speaker, within QUOTE_REACH) or after an initial,
+     * unless a line ends. */
     int guillemets = 0;
     bool dquote = false;
     size_t from = (size_t)ubrk_first(s->bi), prev = from;
-    for (int32_t end = ubrk_next(s->bi); end != UBRK_DONE; end = ubrk_next(s->bi)) {
+    for (int32_t end = ubrk_next(s->bi); ok && end != UBRK_DONE; end = ubrk_next(s->bi)) {
         size_t a = prev, b = (size_t)end;
         prev = b;
         track_quotes(text, a, b, &guillemets, &dquote);
+        bool quoted = guillemets > 0 || dquote;
         bool hard = ends_with_newline(text, a, b) || b == len;
+        if (quoted && (hard || b - from > QUOTE_REACH)) {
+            /* a stray mark, not a quotation: the boundaries it held are breaks */
+            guillemets = 0;
+            dquote = false;
+            ok = release(s, text, len, from, b);
+            from = b;
+            continue;
+        }
         if (hard) {
             guillemets = 0;
             dquote = false;
-        } else if (guillemets > 0 || dquote || ends_with_initial(text, a, b)) {
+        } else if (ends_with_initial(text, a, b)) {
+            continue;
+        } else if (quoted) {
+            ok = hold(s, b);
             continue;
         }
-        a = from;
+        s->nheld = 0; /* the quotation closed: what it held was inside it */
+        ok = emit(s, text, len, from, b);
         from = b;
-        if (!trim(text, len, &a, &b))
-            continue;
-        if (s->n == s->cap) {
-            size_t cap = s->cap ? s->cap * 2 : 64;
-            tsn_span *v = realloc(s->v, cap * sizeof *v);
-            if (v == NULL) {
-                rc = tsn_error_set(err, TSN_ERR_NOMEM, "sentence splitter: out of memory");
-                break;
-            }
-            s->v = v;
-            s->cap = cap;
-        }
-        s->v[s->n++] = (tsn_span){a, b};
     }
     /* The iterator keeps a pointer to the UText: detach it before closing. */
     ubrk_setText(s->bi, NULL, 0, &st);
     utext_close(ut);
     *spans = s->v;
     *n = s->n;
-    return rc;
+    if (!ok)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "sentence splitter: out of memory");
+    return TSN_OK;
 }

@@ -78,6 +78,41 @@ static void empty_and_invalid_input_do_not_fail(void)
     CHECK(tsn_splitter_run(sp, "a\xff\xfe. B", 7, &s, &n, NULL) == TSN_OK && n == 2);
 }
 
+/* A stray quote mark (an inch sign, an unmatched ") holds sentences together only within a
+ * bounded reach, never for the rest of a paragraph. */
+static void a_stray_quote_mark_does_not_swallow_the_paragraph(void)
+{
+    static char buf[8192];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "%s", "شاشة قياسها 55\" بدقة عالية. ");
+    for (int i = 0; i < 30; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "وقال المسؤول إن العمل مستمر %d. ", i);
+    const tsn_span *s;
+    size_t n;
+    CHECK(tsn_splitter_run(sp, buf, len, &s, &n, NULL) == TSN_OK);
+    CHECK(n >= 25);
+    for (size_t i = 0; i < n; i++)
+        CHECK(s[i].end - s[i].start <= 600);
+}
+
+/* Text with no punctuation and no line breaks is cut at white space, not kept whole. */
+static void unpunctuated_text_is_cut_at_a_maximum_length(void)
+{
+    static char buf[16384];
+    size_t len = 0;
+    for (int i = 0; i < 1000; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s", "كلمة ");
+    const tsn_span *s;
+    size_t n, covered = 0;
+    CHECK(tsn_splitter_run(sp, buf, len, &s, &n, NULL) == TSN_OK);
+    CHECK(n >= 8); /* 9,000 bytes in pieces of at most 1,200 */
+    for (size_t i = 0; i < n; i++) {
+        CHECK(s[i].end - s[i].start <= 1200);
+        CHECK(buf[s[i].start] != ' ' && buf[s[i].end - 1] != ' ');
+        covered += s[i].end - s[i].start;
+    }
+    CHECK(covered + n >= len - 1); /* every word is in a sentence */
+}
+
 int main(void)
 {
     tsn_error err = {0};
@@ -88,6 +123,8 @@ int main(void)
     RUN(sentences_match_golden_file);
     RUN(spans_are_ordered_and_inside_the_text);
     RUN(empty_and_invalid_input_do_not_fail);
+    RUN(a_stray_quote_mark_does_not_swallow_the_paragraph);
+    RUN(unpunctuated_text_is_cut_at_a_maximum_length);
     tsn_splitter_free(sp);
     DONE();
 }
