@@ -111,6 +111,7 @@ typedef struct {
     double min_prob;
     double budget;       /* tune: seconds */
     bool by_accuracy;    /* tune: --metric accuracy */
+    bool force;          /* train, tune: -o may replace a file that is not a model */
     tsn_config cfg;
     /* config flags given on the command line, applied after the config file */
     const char *set_name[64];
@@ -132,7 +133,8 @@ enum {
     OPT_TOPIC_MODEL,
     OPT_MIN_PROB,
     OPT_BUDGET,
-    OPT_METRIC
+    OPT_METRIC,
+    OPT_FORCE
 };
 
 static const struct option common_long[] = {
@@ -158,6 +160,7 @@ static const struct option common_long[] = {
     {"min-prob", required_argument, NULL, OPT_MIN_PROB},
     {"budget", required_argument, NULL, OPT_BUDGET},
     {"metric", required_argument, NULL, OPT_METRIC},
+    {"force", no_argument, NULL, OPT_FORCE},
     {NULL, 0, NULL, 0},
 };
 
@@ -235,6 +238,7 @@ static int parse_options(int argc, char **argv, const char *shortopts, const cha
         switch (c) {
         case 'i': o->input = optarg; break;
         case 'o': o->output = optarg; break;
+        case OPT_FORCE: o->force = true; break;
         case 'm': o->model = optarg; break;
         case 'c': o->config_path = optarg; break;
         case 'q': o->quiet = true; break;
@@ -444,7 +448,9 @@ static void train_help(void)
     printf("usage: %s\n\n"
            "Trains a model on labeled examples and writes it atomically to MODEL.\n\n"
            "  -i, --input FILE|DIR     training data (TSV, JSONL, fastText or DIR/<label>/<file>)\n"
-           "  -o, --output MODEL       model file to write\n"
+           "  -o, --output MODEL       model file to write (never the input or config; an\n"
+           "                           existing file must be a tasnif model)\n"
+           "      --force              let -o replace a file that is not a tasnif model\n"
            "  -c, --config FILE        JSON config (see training/); flags override it\n"
            "      --input-format F     auto (default), tsv, jsonl, fasttext, dir\n"
            "      --strict             fail on invalid UTF-8 instead of replacing it\n"
@@ -494,12 +500,57 @@ static int load_dataset(const options *o, tsn_dataset *d)
     return -1;
 }
 
+/* Checks -o before any work: it must not be the training data or the config, an existing
+ * file there must be a tasnif model (or --force), and its directory must be writable -- so
+ * that neither a mistyped command nor a long training run ends by losing data or its result.
+ * Returns -1 when it may be written, or an exit code. */
+static int check_output(const options *o)
+{
+    struct stat out, in;
+    if (stat(o->output, &out) == 0) {
+        const char *inputs[2] = {o->input, o->config_path};
+        const char *what[2] = {"the training data", "the config"};
+        for (int i = 0; i < 2; i++)
+            if (inputs[i] != NULL && stat(inputs[i], &in) == 0 && in.st_dev == out.st_dev &&
+                in.st_ino == out.st_ino) {
+                diag("-o %s is %s: refusing to overwrite it", o->output, what[i]);
+                return EXIT_FAILURE;
+            }
+        if (S_ISDIR(out.st_mode)) {
+            diag("-o %s: %s; give a model file name", o->output, strerror(EISDIR));
+            return EXIT_FAILURE;
+        }
+        if (S_ISREG(out.st_mode) && out.st_size > 0 && !o->force &&
+            !tsn_model_sniff(o->output)) {
+            diag("-o %s exists and is not a tasnif model: refusing to overwrite it (--force "
+                 "replaces it)",
+                 o->output);
+            return EXIT_FAILURE;
+        }
+        if (!S_ISREG(out.st_mode))
+            return -1; /* /dev/null and other devices are written in place */
+    }
+    char dir[4096];
+    const char *slash = strrchr(o->output, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == o->output)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - o->output), o->output);
+    if (access(dir, W_OK | X_OK) != 0) {
+        diag("%s: cannot create (directory %s: %s)", o->output, dir, strerror(errno));
+        return EXIT_FAILURE;
+    }
+    return -1;
+}
+
 static int cmd_train(int argc, char **argv)
 {
     options o = {0};
     int rc = parse_options(argc, argv, "i:o:c:qvt:",
                            "input output config input-format strict max-doc-bytes verbose "
-                           "quiet threads help",
+                           "quiet threads force help",
                            true, train_usage, train_help, &o);
     if (rc >= 0)
         return rc;
@@ -507,6 +558,8 @@ static int cmd_train(int argc, char **argv)
         return usage_error(train_usage, "unexpected argument \"%s\"", argv[optind]);
     if (o.input == NULL || o.output == NULL)
         return usage_error(train_usage, "-i TRAIN and -o MODEL are required");
+    if ((rc = check_output(&o)) >= 0)
+        return rc;
     if ((rc = build_config(&o, train_usage)) >= 0)
         return rc;
     tsn_dataset d;
@@ -562,7 +615,8 @@ static void tune_help(void)
            "keeping each change only if it scores better; then C halved and doubled. Same data,\n"
            "config and seed: same search, same model.\n\n"
            "  -i, --input FILE         training data (as for train)\n"
-           "  -o, --output MODEL       where to write the best model\n"
+           "  -o, --output MODEL       where to write the best model (as for train)\n"
+           "      --force              let -o replace a file that is not a tasnif model\n"
            "  -c, --config FILE        the starting config\n"
            "      --folds K            cross-validation folds (default 3)\n"
            "      --seed N             fold assignment seed (default 1)\n"
@@ -623,7 +677,7 @@ static int cmd_tune(int argc, char **argv)
     o.seed = 1;
     int rc = parse_options(argc, argv, "i:o:c:qt:",
                            "input output config input-format folds seed budget metric json "
-                           "strict max-doc-bytes quiet threads help",
+                           "strict max-doc-bytes quiet threads force help",
                            true, tune_usage, tune_help, &o);
     if (rc >= 0)
         return rc;
@@ -631,6 +685,8 @@ static int cmd_tune(int argc, char **argv)
         return usage_error(tune_usage, "unexpected argument \"%s\"", argv[optind]);
     if (o.input == NULL || o.output == NULL)
         return usage_error(tune_usage, "-i TRAIN and -o MODEL are required");
+    if ((rc = check_output(&o)) >= 0)
+        return rc;
     if ((rc = build_config(&o, tune_usage)) >= 0)
         return rc;
     tsn_dataset d;
@@ -1658,6 +1714,81 @@ static int label_file(labeler *lb, const char *path, size_t max, bool show_id)
     return rc;
 }
 
+/* Labels one input opened once -- a file, a pipe, a FIFO or standard input alike: its
+ * format (JSON lines or one article) is told from its first non-blank byte, and nothing read
+ * to tell it is lost: a seekable input is rewound, a pipe gets its leading blanks back. */
+static int label_stream(labeler *lb, const char *path, int fmt, size_t max,
+                        const tsn_read_opts *ro)
+{
+    FILE *f = path ? fopen(path, "rb") : stdin;
+    const char *where = path ? path : "<stdin>";
+    if (f == NULL) {
+        diag("%s: %s", path, strerror(errno));
+        return EXIT_FAILURE;
+    }
+    char pre[4096];
+    size_t npre = 0;
+    int ch;
+    while ((ch = getc(f)) != EOF && (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') &&
+           npre < sizeof pre)
+        pre[npre++] = (char)ch;
+    if (ch != EOF)
+        ungetc(ch, f);
+    if (fmt == TSN_FMT_AUTO)
+        fmt = ch == '{' ? TSN_FMT_JSONL : TSN_FMT_TEXT;
+    bool rewound = fseek(f, 0, SEEK_SET) == 0;
+    if (rewound)
+        npre = 0;
+    int rc = -1;
+    tsn_error err = {0};
+    if (fmt == TSN_FMT_JSONL) {
+        tsn_reader *r = tsn_reader_open_stream(f, where, TSN_FMT_JSONL, false, ro, &err);
+        if (r == NULL)
+            rc = fail(&err);
+        while (rc < 0) {
+            tsn_example ex;
+            bool done;
+            if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
+                rc = fail(&err);
+                break;
+            }
+            if (done)
+                break;
+            char at[600];
+            snprintf(at, sizeof at, "%s:%zu", ex.source, ex.line);
+            rc = label_article(lb, ex.text, ex.text_len, ex.id, at);
+        }
+        tsn_reader_close(r);
+    } else {
+        char *buf = NULL;
+        size_t len = 0;
+        rc = read_all(f, where, max > npre ? max - npre : 1, &buf, &len);
+        if (rc < 0 && npre > 0) { /* give a pipe's leading blanks back: offsets count them */
+            char *nb = realloc(buf, npre + len + 1);
+            if (nb == NULL) {
+                diag("out of memory");
+                rc = EXIT_FAILURE;
+            } else {
+                buf = nb;
+                memmove(buf + npre, buf, len + 1);
+                memcpy(buf, pre, npre);
+                len += npre;
+            }
+        }
+        bool invalid = false;
+        if (rc < 0 && tsn_doc_check(where, "article", buf, len, false, &invalid, &err) != TSN_OK)
+            rc = fail(&err);
+        if (rc < 0 && invalid)
+            warn_invalid(where, 1, false);
+        if (rc < 0)
+            rc = label_article(lb, buf, len, NULL, where);
+        free(buf);
+    }
+    if (path != NULL)
+        fclose(f);
+    return rc;
+}
+
 static int cmd_label(int argc, char **argv)
 {
     options o = {0};
@@ -1695,17 +1826,6 @@ static int cmd_label(int argc, char **argv)
     struct stat sb;
     bool is_dir = o.input && strcmp(o.input, "-") != 0 && stat(o.input, &sb) == 0 &&
                   S_ISDIR(sb.st_mode);
-    int fmt = o.input_format;
-    if (rc < 0 && !is_dir && fmt == TSN_FMT_AUTO && o.input && strcmp(o.input, "-") != 0) {
-        FILE *f = fopen(o.input, "rb");
-        int ch = ' ';
-        if (f != NULL) {
-            while ((ch = fgetc(f)) != EOF && (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r'))
-                ;
-            fclose(f);
-        }
-        fmt = ch == '{' ? TSN_FMT_JSONL : TSN_FMT_TEXT;
-    }
     if (rc >= 0) {
         /* nothing */
     } else if (is_dir) {
@@ -1716,27 +1836,13 @@ static int cmd_label(int argc, char **argv)
         for (size_t i = 0; rc < 0 && i < nf; i++)
             rc = label_file(&lb, files[i], max, true);
         tsn_dir_files_free(files, nf);
-    } else if (fmt == TSN_FMT_JSONL) {
-        tsn_reader *r = tsn_reader_open(o.input, TSN_FMT_JSONL, false, &o.read, &err);
-        if (r == NULL)
-            rc = fail(&err);
-        while (rc < 0) {
-            tsn_example ex;
-            bool done;
-            if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
-                rc = fail(&err);
-                break;
-            }
-            if (done)
-                break;
-            char where[600];
-            snprintf(where, sizeof where, "%s:%zu", ex.source, ex.line);
-            rc = label_article(&lb, ex.text, ex.text_len, ex.id, where);
+        if (rc < 0 && nf == 0) {
+            diag("%s: no files to label in this directory", o.input);
+            rc = EXIT_FAILURE;
         }
-        tsn_reader_close(r);
     } else {
         bool stdin_ = o.input == NULL || strcmp(o.input, "-") == 0;
-        rc = label_file(&lb, stdin_ ? NULL : o.input, max, false);
+        rc = label_stream(&lb, stdin_ ? NULL : o.input, o.input_format, max, &o.read);
     }
     tsn_splitter_free(lb.split);
     free(lb.sp);
@@ -1875,6 +1981,11 @@ static void on_fatal_signal(int sig)
 
 int main(int argc, char **argv)
 {
+    /* A buffer that holds any help text whole, so that a write error (a full disk) is met by
+     * the final flush, which reports its errno, not by a partial write in the middle. */
+    static char outbuf[1 << 16]; /* (glibc ignores the size when setvbuf gets no buffer) */
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     tsn_model_set_solver_output(NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

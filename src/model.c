@@ -1718,27 +1718,107 @@ done:
     return st;
 }
 
+/* The largest model file read from something that is not a regular file (a pipe, a device):
+ * what never ends is refused instead of filling memory. */
+#define MODEL_STREAM_MAX ((size_t)16 << 30)
+
+/* Reads the model file at path into a new buffer: a snapshot, checked to be a model from its
+ * first bytes (so /dev/zero or a text file is refused at once, not read whole) and, for a
+ * regular file, checked unchanged when read (a file replaced in place or truncated during a
+ * deploy is "changed while reading", never a crash on a shrinking mapping). */
+static tsn_status read_model_file(const char *path, char **out, size_t *out_len, tsn_error *err)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat before;
+    if (fstat(fd, &before) != 0) {
+        close(fd);
+        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+    }
+    if (S_ISDIR(before.st_mode)) {
+        close(fd);
+        return tsn_error_set(err, TSN_ERR_IO, "%s: %s, not a model file", path, strerror(EISDIR));
+    }
+    bool regular = S_ISREG(before.st_mode);
+    size_t cap = regular ? (size_t)before.st_size + 1 : (size_t)1 << 20, len = 0;
+    size_t ml = strlen(MAGIC);
+    char *buf = malloc(cap);
+    tsn_status st = TSN_OK;
+    if (buf == NULL) {
+        close(fd);
+        return tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory reading the model", path);
+    }
+    for (;;) {
+        if (len == cap) {
+            if (regular || cap >= MODEL_STREAM_MAX) {
+                st = regular ? tsn_error_set(err, TSN_ERR_MODEL,
+                                             "%s: model changed while reading (it grew)", path)
+                             : tsn_error_set(err, TSN_ERR_MODEL,
+                                             "%s: larger than %zu bytes: not a model file",
+                                             path, MODEL_STREAM_MAX);
+                break;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory reading the model",
+                                   path);
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t k = read(fd, buf + len, cap - len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            st = tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+            break;
+        }
+        size_t was = len;
+        len += (size_t)k;
+        /* the magic first: whatever else this is, it is not read on */
+        if (was < ml && (len >= ml || k == 0) &&
+            (len < ml || memcmp(buf, MAGIC, ml) != 0)) {
+            st = tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", path);
+            break;
+        }
+        if (k == 0)
+            break;
+    }
+    struct stat after;
+    if (st == TSN_OK && regular &&
+        (fstat(fd, &after) != 0 || after.st_size != before.st_size ||
+         after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+         after.st_mtim.tv_nsec != before.st_mtim.tv_nsec || len != (size_t)before.st_size))
+        st = tsn_error_set(err, TSN_ERR_MODEL, "%s: model changed while reading; load it again",
+                           path);
+    close(fd);
+    if (st != TSN_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf;
+    *out_len = len;
+    return TSN_OK;
+}
+
+bool tsn_model_sniff(const char *path)
+{
+    char head[sizeof MAGIC];
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    ssize_t k = read(fd, head, sizeof head - 1);
+    close(fd);
+    return k == (ssize_t)(sizeof head - 1) && memcmp(head, MAGIC, sizeof head - 1) == 0;
+}
+
 tsn_model *tsn_model_load(const char *path, tsn_error *err)
 {
-    /* A regular file is mapped rather than copied into memory: a large model loads faster
-     * and its bytes are not held twice while the parts are built. */
-    int fd = open(path, O_RDONLY);
-    struct stat sb;
-    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
-        void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        close(fd);
-        if (map != MAP_FAILED) {
-            madvise(map, (size_t)sb.st_size, MADV_SEQUENTIAL);
-            tsn_model *m = tsn_model_parse(map, (size_t)sb.st_size, path, err);
-            munmap(map, (size_t)sb.st_size);
-            return m;
-        }
-    } else if (fd >= 0) {
-        close(fd);
-    }
     char *buf = NULL;
     size_t len = 0;
-    if (tsn_read_path(path, SIZE_MAX - 1, &buf, &len, err) != TSN_OK)
+    if (read_model_file(path, &buf, &len, err) != TSN_OK)
         return NULL;
     tsn_model *m = tsn_model_parse(buf, len, path, err);
     free(buf);

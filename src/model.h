@@ -59,6 +59,9 @@ tsn_model *tsn_model_load(const char *path, tsn_error *err);
 tsn_model *tsn_model_parse(const char *buf, size_t len, const char *name, tsn_error *err);
 /* Writes the model atomically: a temporary file in the same directory, then rename(). */
 tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err);
+/* True when the file at path starts like a tasnif model (its magic), false otherwise or when
+ * it cannot be read: what -o may replace without --force. */
+bool tsn_model_sniff(const char *path);
 /* The temporary file tsn_model_save() is writing right now, or NULL: a signal handler may
  * unlink() it so that an interrupted save leaves nothing behind. */
 const char *tsn_model_saving(void);

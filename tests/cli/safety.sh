@@ -1,0 +1,80 @@
+#!/bin/sh
+# tests/cli/safety.sh -- what a careless or hostile user must not be able to break: models
+# replaced while they load, endless model files, -o pointing at the data, label inputs that
+# are pipes. Each test is named after the behaviour it guarantees.
+. tests/cli/lib.sh
+printf 'a\tx y\nb\tz w\na\tx q\nb\tz r\n' >"$T/d.tsv"
+echo '{"min_df": 1}' >"$T/c.json"
+
+# -m /dev/zero (or anything endless) is refused from its first bytes, not read until memory ends
+timeout 20 $TASNIF classify -m /dev/zero </dev/null >"$T/out" 2>"$T/err"
+rc=$?; err=$(cat "$T/err")
+check model_from_dev_zero_is_refused_at_once '[ $rc -eq 1 ] && echo "$err" | grep -q "not a tasnif model"'
+
+# a model from a FIFO loads (it is read, not mapped)
+mkfifo "$T/fifo"
+(cat models/topic.model >"$T/fifo" &)
+echo 'فاز المنتخب في المباراة' >"$T/one.txt"
+run classify -m "$T/fifo" -i "$T/one.txt"
+check model_from_a_fifo_loads '[ $rc -eq 0 ] && echo "$out" | grep -q "\"label\""'
+
+# a model rewritten in place while commands load it: a clean error or a good load, never a
+# signal (the loader once parsed a mapping of a file that shrank under it: SIGBUS)
+cp models/topic.model "$T/live.model"
+head -c 3000000 models/topic.model >"$T/half.model"
+(for i in $(seq 1 200); do cp "$T/half.model" "$T/live.model"; cp models/topic.model "$T/live.model"; done) &
+writer=$!
+worst=0
+msgs=0
+for i in $(seq 1 30); do
+    $TASNIF classify -m "$T/live.model" -i "$T/one.txt" >/dev/null 2>"$T/err"
+    r=$?
+    [ $r -gt $worst ] && worst=$r
+    [ $r -eq 1 ] && ! grep -qE "changed while reading|corrupt|truncated|not a tasnif model" "$T/err" && msgs=$((msgs + 1))
+done
+kill $writer 2>/dev/null
+wait $writer 2>/dev/null
+rc=$worst
+check model_replaced_while_loading_gives_an_error_not_a_crash '[ $worst -le 1 ] && [ $msgs -eq 0 ]'
+
+# -o never replaces the training data or the config
+cp "$T/d.tsv" "$T/keep.tsv"
+run train -i "$T/d.tsv" -o "$T/d.tsv" -c "$T/c.json"
+check train_refuses_to_overwrite_its_input '[ $rc -eq 1 ] && cmp -s "$T/d.tsv" "$T/keep.tsv" && echo "$err" | grep -q "training data"'
+cp "$T/c.json" "$T/keep.json"
+run train -i "$T/d.tsv" -o "$T/c.json" -c "$T/c.json"
+check train_refuses_to_overwrite_its_config '[ $rc -eq 1 ] && cmp -s "$T/c.json" "$T/keep.json"'
+run tune -i "$T/d.tsv" -o "$T/d.tsv" --budget 1
+check tune_refuses_to_overwrite_its_input '[ $rc -eq 1 ] && cmp -s "$T/d.tsv" "$T/keep.tsv"'
+
+# an existing file that is not a model is replaced only with --force
+echo "notes I wanted to keep" >"$T/notes.txt"
+run train -i "$T/d.tsv" -o "$T/notes.txt" -c "$T/c.json"
+check train_refuses_to_replace_a_file_that_is_not_a_model '[ $rc -eq 1 ] && grep -q "wanted to keep" "$T/notes.txt" && echo "$err" | grep -q -- "--force"'
+run train -i "$T/d.tsv" -o "$T/notes.txt" -c "$T/c.json" --force -q
+check train_force_replaces_it '[ $rc -eq 0 ] && head -c 12 "$T/notes.txt" | grep -q "tasnif-model"'
+run train -i "$T/d.tsv" -o "$T/notes.txt" -c "$T/c.json" -q
+check train_replaces_a_model_without_force '[ $rc -eq 0 ]'
+
+# an output that cannot be written is found before training, not after
+run train -i "$T/d.tsv" -o "$T/no/such/dir/m.model" -c "$T/c.json"
+check unwritable_output_fails_before_training '[ $rc -eq 1 ] && echo "$err" | grep -q "cannot create"'
+
+# label on a pipe loses nothing: JSON lines are told apart, a text keeps its first bytes
+printf '{"id":"p1","text":"نفت روسيا الاتهامات."}\n{"id":"p2","text":"اتهمت واشنطن بكين بالقرصنة."}\n' >"$T/arts.jsonl"
+$TASNIF label --json <"$T/arts.jsonl" >"$T/out" 2>"$T/err"
+rc=$?; out=$(cat "$T/out"); err=$(cat "$T/err")
+check label_reads_json_lines_from_standard_input '[ $rc -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 2 ] && grep -q "\"id\":\"p2\"" "$T/out"'
+cat "$T/arts.jsonl" | $TASNIF label --json -i /dev/stdin >"$T/out" 2>"$T/err"
+rc=$?
+check label_reads_json_lines_from_a_pipe_path '[ $rc -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 2 ]'
+{ printf '\n\n'; i=0; while [ $i -lt 300 ]; do printf 'قال الوزير إن العمل مستمر. '; i=$((i + 1)); done; } >"$T/long.txt"
+$TASNIF label --json -i "$T/long.txt" >"$T/file.json" 2>/dev/null
+cat "$T/long.txt" | $TASNIF label --json -i /dev/stdin >"$T/pipe.json" 2>"$T/err"
+rc=$?
+check label_on_a_pipe_keeps_the_whole_article '[ $rc -eq 0 ] && cmp -s "$T/file.json" "$T/pipe.json"'
+
+mkdir "$T/empty"
+run label -i "$T/empty"
+check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
+finish
