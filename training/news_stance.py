@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""news_stance.py -- the real-news stance corpus (datasets/news_stance/), kept as stand-off
+annotations over the ANT multi-source corpus (../shared/datasets/ant_multisource, or $ANT_DIR).
+
+  news_stance.py rebuild [--out DIR]      sentences + labels -> DIR/{train,test}.jsonl
+  news_stance.py pool TASNIF OUT.tsv      split every article with `tasnif label --json`
+  news_stance.py sample POOL.tsv OUTDIR   draw the annotation sample (seeded, see README)
+
+The repository keeps, for each sentence, the ANT article id and the byte offsets of the
+sentence in the article's UTF-8 text (the `text` column of ANT's converted TSV); `rebuild`
+slices the sentences back out of a local copy. Nothing of the articles' text is stored here.
+"""
+import hashlib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DATA = os.path.join(ROOT, "datasets", "news_stance")
+TEST_OUTLETS = ("CNN", "France24")  # whole outlets held out for the test split
+NEWS_SECTIONS = ("internationalNews", "middleEast")
+
+
+def ant_dir():
+    d = os.environ.get("ANT_DIR") or os.path.join(ROOT, "..", "shared", "datasets",
+                                                   "ant_multisource")
+    return os.path.normpath(d)
+
+
+def read_ant(d):
+    """article id -> (outlet, section, ant split, text bytes)."""
+    arts = {}
+    for split in ("train", "test"):
+        tsv, meta = os.path.join(d, split + ".tsv"), os.path.join(d, split + ".meta.tsv")
+        with open(tsv, "rb") as ft, open(meta, "rb") as fm:
+            for n, (lt, lm) in enumerate(zip(ft, fm), 1):
+                sec, text = lt.rstrip(b"\n").split(b"\t", 1)
+                outlet, aid = lm.rstrip(b"\n").decode().split("\t")
+                arts[aid] = (outlet, sec.decode(), split, text)
+    return arts
+
+
+def date_of(aid):
+    return aid.rsplit("-", 1)[1]
+
+
+def check_ant(d):
+    if not os.path.exists(os.path.join(d, "train.meta.tsv")):
+        sys.stderr.write("news_stance: the ANT corpus is not at %s (set ANT_DIR to a local copy "
+                         "of ../shared/datasets/ant_multisource with its .meta.tsv files)\n" % d)
+        sys.exit(77)
+
+
+def rebuild(args):
+    out = args[args.index("--out") + 1] if "--out" in args else os.path.join(ROOT, "build",
+                                                                             "news_stance")
+    d = ant_dir()
+    check_ant(d)
+    arts = read_ant(d)
+    os.makedirs(out, exist_ok=True)
+    files = {s: open(os.path.join(out, s + ".jsonl"), "w", encoding="utf-8")
+             for s in ("train", "test")}
+    n = {"train": 0, "test": 0}
+    with open(os.path.join(DATA, "annotations.tsv"), encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for ln, line in enumerate(f, 2):
+            r = dict(zip(header, line.rstrip("\n").split("\t")))
+            art = arts.get(r["article"])
+            if art is None:
+                sys.exit("news_stance: annotations.tsv:%d: article %s is not in %s"
+                         % (ln, r["article"], d))
+            text = art[3]
+            a, b = int(r["start"]), int(r["end"])
+            sent = text[a:b].decode("utf-8")
+            if hashlib.sha1(text[a:b]).hexdigest()[:10] != r["sha1"]:
+                sys.exit("news_stance: annotations.tsv:%d: the sentence of %s at %d-%d differs "
+                         "from the one annotated (another version of the corpus?)"
+                         % (ln, r["article"], a, b))
+            rec = {"label": r["label"], "text": sent, "id": r["item"], "article": r["article"],
+                   "outlet": art[0], "date": date_of(r["article"]), "sampling": r["sampling"]}
+            files[r["split"]].write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n[r["split"]] += 1
+    for f in files.values():
+        f.close()
+    print("news_stance: %d train, %d test sentences -> %s" % (n["train"], n["test"], out))
+
+
+def pool(args):
+    tasnif, out = args[0], args[1]
+    d = ant_dir()
+    check_ant(d)
+    arts = read_ant(d)
+    inp = "\n".join(json.dumps({"id": k, "text": v[3].decode()}, ensure_ascii=False)
+                    for k, v in arts.items()) + "\n"
+    r = subprocess.run([tasnif, "label", "--input-format", "jsonl", "--json"], input=inp.encode(),
+                       stdout=subprocess.PIPE, check=True)
+    with open(out, "w", encoding="utf-8") as o:
+        o.write("article\toutlet\tsection\tant_split\tstart\tend\tguess\tprob\n")
+        for line in r.stdout.decode().splitlines():
+            j = json.loads(line)
+            a = arts[j["id"]]
+            for s in j["sentences"]:
+                o.write("%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n" % (
+                    j["id"], a[0], a[1], a[2], s["start"], s["end"], s["stance"], s["prob"]))
+
+
+# Broad cue lists, used only to pick sentences worth reading for the rare classes; the label of
+# every sentence is an annotator's decision. Matched on text without tashkeel, alef-folded.
+DENIAL_CUES = re.compile(
+    r"نف(ى|ت|وا)|ينف(ي|ون)|تنفي|نفي|رفض.{0,25}(اتهام|مزاعم|ادعاء|تقارير|اتهامات)|مزاعم|ادعاء"
+    r"|عار(يه|ي)? (تماما )?عن الصح|لا اساس|اساس له|لا علاقه|لا صله|لا دخل|مفبرك|فبرك|افتراء"
+    r"|اكاذيب|كاذب|تنصل|دحض|شائعات|مسيس|لا يمت|ضحيه|تضليل|مختلق")
+ATTRIB_CUES = re.compile(
+    r"اتهم|يتهم|تتهم|اتهام|متهم|حمل.{0,20}مسؤولي|تحميل|مسؤوليه|وراء|تبن(ى|ت|ي)|ضلوع|تورط|نسب"
+    r"|ارتكب|شنت|شنها|شنه|نفذ|مدبر|مشتبه|بتهمه|ادان|اطلق.{0,20}من|استهدف|قصف|هاجم|على يد"
+    r"|من قبل|مرتبط|تابع(ه)? ل|اغتيال|قتلت|قتله|خطف")
+ACCUSATION_WORDS = re.compile(r"اتهام|اتهم|مزاعم|ادعاء|تورط|مسؤولي|علاقه|صله|ضلوع|وراء")
+TASHKEEL = re.compile("[\u064B-\u0652\u0640]")
+
+
+def fold(t):
+    t = TASHKEEL.sub("", t)
+    return t.translate(str.maketrans("أإآٱىة", "اااايه"))
+
+
+def trigrams(t):
+    w = re.findall(r"\w+", fold(t))
+    return {" ".join(w[i:i + 3]) for i in range(max(1, len(w) - 2))}
+
+
+def sample(args):
+    """Draws the annotation sample from a pool (see `pool`), seeded; writes OUTDIR/items.tsv."""
+    pool_path, outdir = args[0], args[1]
+    d = ant_dir()
+    check_ant(d)
+    arts = read_ant(d)
+    rows = []
+    with open(pool_path, encoding="utf-8") as f:
+        f.readline()
+        for line in f:
+            aid, outlet, sec, asplit, a, b, guess, prob = line.rstrip("\n").split("\t")
+            a, b = int(a), int(b)
+            text = arts[aid][3][a:b].decode("utf-8")
+            nw = len(text.split())
+            if nw < 3 or nw > 120:
+                continue
+            rows.append({"article": aid, "outlet": outlet, "section": sec, "ant_split": asplit,
+                         "start": a, "end": b, "guess": guess, "prob": float(prob), "text": text,
+                         "split": "test" if outlet in TEST_OUTLETS else "train"})
+    rng = random.Random(20261202)
+    chosen, seen_tri, seen_exact, per_article = [], [], set(), {}
+
+    def near_dup(r):
+        key = fold(r["text"])
+        if key in seen_exact:
+            return True
+        tri = trigrams(r["text"])
+        for t in seen_tri:
+            if len(tri & t) * 2 >= len(tri | t):  # Jaccard >= 0.5
+                return True
+        return False
+
+    def take(cands, n, how, cap):
+        rng.shuffle(cands)
+        k = 0
+        for r in cands:
+            if k == n:
+                break
+            if r.get("taken") or per_article.get(r["article"], 0) >= cap or near_dup(r):
+                continue
+            r["taken"] = True
+            r["sampling"] = how(r) if callable(how) else how
+            per_article[r["article"]] = per_article.get(r["article"], 0) + 1
+            seen_exact.add(fold(r["text"]))
+            seen_tri.append(trigrams(r["text"]))
+            chosen.append(r)
+            k += 1
+        return k
+
+    plan = {"train": (1550, 300, 1000, 850), "test": (640, 110, 450, 400)}
+    for split, (n_news, n_other, n_den, n_att) in plan.items():
+        part = [r for r in rows if r["split"] == split]
+        take([r for r in part if r["section"] in NEWS_SECTIONS], n_news, "random-news", 99)
+        take([r for r in part if r["section"] not in NEWS_SECTIONS], n_other, "random-other", 99)
+
+        def mined(r, cls, cues):
+            c = bool(cues.search(fold(r["text"])))
+            m = r["guess"] == cls
+            return c or m, ("cue+model" if c and m else "cue" if c else "model") + "-" + cls
+
+        for cls, cues, n in (("denial", DENIAL_CUES, n_den), ("attribution", ATTRIB_CUES, n_att)):
+            cands = [r for r in part if mined(r, cls, cues)[0]]
+            take(cands, n, lambda r, cls=cls, cues=cues: mined(r, cls, cues)[1], 3)
+    rng.shuffle(chosen)
+    # Second draw, after the first batches showed denial at ~5 % of the sample: sentences where
+    # a denial cue meets an accusation word, or the old model says denial at >= 0.7.
+    first = len(chosen)
+    for split, n in (("train", 500), ("test", 200)):
+        part = [r for r in rows if r["split"] == split and not r.get("taken")]
+
+        def strong(r):
+            t = fold(r["text"])
+            return bool(DENIAL_CUES.search(t) and ACCUSATION_WORDS.search(t))
+
+        cands = [r for r in part if strong(r) or (r["guess"] == "denial" and r["prob"] >= 0.7)]
+        take(cands, n, lambda r: "cue2-denial" if strong(r) else "model2-denial", 3)
+    second = chosen[first:]
+    rng.shuffle(second)
+    chosen[first:] = second
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, "items.tsv"), "w", encoding="utf-8") as o:
+        o.write("item\tarticle\toutlet\tsection\tant_split\tstart\tend\tsampling\tsplit\tsha1\n")
+        for i, r in enumerate(chosen, 1):
+            r["item"] = "ns%05d" % i
+            sha = hashlib.sha1(r["text"].encode()).hexdigest()[:10]
+            o.write("\t".join(str(x) for x in (r["item"], r["article"], r["outlet"], r["section"],
+                                                r["ant_split"], r["start"], r["end"],
+                                                r["sampling"], r["split"], sha)) + "\n")
+    print("news_stance: %d items -> %s" % (len(chosen), outdir))
+
+
+LABELS = ("attribution", "denial", "other")
+
+
+def assemble(args):
+    """items.tsv + LABELDIR/*.tsv (one file per annotator batch) + adjudication.tsv ->
+    datasets/news_stance/annotations.tsv."""
+    items_path, labdir = args[0], args[1]
+    votes = {}
+    for name in sorted(os.listdir(labdir)):
+        if not name.endswith(".tsv"):
+            continue
+        who = name[:-4].lower()
+        with open(os.path.join(labdir, name), encoding="utf-8") as f:
+            for ln, line in enumerate(f, 1):
+                p = line.rstrip("\n").split("\t")
+                if len(p) < 2 or p[1] not in LABELS:
+                    sys.exit("news_stance: %s:%d: expected ITEM<TAB>LABEL" % (name, ln))
+                votes.setdefault(p[0], []).append((who, p[1]))
+    adj = {}
+    adj_path = os.path.join(DATA, "adjudication.tsv")
+    if os.path.exists(adj_path):
+        with open(adj_path, encoding="utf-8") as f:
+            f.readline()
+            for line in f:
+                p = line.rstrip("\n").split("\t")
+                adj[p[0]] = p[1]
+    out, missing, open_cases = [], [], []
+    with open(items_path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            r = dict(zip(header, line.rstrip("\n").split("\t")))
+            v = votes.get(r["item"])
+            if not v:
+                missing.append(r["item"])
+                continue
+            labs = {l for _, l in v}
+            if len(labs) == 1:
+                r["label"], r["adjudicated"] = v[0][1], "no"
+            elif r["item"] in adj:
+                r["label"], r["adjudicated"] = adj[r["item"]], "yes"
+            else:
+                open_cases.append((r, v))
+                continue
+            r["annotators"] = ",".join("%s:%s" % x for x in v)
+            r["date"] = date_of(r["article"])
+            out.append(r)
+    if open_cases:
+        arts = read_ant(ant_dir())
+        for r, v in open_cases:
+            text = arts[r["article"]][3][int(r["start"]):int(r["end"])].decode()
+            sys.stderr.write("### %s %s\n%s\n\n" % (r["item"], " ".join("%s:%s" % x for x in v),
+                                                    text))
+        sys.exit("news_stance: %d disagreements without a decision in adjudication.tsv"
+                 % len(open_cases))
+    cols = ("item", "article", "outlet", "date", "section", "ant_split", "start", "end", "sha1",
+            "sampling", "split", "label", "annotators", "adjudicated")
+    with open(os.path.join(DATA, "annotations.tsv"), "w", encoding="utf-8") as o:
+        o.write("\t".join(cols) + "\n")
+        for r in out:
+            o.write("\t".join(r[c] for c in cols) + "\n")
+    print("news_stance: %d annotated items (%d not annotated yet)" % (len(out), len(missing)))
+
+
+def kappa(pairs):
+    n = len(pairs)
+    po = sum(a == b for a, b in pairs) / n
+    pe = sum(sum(a == l for a, _ in pairs) * sum(b == l for _, b in pairs) for l in LABELS) / n / n
+    return (po - pe) / (1 - pe), po
+
+
+def agreement(args):
+    """Cohen's kappa and the confusion between first and second annotators."""
+    pairs = []
+    with open(os.path.join(DATA, "annotations.tsv"), encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            r = dict(zip(header, line.rstrip("\n").split("\t")))
+            v = [x.split(":")[1] for x in r["annotators"].split(",")]
+            if len(v) == 2:
+                pairs.append((v[0], v[1]))
+    k, po = kappa(pairs)
+    print("doubly annotated: %d; observed agreement %.4f; Cohen's kappa %.4f" % (len(pairs), po, k))
+    print("| first \\ second | " + " | ".join(LABELS) + " |")
+    print("|---|---|---|---|")
+    for a in LABELS:
+        print("| %s | " % a + " | ".join(str(sum(1 for x in pairs if x == (a, b))) for b in LABELS)
+              + " |")
+
+
+if __name__ == "__main__":
+    cmds = {"rebuild": rebuild, "pool": pool, "sample": sample, "assemble": assemble,
+            "agreement": agreement}
+    if len(sys.argv) < 2 or sys.argv[1] not in cmds:
+        sys.exit(__doc__)
+    cmds[sys.argv[1]](sys.argv[2:])
