@@ -58,6 +58,8 @@ static const tsn_option options[] = {
     {"pair_features", TSN_OPT_ENUM, OFF(pair_features), 0, 0, claim_names,
      "relate the text of pair examples to its claim (words dropped and added, negation, "
      "swaps, overlap): true, false, or auto (on when the claims are mostly distinct)"},
+    BOOL(stance_features, "sentence stance features: the main clause's first words marked as "
+                          "such, and actor classes (state, army, armed group...) beside the words"),
     {"solver", TSN_OPT_ENUM, OFF(solver), 0, 0, solver_names,
      "liblinear solver: lr, lr-dual, svm, svm-primal, svm-l1loss, mcsvm, l1-svm, l1-lr"},
     {"C", TSN_OPT_DOUBLE, OFF(C), 1e-6, 1e6, NULL, "regularization cost"},

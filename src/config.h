@@ -66,6 +66,7 @@ typedef struct {
     /* pair inputs */
     int claim_features;  /* TSN_CLAIM_*: the claim of pair examples in its own feature space */
     int pair_features;   /* TSN_CLAIM_*: claim-text relation features for pair examples */
+    bool stance_features; /* main-clause lead and actor-class features (sentence stance) */
     /* model */
     int solver;        /* TSN_SOLVER_* */
     double C;          /* liblinear cost, > 0 */

@@ -1,12 +1,15 @@
 /* pipeline.c -- wires the stages together and owns their per-document scratch. */
 #include "pipeline.h"
 
+#include "actors.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "actors.h"
 #include "fileio.h"
 #include "normalize.h"
 #include "stem.h"
@@ -345,6 +348,70 @@ static tsn_status add_pair_features(tsn_pipeline *p, const tsn_unit *u, size_t n
     return st;
 }
 
+/* ---- Stance features (cfg.stance_features) ---- */
+
+#define LEAD_UNITS 3 /* the main clause's verb and first words: an Arabic news sentence
+                      * opens with its main verb (اتهمت، نفت، قال) */
+
+/* Adds the feature "<kind>:" + a [+ " " + b]. */
+static tsn_status stance_feature(tsn_pipeline *p, tsn_bag *bag, char kind, const char *a,
+                                 size_t la, const char *b, size_t lb, tsn_error *err)
+{
+    if (!grow(&p->fbuf, &p->fcap, 2 + la + 1 + lb))
+        return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
+    size_t n = 0;
+    p->fbuf[n++] = kind;
+    p->fbuf[n++] = ':';
+    memcpy(p->fbuf + n, a, la), n += la;
+    if (b != NULL) {
+        p->fbuf[n++] = ' ';
+        memcpy(p->fbuf + n, b, lb), n += lb;
+    }
+    return tsn_bag_add_feature(bag, p->fbuf, n, err);
+}
+
+/* The main clause's lead ("m:" its first stems, and their first bigram) and each actor word's
+ * class beside its neighbours ("a:<state>", "a:اتهم <state>", "a:<state> <army>"), so that
+ * what is said of an actor generalizes past the names seen in training. */
+static tsn_status add_stance_features(tsn_pipeline *p, const tsn_unit *u, size_t n,
+                                      tsn_bag *bag, tsn_error *err)
+{
+    tsn_status st = TSN_OK;
+    for (size_t i = 0; st == TSN_OK && i < n && i < LEAD_UNITS; i++)
+        st = stance_feature(p, bag, 'm', u[i].stem, u[i].stem_len, NULL, 0, err);
+    if (st == TSN_OK && n >= 2)
+        st = stance_feature(p, bag, 'm', u[0].stem, u[0].stem_len, u[1].stem, u[1].stem_len,
+                            err);
+    char bare[256], cls[2][32];
+    size_t cl[2] = {0, 0};
+    for (size_t i = 0; st == TSN_OK && i < n; i++) {
+        size_t k = i & 1, prev = k ^ 1;
+        cl[k] = 0;
+        if (u[i].kind == TSN_TOK_ARABIC && u[i].surf_len < sizeof bare) {
+            /* the word as it is, else without its clitics (واشنطن must not lose its waw) */
+            const char *c = tsn_actor_class(u[i].surf, u[i].surf_len);
+            if (c == NULL) {
+                size_t bl = tsn_clitic_split(u[i].surf, u[i].surf_len, p->cfg.fold_teh_marbuta,
+                                             bare);
+                c = tsn_actor_class(bare, bl);
+            }
+            if (c != NULL)
+                cl[k] = (size_t)snprintf(cls[k], sizeof cls[k], "<%s>", c);
+        }
+        if (cl[k] == 0)
+            continue;
+        st = stance_feature(p, bag, 'a', cls[k], cl[k], NULL, 0, err);
+        if (st == TSN_OK && i > 0)
+            st = cl[prev] ? stance_feature(p, bag, 'a', cls[prev], cl[prev], cls[k], cl[k], err)
+                          : stance_feature(p, bag, 'a', u[i - 1].stem, u[i - 1].stem_len,
+                                           cls[k], cl[k], err);
+        if (st == TSN_OK && i + 1 < n)
+            st = stance_feature(p, bag, 'a', cls[k], cl[k], u[i + 1].stem, u[i + 1].stem_len,
+                                err);
+    }
+    return st;
+}
+
 tsn_status tsn_pipeline_featurize(tsn_pipeline *p, const tsn_doc *doc, tsn_bag *bag,
                                   tsn_error *err)
 {
@@ -369,6 +436,8 @@ tsn_status tsn_pipeline_featurize(tsn_pipeline *p, const tsn_doc *doc, tsn_bag *
     if ((st = tsn_bag_add_units(bag, &p->cfg, u, n, "", err)) != TSN_OK)
         return st;
     if (pair && (st = add_pair_features(p, u, n, bag, err)) != TSN_OK)
+        return st;
+    if (p->cfg.stance_features && (st = add_stance_features(p, u, n, bag, err)) != TSN_OK)
         return st;
     return TSN_OK;
 }

@@ -87,6 +87,28 @@ static void pair_features_relate_the_text_to_its_claim(void)
     CHECK(strstr(f, "claim.p:nt0=1") != NULL && strstr(f, "claim.p:ov4=1") != NULL);
 }
 
+static tsn_pipeline *pipe_stance; /* stance_features true */
+
+/* The main clause's lead and actor classes: what is said of one state carries to another. */
+static void stance_features_mark_the_lead_and_actor_classes(void)
+{
+    const char *f = features(pipe_stance, "اتهمت واشنطن موسكو بالوقوف وراء الهجوم", NULL);
+    CHECK(strstr(f, "m:اتهم=1") != NULL);            /* the main verb, marked as the lead */
+    CHECK(strstr(f, "a:<capital>=2") != NULL);        /* واشنطن (waw kept) and موسكو */
+    CHECK(strstr(f, "a:<capital> <capital>=1") != NULL);
+    CHECK(strstr(f, "a:اتهم <capital>=1") != NULL);
+    /* another pair of states gives the same class features */
+    const char *g = features(pipe_stance, "اتهمت طهران بغداد بالوقوف وراء الهجوم", NULL);
+    CHECK(strstr(g, "a:اتهم <capital>=1") != NULL && strstr(g, "a:<capital> <capital>=1") != NULL);
+    /* clitics come off before the lookup: وبالجيش is the army */
+    g = features(pipe_stance, "ونفى المتحدث باسم الجيش الروسي", NULL);
+    CHECK(strstr(g, "a:<army>=1") != NULL && strstr(g, "a:<demonym>=1") != NULL);
+    CHECK(strstr(g, "a:<official>=1") != NULL);
+    /* off by default */
+    CHECK(strstr(features(pipe_words, "اتهمت واشنطن موسكو", NULL), "a:<") == NULL);
+    CHECK(strstr(features(pipe_words, "اتهمت واشنطن موسكو", NULL), "m:") == NULL);
+}
+
 static void auto_claim_settings_follow_how_often_claims_recur(void)
 {
     tsn_example ex[40];
@@ -131,13 +153,22 @@ int main(void)
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
+    c.claim_features = TSN_CLAIM_AUTO;
+    c.pair_features = TSN_CLAIM_AUTO;
+    c.stance_features = true;
+    if ((pipe_stance = tsn_pipeline_new(&c, sw, swl, &err)) == NULL) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
     free(sw);
     RUN(word_ngrams_match_golden_file);
+    RUN(stance_features_mark_the_lead_and_actor_classes);
     RUN(pair_features_relate_the_text_to_its_claim);
     RUN(auto_claim_settings_follow_how_often_claims_recur);
     RUN(claim_features_live_in_their_own_space);
     RUN(diacritics_and_spelling_variants_give_the_same_features);
     tsn_pipeline_free(pipe_words);
     tsn_pipeline_free(pipe_pairs);
+    tsn_pipeline_free(pipe_stance);
     DONE();
 }
