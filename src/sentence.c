@@ -144,9 +144,88 @@ static bool push_span(tsn_splitter *s, size_t a, size_t b)
     return true;
 }
 
+/* Finds a news dateline inside text[a..b): an agency or outlet tag in parentheses followed by
+ * a dash ("(CNN)--", "(CNN) –"), with the place before it ("دبي، الإمارات العربية المتحدة
+ * (CNN)--": the word before the last Arabic comma within 80 bytes; without a comma, the one
+ * or two words opening the unit, as in "لندن (وكالات) -"). Real articles run their
+ * headline, dateline and first sentence together; the dateline is a unit of its own, so it
+ * neither joins the headline nor colours the first sentence. *d0 and *d1 get its extent (the
+ * dashes included); false when there is none. */
+static bool find_dateline(const char *text, size_t a, size_t b, size_t *d0, size_t *d1)
+{
+    for (size_t i = a; i < b; i++) {
+        if (text[i] != ')')
+            continue;
+        size_t open = i;
+        while (open > a && i - open <= 24 && text[open] != '(')
+            open--;
+        if (text[open] != '(' || i - open < 2 || i - open > 24)
+            continue;
+        bool digit = false; /* "(5 نقاط) -" is a list heading, not an agency */
+        for (size_t k = open; k < i; k++)
+            digit = digit || (text[k] >= '0' && text[k] <= '9');
+        if (digit)
+            continue;
+        size_t j = i + 1;
+        while (j < b && text[j] == ' ')
+            j++;
+        size_t dashes = j;
+        for (;;) {
+            if (j < b && text[j] == '-')
+                j++;
+            else if (j + 2 < b + 1 && (unsigned char)text[j] == 0xE2 &&
+                     (unsigned char)text[j + 1] == 0x80 &&
+                     ((unsigned char)text[j + 2] == 0x93 || (unsigned char)text[j + 2] == 0x94))
+                j += 3; /* en dash, em dash */
+            else
+                break;
+        }
+        if (j == dashes)
+            continue;
+        /* the place: from the word before the last Arabic comma (D8 8C) close before "(" */
+        size_t start = open;
+        for (size_t k = open; k > a + 1 && open - k < 80; k--) {
+            if ((unsigned char)text[k - 2] == 0xD8 && (unsigned char)text[k - 1] == 0x8C) {
+                size_t w = k - 2;
+                while (w > a && text[w - 1] == ' ')
+                    w--;
+                while (w > a && text[w - 1] != ' ')
+                    w--;
+                start = w;
+                break;
+            }
+        }
+        if (start == open) { /* no comma: a place of one or two words opening the unit */
+            size_t words = 0;
+            for (size_t k = a; k < open; k++)
+                words += text[k] == ' ' && k > a && text[k - 1] != ' ';
+            if (words <= 2)
+                start = a;
+        }
+        *d0 = start;
+        *d1 = j;
+        return true;
+    }
+    return false;
+}
+
+static bool emit_piece(tsn_splitter *s, const char *text, size_t len, size_t a, size_t b);
+
+/* Adds the sentence text[a..b), with any dateline inside it split off as a unit of its own. */
+static bool emit(tsn_splitter *s, const char *text, size_t len, size_t a, size_t b)
+{
+    size_t d0, d1;
+    while (find_dateline(text, a, b, &d0, &d1)) {
+        if (!emit_piece(s, text, len, a, d0) || !emit_piece(s, text, len, d0, d1))
+            return false;
+        a = d1;
+    }
+    return emit_piece(s, text, len, a, b);
+}
+
 /* Adds the sentence text[a..b), trimmed, cut into pieces of at most MAX_SENTENCE bytes at
  * white space (or, in a run with none, at a code point boundary). */
-static bool emit(tsn_splitter *s, const char *text, size_t len, size_t a, size_t b)
+static bool emit_piece(tsn_splitter *s, const char *text, size_t len, size_t a, size_t b)
 {
     if (!trim(text, len, &a, &b))
         return true;

@@ -16,7 +16,7 @@ while read -r start end text; do
 done < "$T/spans"
 check label_offsets_slice_the_input_exactly '[ $ok_slices -eq 1 ]'
 
-check label_finds_the_attribution_and_the_denial 'echo "$out" | grep -q "\"text\":\"لندن (وكالات) - اتهمت[^\"]*\",\"stance\":\"attribution\"" && echo "$out" | grep -q "\"text\":\"في المقابل، نفت[^\"]*\",\"stance\":\"denial\""'
+check label_finds_the_attribution_and_the_denial 'echo "$out" | grep -q "\"text\":\"لندن (وكالات) -\",\"stance\":\"other\"" && echo "$out" | grep -q "\"text\":\"اتهمت[^\"]*\",\"stance\":\"attribution\"" && echo "$out" | grep -q "\"text\":\"في المقابل، نفت[^\"]*\",\"stance\":\"denial\""'
 
 run_in $A label
 check label_report_lists_topic_and_stance_sentences '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^topic: security" && echo "$out" | grep -q "^  attribution  0\\.[0-9][0-9]  \\[" && echo "$out" | grep -q "^  denial  *0\\.[0-9][0-9]  \\[" && echo "$out" | tail -1 | grep -q "^summary: "'
@@ -41,4 +41,14 @@ run classify -m stance -i "$T/s.txt"
 check shipped_models_resolve_by_name '[ $rc -eq 0 ] && echo "$out" | grep -q "\"label\":\"denial\""'
 run info -m topic
 check shipped_topic_model_has_seven_labels '[ $rc -eq 0 ] && echo "$out" | grep -q "^labels        7"'
+# A real article's page furniture: a headline with no stop, a byline, a timestamp, an agency
+# dateline run into the first sentence. Each is a unit of its own and comes out other; the
+# summary counts every unit once.
+printf '%s\n' 'واشنطن تتهم بكين باختراق شبكات وزارة الخارجية' 'بقلم: فريق التحرير' 'تم النشر: 12 مارس 2021' 'واشنطن، الولايات المتحدة الأمريكية (CNN)-- اتهمت الولايات المتحدة الصين رسميا بالوقوف وراء اختراق واسع لخوادم البريد الإلكتروني. ونفت بكين الاتهامات ووصفتها بأنها لا أساس لها.' >"$T/page.txt"
+run label -i "$T/page.txt" --json
+units=$(echo "$out" | grep -o '"start"' | wc -l)
+check page_furniture_and_datelines_are_units_of_their_own '[ $rc -eq 0 ] && [ "$units" -eq 6 ]'
+check a_dateline_comes_out_other 'echo "$out" | grep -q "\"text\":\"واشنطن، الولايات المتحدة الأمريكية (CNN)--\",\"stance\":\"other\""'
+total=$(echo "$out" | sed 's/.*"summary":{\([^}]*\)}.*/\1/' | grep -o '[0-9][0-9]*' | paste -sd+ | bc)
+check label_summary_counts_every_unit_once '[ "$total" = "$units" ] || [ "$total" = "$((units * 2))" ]'
 finish
