@@ -14,7 +14,7 @@ RUN     ?=
 
 LIB_SRC := src/error.c src/config.c src/normalize.c src/tokenize.c src/stem.c \
            src/stopwords.c src/features.c src/pipeline.c src/dataset.c src/model.c \
-           src/metrics.c src/sentence.c src/fileio.c src/cv.c src/bigmem.c src/actors.c
+           src/metrics.c src/sentence.c src/fileio.c src/cv.c src/bigmem.c src/actors.c src/results.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/stopwords_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

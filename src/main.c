@@ -30,6 +30,7 @@
 #include "fileio.h"
 #include "metrics.h"
 #include "model.h"
+#include "results.h"
 #include "pipeline.h"
 #include "sentence.h"
 
@@ -65,35 +66,6 @@ static int usage_error(const char *usage, const char *fmt, ...)
     fprintf(stderr, "\nusage: %s\nTry 'tasnif %s --help'.\n", usage, cmd_name);
     va_end(ap);
     return EXIT_USAGE;
-}
-
-/* ---- JSON output helpers ---- */
-
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
-
-static void json_num(FILE *f, double v)
-{
-    if (!isfinite(v))
-        v = 0;
-    fprintf(f, "%.4f", v);
 }
 
 /* ---- Shared option handling ---- */
@@ -649,15 +621,15 @@ static void tune_report(void *ctx, const tsn_tune_row *r)
         fprintf(stderr, "\r%80s\r", "");
     if (t->json) {
         printf("{\"candidate\":%d,\"change\":", r->index);
-        json_str(stdout, r->change);
+        tsn_json_str(stdout, r->change);
         printf(",\"accuracy\":");
-        json_num(stdout, r->cv.acc_mean);
+        tsn_json_num(stdout, r->cv.acc_mean);
         printf(",\"accuracy_std\":");
-        json_num(stdout, r->cv.acc_std);
+        tsn_json_num(stdout, r->cv.acc_std);
         printf(",\"macro_f1\":");
-        json_num(stdout, r->cv.f1_mean);
+        tsn_json_num(stdout, r->cv.f1_mean);
         printf(",\"macro_f1_std\":");
-        json_num(stdout, r->cv.f1_std);
+        tsn_json_num(stdout, r->cv.f1_std);
         printf(",\"seconds\":%.1f,\"best\":%s}\n", r->seconds, r->best ? "true" : "false");
     } else {
         if (r->index == 1)
@@ -787,21 +759,6 @@ static void outcome_release(outcome *r)
     free(r->contrib);
 }
 
-static void rank(const double *probs, size_t *order, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    for (size_t i = 1; i < n; i++) { /* insertion sort: n is the label count */
-        size_t v = order[i], j = i;
-        while (j > 0 && (probs[order[j - 1]] < probs[v] ||
-                         (probs[order[j - 1]] == probs[v] && order[j - 1] > v))) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = v;
-    }
-}
-
 /* Classifies doc with scorer sc into r (which records any failure). */
 static void compute(const classifier *cl, tsn_scorer *sc, const tsn_doc *doc, outcome *r)
 {
@@ -809,7 +766,7 @@ static void compute(const classifier *cl, tsn_scorer *sc, const tsn_doc *doc, ou
     r->st = tsn_scorer_predict(sc, doc, r->probs, &r->best, &r->err);
     if (r->st != TSN_OK)
         return;
-    rank(r->probs, r->order, tsn_model_n_labels(cl->m));
+    tsn_rank(r->probs, r->order, tsn_model_n_labels(cl->m));
     if (cl->explain > 0)
         r->st = tsn_scorer_explain(sc, doc, r->best, r->contrib, (size_t)cl->explain, &r->ne,
                                    &r->err);
@@ -841,40 +798,9 @@ static int print_outcome(const classifier *cl, const outcome *r, const char *id,
             printf("\t%s=%.4f", r->contrib[i].feature, r->contrib[i].contribution);
         putchar('\n');
     } else {
-        fputs("{", stdout);
-        if (id != NULL) {
-            fputs("\"id\":", stdout);
-            json_str(stdout, id);
-            fputs(",", stdout);
-        }
-        fputs("\"label\":", stdout);
-        if (label != NULL)
-            json_str(stdout, label);
-        else
-            fputs("null", stdout);
-        fputs(",\"prob\":", stdout);
-        json_num(stdout, r->probs[r->best]);
-        if (top) {
-            fputs(",\"top\":[", stdout);
-            for (size_t i = 0; i < top; i++) {
-                fputs(i ? ",{\"label\":" : "{\"label\":", stdout);
-                json_str(stdout, tsn_model_label_name(cl->m, r->order[i]));
-                fputs(",\"prob\":", stdout);
-                json_num(stdout, r->probs[r->order[i]]);
-                fputs("}", stdout);
-            }
-            fputs("]", stdout);
-        }
-        if (cl->explain > 0) {
-            fputs(",\"explain\":[", stdout);
-            for (size_t i = 0; i < r->ne; i++) {
-                fputs(i ? ",{\"feature\":" : "{\"feature\":", stdout);
-                json_str(stdout, r->contrib[i].feature);
-                fprintf(stdout, ",\"weight\":%.4f}", r->contrib[i].contribution);
-            }
-            fputs("]", stdout);
-        }
-        fputs("}\n", stdout);
+        tsn_write_prediction(stdout, cl->m, id, r->probs, r->best, r->order, top, cl->min_prob,
+                             cl->explain > 0, r->contrib, r->ne);
+        fputc('\n', stdout);
     }
     if (cl->flush)
         fflush(stdout);
@@ -1141,125 +1067,6 @@ static void eval_help(void)
            eval_usage);
 }
 
-/* How well `prob` matches reality on an evaluation set, and the effect of a threshold. */
-typedef struct {
-    double log_loss;          /* mean -log p(gold) */
-    double ece;               /* expected calibration error: 10 equal-width bins of the
-                                 top probability, |accuracy - mean confidence| weighted */
-    double bin_conf[10], bin_hits[10];
-    size_t bin_n[10];
-    double min_prob;          /* > 0: the --min-prob threshold */
-    size_t covered, covered_hits; /* answers with top prob >= min_prob, and right ones */
-} prob_stats;
-
-static void prob_add(prob_stats *ps, const double *probs, size_t best, size_t gold)
-{
-    double pg = probs[gold] > 1e-15 ? probs[gold] : 1e-15;
-    ps->log_loss -= log(pg);
-    int b = (int)(probs[best] * 10);
-    b = b > 9 ? 9 : b < 0 ? 0 : b;
-    ps->bin_conf[b] += probs[best];
-    ps->bin_hits[b] += best == gold;
-    ps->bin_n[b]++;
-    if (probs[best] >= ps->min_prob) {
-        ps->covered++;
-        ps->covered_hits += best == gold;
-    }
-}
-
-static void prob_finish(prob_stats *ps, size_t n)
-{
-    ps->log_loss /= (double)(n ? n : 1);
-    ps->ece = 0;
-    for (int b = 0; b < 10; b++)
-        if (ps->bin_n[b] > 0)
-            ps->ece += fabs(ps->bin_hits[b] - ps->bin_conf[b]) / (double)(n ? n : 1);
-}
-
-static void print_report(const tsn_metrics *mt, const char *const *names, bool json,
-                         const prob_stats *ps)
-{
-    size_t K = mt->n_labels;
-    if (json) {
-        printf("{\"n\":%zu,\"accuracy\":", mt->n);
-        json_num(stdout, tsn_metrics_accuracy(mt));
-        printf(",\"macro_f1\":");
-        json_num(stdout, tsn_metrics_macro_f1(mt));
-        printf(",\"per_label\":{");
-        for (size_t k = 0; k < K; k++) {
-            tsn_label_score s = tsn_metrics_label(mt, k);
-            if (k)
-                putchar(',');
-            json_str(stdout, names[k]);
-            printf(":{\"precision\":");
-            json_num(stdout, s.precision);
-            printf(",\"recall\":");
-            json_num(stdout, s.recall);
-            printf(",\"f1\":");
-            json_num(stdout, s.f1);
-            printf(",\"support\":%zu}", s.support);
-        }
-        printf("},\"confusion\":{\"labels\":[");
-        for (size_t k = 0; k < K; k++) {
-            if (k)
-                putchar(',');
-            json_str(stdout, names[k]);
-        }
-        printf("],\"matrix\":[");
-        for (size_t g = 0; g < K; g++) {
-            printf("%s[", g ? "," : "");
-            for (size_t p = 0; p < K; p++)
-                printf("%s%zu", p ? "," : "", mt->confusion[g * K + p]);
-            printf("]");
-        }
-        printf("]},\"log_loss\":");
-        json_num(stdout, ps->log_loss);
-        printf(",\"ece\":");
-        json_num(stdout, ps->ece);
-        if (ps->min_prob > 0) {
-            printf(",\"min_prob\":{\"threshold\":");
-            json_num(stdout, ps->min_prob);
-            printf(",\"coverage\":");
-            json_num(stdout, (double)ps->covered / (double)(mt->n ? mt->n : 1));
-            printf(",\"accuracy\":");
-            json_num(stdout, ps->covered ? (double)ps->covered_hits / (double)ps->covered : 0);
-            printf("}");
-        }
-        printf("}\n");
-        return;
-    }
-    int w = 5;
-    for (size_t k = 0; k < K; k++) {
-        int l = (int)strlen(names[k]);
-        if (l > w)
-            w = l;
-    }
-    printf("examples  %zu\naccuracy  %.4f\nmacro-F1  %.4f\n\n", mt->n, tsn_metrics_accuracy(mt),
-           tsn_metrics_macro_f1(mt));
-    printf("%-*s  precision  recall      f1  support\n", w, "label");
-    for (size_t k = 0; k < K; k++) {
-        tsn_label_score s = tsn_metrics_label(mt, k);
-        printf("%-*s  %9.4f  %6.4f  %6.4f  %7zu\n", w, names[k], s.precision, s.recall, s.f1,
-               s.support);
-    }
-    printf("\nconfusion (rows: gold, columns: predicted)\n%-*s", w, "");
-    for (size_t k = 0; k < K; k++)
-        printf("  %*zu", 6, k + 1);
-    putchar('\n');
-    for (size_t g = 0; g < K; g++) {
-        printf("%-*s", w, names[g]);
-        for (size_t p = 0; p < K; p++)
-            printf("  %6zu", mt->confusion[g * K + p]);
-        printf("   (%zu)\n", g + 1);
-    }
-    printf("\nprobabilities: log-loss %.4f, expected calibration error %.4f\n", ps->log_loss,
-           ps->ece);
-    if (ps->min_prob > 0)
-        printf("--min-prob %.2f: answers %zu of %zu (coverage %.4f), accuracy %.4f on them\n",
-               ps->min_prob, ps->covered, mt->n, (double)ps->covered / (double)(mt->n ? mt->n : 1),
-               ps->covered ? (double)ps->covered_hits / (double)ps->covered : 0);
-}
-
 static int cmd_eval(int argc, char **argv)
 {
     options o = {0};
@@ -1282,50 +1089,15 @@ static int cmd_eval(int argc, char **argv)
         tsn_model_free(m);
         return rc;
     }
-    size_t K = tsn_model_n_labels(m);
-    tsn_metrics *mt = tsn_metrics_new(K, &err);
-    double *probs = calloc(K, sizeof *probs);
-    const char **names = calloc(K, sizeof *names);
-    rc = -1;
-    if (mt == NULL || probs == NULL || names == NULL) {
-        diag("out of memory");
-        rc = EXIT_FAILURE;
+    tsn_evaluation ev;
+    if (tsn_evaluate(m, &d, o.min_prob, &ev, &err) != TSN_OK) {
+        rc = fail(&err);
+    } else {
+        tsn_write_evaluation(stdout, &ev, m, o.json);
+        if (o.json)
+            putchar('\n');
+        tsn_evaluation_release(&ev);
     }
-    if (rc < 0 && d.pair != tsn_model_is_pair(m)) {
-        diag("%s: %s, but the model was trained on %s", d.source,
-             d.pair ? "examples have claims" : "examples have no claims",
-             tsn_model_is_pair(m) ? "claim + text pairs" : "single texts");
-        rc = EXIT_FAILURE;
-    }
-    for (size_t k = 0; rc < 0 && k < K; k++)
-        names[k] = tsn_model_label_name(m, k);
-    prob_stats ps = {0};
-    ps.min_prob = o.min_prob;
-    for (size_t i = 0; rc < 0 && i < d.n; i++) {
-        const tsn_example *ex = &d.v[i];
-        int gold = tsn_model_find_label(m, ex->label);
-        if (gold < 0) {
-            diag("%s:%zu: label \"%s\" is unknown to the model", ex->source, ex->line,
-                 ex->label);
-            rc = EXIT_FAILURE;
-            break;
-        }
-        tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
-        size_t best;
-        if (tsn_model_predict(m, &doc, probs, &best, &err) != TSN_OK) {
-            diag("%s:%zu: %s", ex->source, ex->line, err.msg);
-            rc = EXIT_FAILURE;
-            break;
-        }
-        tsn_metrics_add(mt, (size_t)gold, best);
-        prob_add(&ps, probs, best, (size_t)gold);
-    }
-    prob_finish(&ps, d.n);
-    if (rc < 0)
-        print_report(mt, names, o.json, &ps);
-    tsn_metrics_free(mt);
-    free(probs);
-    free(names);
     tsn_dataset_release(&d);
     tsn_model_free(m);
     return rc < 0 ? EXIT_SUCCESS : rc;
@@ -1400,22 +1172,22 @@ static int cmd_cv(int argc, char **argv)
         const double *acc = cv.acc, *f1 = cv.f1;
         if (o.json) {
             printf("{\"folds\":%d,\"n\":%zu,\"accuracy\":{\"mean\":", o.folds, n);
-            json_num(stdout, am);
+            tsn_json_num(stdout, am);
             printf(",\"std\":");
-            json_num(stdout, as);
+            tsn_json_num(stdout, as);
             printf(",\"folds\":[");
             for (int f = 0; f < o.folds; f++) {
                 printf(f ? "," : "");
-                json_num(stdout, acc[f]);
+                tsn_json_num(stdout, acc[f]);
             }
             printf("]},\"macro_f1\":{\"mean\":");
-            json_num(stdout, fm);
+            tsn_json_num(stdout, fm);
             printf(",\"std\":");
-            json_num(stdout, fs);
+            tsn_json_num(stdout, fs);
             printf(",\"folds\":[");
             for (int f = 0; f < o.folds; f++) {
                 printf(f ? "," : "");
-                json_num(stdout, f1[f]);
+                tsn_json_num(stdout, f1[f]);
             }
             printf("]}}\n");
         } else {
@@ -1475,34 +1247,10 @@ static int cmd_info(int argc, char **argv)
         return EXIT_FAILURE;
     }
     if (o.json) {
-        printf("{\"format_version\":%d,\"pair\":%s,\"examples\":%zu,\"features\":%zu,"
-               "\"probabilities\":%s,\"temperature\":",
-               TSN_MODEL_FORMAT_VERSION, tsn_model_is_pair(m) ? "true" : "false",
-               tsn_model_n_examples(m), tsn_model_n_features(m),
-               tsn_model_has_probabilities(m) || tsn_model_temperature(m) > 0 ? "true"
-                                                                              : "false");
-        if (tsn_model_temperature(m) > 0)
-            json_num(stdout, tsn_model_temperature(m));
+        if (tsn_write_model_info(stdout, m, top, &err) != TSN_OK)
+            rc = fail(&err);
         else
-            printf("null");
-        printf(",\"labels\":[");
-        for (size_t k = 0; k < K; k++) {
-            printf("%s{\"label\":", k ? "," : "");
-            json_str(stdout, tsn_model_label_name(m, k));
-            printf(",\"support\":%zu", tsn_model_label_support(m, k));
-            size_t n = 0;
-            if (top > 0 && tsn_model_top_features(m, k, tc, top, &n, &err) == TSN_OK) {
-                printf(",\"top\":[");
-                for (size_t i = 0; i < n; i++) {
-                    printf("%s{\"feature\":", i ? "," : "");
-                    json_str(stdout, tc[i].feature);
-                    printf(",\"weight\":%.4f}", tc[i].contribution);
-                }
-                printf("]");
-            }
-            printf("}");
-        }
-        printf("],\"config\":%s}\n", cj);
+            putchar('\n');
     } else {
         printf("format        tasnif model, version %d\n", TSN_MODEL_FORMAT_VERSION);
         printf("input         %s\n", tsn_model_is_pair(m) ? "claim + text pairs" : "single texts");
@@ -1536,7 +1284,7 @@ static int cmd_info(int argc, char **argv)
     free(tc);
     free(cj);
     tsn_model_free(m);
-    return EXIT_SUCCESS;
+    return rc >= 0 ? rc : EXIT_SUCCESS;
 }
 
 
@@ -1568,9 +1316,7 @@ static void label_help(void)
 
 typedef struct {
     tsn_model *stance, *topic;
-    tsn_splitter *split;
-    double *sp, *tp;
-    size_t *counts; /* per stance label, plus abstentions at the end */
+    tsn_labeler *lab;
     double min_prob;
     bool json, color;
 } labeler;
@@ -1579,90 +1325,41 @@ static int label_article(labeler *lb, const char *text, size_t len, const char *
                          const char *where)
 {
     tsn_error err = {0};
-    size_t tbest, K = tsn_model_n_labels(lb->stance);
-    tsn_doc whole = {text, len, NULL, 0};
-    if (tsn_model_predict(lb->topic, &whole, lb->tp, &tbest, &err) != TSN_OK) {
+    if (tsn_labeler_run(lb->lab, text, len, lb->min_prob, &err) != TSN_OK) {
         diag("%s: %s", where, err.msg);
         return EXIT_FAILURE;
     }
-    const tsn_span *sp;
-    size_t n;
-    if (tsn_splitter_run(lb->split, text, len, &sp, &n, &err) != TSN_OK) {
-        diag("%s: %s", where, err.msg);
-        return EXIT_FAILURE;
-    }
-    for (size_t k = 0; k <= K; k++)
-        lb->counts[k] = 0;
-    const char *tlabel = tsn_model_label_name(lb->topic, tbest);
+    size_t K = tsn_model_n_labels(lb->stance), n = tsn_labeler_n_sentences(lb->lab);
     if (lb->json) {
-        fputs("{", stdout);
-        if (id != NULL) {
-            fputs("\"id\":", stdout);
-            json_str(stdout, id);
-            fputs(",", stdout);
-        }
-        fputs("\"topic\":{\"label\":", stdout);
-        json_str(stdout, tlabel);
-        fputs(",\"prob\":", stdout);
-        json_num(stdout, lb->tp[tbest]);
-        fputs("},\"sentences\":[", stdout);
-    } else {
-        if (id != NULL)
-            printf("%s%s%s\n", lb->color ? "\033[1m" : "", id, lb->color ? "\033[0m" : "");
-        printf("topic: %s%s%s (%.2f)\n", lb->color ? "\033[1m" : "", tlabel,
-               lb->color ? "\033[0m" : "", lb->tp[tbest]);
-    }
-    for (size_t i = 0; i < n; i++) {
-        tsn_doc d = {text + sp[i].start, sp[i].end - sp[i].start, NULL, 0};
-        size_t best;
-        if (tsn_model_predict(lb->stance, &d, lb->sp, &best, &err) != TSN_OK) {
+        if (tsn_labeler_write_json(lb->lab, stdout, text, id, &err) != TSN_OK) {
             diag("%s: %s", where, err.msg);
             return EXIT_FAILURE;
         }
-        bool abstain = lb->sp[best] < lb->min_prob;
-        lb->counts[abstain ? K : best]++;
-        const char *st = tsn_model_label_name(lb->stance, best);
-        char *txt = strndup(d.text, d.len);
-        if (txt == NULL) {
-            diag("out of memory");
-            return EXIT_FAILURE;
-        }
-        if (lb->json) {
-            printf("%s{\"start\":%zu,\"end\":%zu,\"text\":", i ? "," : "", sp[i].start,
-                   sp[i].end);
-            json_str(stdout, txt);
-            fputs(",\"stance\":", stdout);
-            if (abstain)
-                fputs("null", stdout);
-            else
-                json_str(stdout, st);
-            fputs(",\"prob\":", stdout);
-            json_num(stdout, lb->sp[best]);
-            fputs("}", stdout);
-        } else if (!abstain && strcmp(st, "other") != 0) {
-            const char *c = !lb->color ? "" : strcmp(st, "denial") == 0 ? "\033[36m" : "\033[31m";
-            printf("  %s%-12s%s %.2f  [%zu-%zu] %s\n", c, st, lb->color ? "\033[0m" : "",
-                   lb->sp[best], sp[i].start, sp[i].end, txt);
-        }
-        free(txt);
-    }
-    if (lb->json) {
-        fputs("],\"summary\":{", stdout);
-        for (size_t k = 0; k < K; k++) {
-            if (k)
-                fputs(",", stdout);
-            json_str(stdout, tsn_model_label_name(lb->stance, k));
-            printf(":%zu", lb->counts[k]);
-        }
-        if (lb->min_prob > 0)
-            printf(",\"abstained\":%zu", lb->counts[K]);
-        fputs("}}\n", stdout);
+        putchar('\n');
     } else {
+        double tprob;
+        const char *tlabel = tsn_model_label_name(lb->topic, tsn_labeler_topic(lb->lab, &tprob));
+        if (id != NULL)
+            printf("%s%s%s\n", lb->color ? "\033[1m" : "", id, lb->color ? "\033[0m" : "");
+        printf("topic: %s%s%s (%.2f)\n", lb->color ? "\033[1m" : "", tlabel,
+               lb->color ? "\033[0m" : "", tprob);
+        for (size_t i = 0; i < n; i++) {
+            size_t start, end, best;
+            double prob;
+            bool answered = tsn_labeler_sentence(lb->lab, i, &start, &end, &best, &prob);
+            const char *st = tsn_model_label_name(lb->stance, best);
+            if (!answered || strcmp(st, "other") == 0)
+                continue;
+            const char *c = !lb->color ? "" : strcmp(st, "denial") == 0 ? "\033[36m" : "\033[31m";
+            printf("  %s%-12s%s %.2f  [%zu-%zu] %.*s\n", c, st, lb->color ? "\033[0m" : "",
+                   prob, start, end, (int)(end - start), text + start);
+        }
         printf("summary:");
         for (size_t k = 0; k < K; k++)
-            printf("%s %zu %s", k ? "," : "", lb->counts[k], tsn_model_label_name(lb->stance, k));
+            printf("%s %zu %s", k ? "," : "", tsn_labeler_count(lb->lab, k),
+                   tsn_model_label_name(lb->stance, k));
         if (lb->min_prob > 0)
-            printf(", %zu below --min-prob", lb->counts[K]);
+            printf(", %zu below --min-prob", tsn_labeler_count(lb->lab, K));
         printf(" (%zu sentences)\n", n);
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -1815,13 +1512,8 @@ static int cmd_label(int argc, char **argv)
              tsn_model_is_pair(lb.stance) ? stance : topic);
         rc = EXIT_FAILURE;
     }
-    size_t K = tsn_model_n_labels(lb.stance);
-    lb.sp = calloc(K, sizeof *lb.sp);
-    lb.tp = calloc(tsn_model_n_labels(lb.topic), sizeof *lb.tp);
-    lb.counts = calloc(K + 1, sizeof *lb.counts);
-    lb.split = tsn_splitter_new(&err);
-    if (rc < 0 && (lb.sp == NULL || lb.tp == NULL || lb.counts == NULL || lb.split == NULL))
-        rc = lb.split == NULL ? fail(&err) : (diag("out of memory"), EXIT_FAILURE);
+    if (rc < 0 && (lb.lab = tsn_labeler_new(lb.stance, lb.topic, &err)) == NULL)
+        rc = fail(&err);
     size_t max = o.read.max_doc_bytes ? o.read.max_doc_bytes : ((size_t)16 << 20);
     struct stat sb;
     bool is_dir = o.input && strcmp(o.input, "-") != 0 && stat(o.input, &sb) == 0 &&
@@ -1844,10 +1536,7 @@ static int cmd_label(int argc, char **argv)
         bool stdin_ = o.input == NULL || strcmp(o.input, "-") == 0;
         rc = label_stream(&lb, stdin_ ? NULL : o.input, o.input_format, max, &o.read);
     }
-    tsn_splitter_free(lb.split);
-    free(lb.sp);
-    free(lb.tp);
-    free(lb.counts);
+    tsn_labeler_free(lb.lab);
     tsn_model_free(lb.stance);
     tsn_model_free(lb.topic);
     return rc < 0 ? EXIT_SUCCESS : rc;
