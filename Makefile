@@ -6,7 +6,7 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-proto
 PKGS    := icu-uc icu-i18n libcjson
 PREFIX  ?= /usr/local
 BUILD   ?= build
-ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIC -iquote include \
               $(shell pkg-config --cflags $(PKGS)) \
               -pthread -DTSN_MODEL_DIR='"$(PREFIX)/share/tasnif/models"' $(CFLAGS) -MMD -MP
 LDLIBS   = $(shell pkg-config --libs $(PKGS)) -llinear -lstemmer -lm -pthread
@@ -14,22 +14,37 @@ RUN     ?=
 
 LIB_SRC := src/error.c src/config.c src/normalize.c src/tokenize.c src/stem.c \
            src/stopwords.c src/features.c src/pipeline.c src/dataset.c src/model.c \
+           src/corpus.c src/fit.c src/score.c src/modelfile.c \
            src/metrics.c src/sentence.c src/fileio.c src/cv.c src/bigmem.c src/actors.c src/results.c
+LIB_SRC += src/api.c
+SO_VERSION := 0.1.0
+SO_NAME    := libtasnif.so.0
+SO_FILE    := libtasnif.so.$(SO_VERSION)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/stopwords_data.o
+# The command line: main.c dispatches to one file per command under src/cli/.
+CLI_SRC := $(wildcard src/cli/*.c)
+CLI_OBJ := $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Fuzz harnesses (tests/fuzz/fuzz_NAME.c): libFuzzer binaries for `make fuzz`, and replay
 # binaries that `make check` runs over the seeds and every input a fuzzer once crashed on.
 FUZZ_NAMES := pipeline reader model sentence
 REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
-DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(BUILD)/stages.d $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
+DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(CLI_OBJ:.o=.d) $(BUILD)/stages.d $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
 
-.PHONY: all check test asan tsan valgrind fuzz bench bench-accuracy bench-speed bench-deps install uninstall clean format lint help models deps demo
+.PHONY: all check test asan tsan valgrind fuzz bench bench-accuracy bench-speed bench-deps install uninstall installcheck clean format lint help models deps demo
 
-all: $(BUILD)/tasnif
+all: $(BUILD)/tasnif $(BUILD)/$(SO_FILE)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The command line's files include the library's internal headers through src/cli/cli.h.
+$(BUILD)/main.o: src/main.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -iquote src -c -o $@ $<
+
+$(BUILD)/cli/%.o: src/cli/%.c | $(BUILD)/cli
+	$(CC) $(ALL_CFLAGS) -iquote src -c -o $@ $<
 
 # The default stop-word list is compiled in from data/stopwords-ar.txt (NUL-terminated).
 $(BUILD)/stopwords_data.c: data/stopwords-ar.txt | $(BUILD)
@@ -44,7 +59,17 @@ $(BUILD)/stopwords_data.o: $(BUILD)/stopwords_data.c
 $(BUILD)/libtasnif.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BUILD)/tasnif: $(BUILD)/main.o $(BUILD)/libtasnif.a
+# The shared library exports the public API (include/tasnif.h) and nothing else
+# (src/libtasnif.map): the internal tsn_ modules and the rand() that the command line gives
+# liblinear stay inside (see the model's fitting code for what that means for training).
+SO_LIBS     = $(shell pkg-config --libs $(PKGS)) -llinear -lstemmer -lm -pthread
+$(BUILD)/$(SO_FILE): $(LIB_OBJ) src/libtasnif.map
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SO_NAME) -Wl,--version-script=src/libtasnif.map \
+	    -Wl,--no-undefined -o $@ $(LIB_OBJ) $(LDFLAGS) $(SO_LIBS)
+	ln -sf $(SO_FILE) $(BUILD)/$(SO_NAME)
+	ln -sf $(SO_NAME) $(BUILD)/libtasnif.so
+
+$(BUILD)/tasnif: $(BUILD)/main.o $(CLI_OBJ) $(BUILD)/libtasnif.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtasnif.a | $(BUILD)/tests
@@ -58,12 +83,13 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libtas
 $(BUILD)/stages: bench/stages.c $(BUILD)/libtasnif.a
 	$(CC) $(ALL_CFLAGS) -iquote src -o $@ $< $(BUILD)/libtasnif.a $(LDFLAGS) $(LDLIBS)
 
-$(BUILD) $(BUILD)/tests:
+$(BUILD) $(BUILD)/tests $(BUILD)/cli:
 	mkdir -p $@
 
 # Unit, golden and CLI tests; the runner prints "N passed, N failed".
-check: $(BUILD)/tasnif $(UNIT_BIN) $(REPLAY_BIN)
+check: $(BUILD)/tasnif $(BUILD)/$(SO_FILE) $(UNIT_BIN) $(REPLAY_BIN)
 	@BUILD=$(BUILD) RUN='$(RUN)' sh tests/run.sh
+	@$(if $(findstring sanitize,$(CFLAGS))$(RUN),echo "skip python binding tests (sanitizer or valgrind build)",sh tests/python.sh $(BUILD))
 
 test: check
 
@@ -117,7 +143,8 @@ bench-deps:
 
 # Debian packages needed to build and test (sudo when not root).
 DEB_PKGS := build-essential pkg-config liblinear-dev libicu-dev libstemmer-dev libcjson-dev \
-            clang libclang-rt-14-dev valgrind
+            clang libclang-rt-14-dev valgrind python3 python3-pytest python3-setuptools \
+            python3-pip man-db
 deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \
@@ -130,26 +157,53 @@ demo: $(BUILD)/tasnif
 models: $(BUILD)/tasnif
 	sh training/models.sh $(BUILD)/tasnif
 
-install: $(BUILD)/tasnif
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tasnif/models
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the command, the shared library (with
+# its soname links) and the static archive, the header, tasnif.pc, the models and the man
+# pages. `make uninstall` with the same PREFIX and DESTDIR removes exactly these.
+LIBDIR  ?= $(PREFIX)/lib
+MANDIR  ?= $(PREFIX)/share/man
+$(BUILD)/tasnif.pc: tasnif.pc.in | $(BUILD)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(SO_VERSION)|' $< > $@
+
+install: $(BUILD)/tasnif $(BUILD)/$(SO_FILE) $(BUILD)/libtasnif.a $(BUILD)/tasnif.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tasnif/models \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man3
 	install -m 755 $(BUILD)/tasnif $(DESTDIR)$(PREFIX)/bin/tasnif
+	install -m 755 $(BUILD)/$(SO_FILE) $(DESTDIR)$(LIBDIR)/$(SO_FILE)
+	ln -sf $(SO_FILE) $(DESTDIR)$(LIBDIR)/$(SO_NAME)
+	ln -sf $(SO_NAME) $(DESTDIR)$(LIBDIR)/libtasnif.so
+	install -m 644 $(BUILD)/libtasnif.a $(DESTDIR)$(LIBDIR)/libtasnif.a
+	install -m 644 include/tasnif.h $(DESTDIR)$(PREFIX)/include/tasnif.h
+	install -m 644 $(BUILD)/tasnif.pc $(DESTDIR)$(LIBDIR)/pkgconfig/tasnif.pc
 	for m in models/*.model; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/tasnif/models/ || true; done
+	for p in man/*.1; do [ -f "$$p" ] && install -m 644 "$$p" $(DESTDIR)$(MANDIR)/man1/ || true; done
+	for p in man/*.3; do [ -f "$$p" ] && install -m 644 "$$p" $(DESTDIR)$(MANDIR)/man3/ || true; done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/tasnif
+	rm -f $(DESTDIR)$(PREFIX)/bin/tasnif $(DESTDIR)$(LIBDIR)/$(SO_FILE) \
+	    $(DESTDIR)$(LIBDIR)/$(SO_NAME) $(DESTDIR)$(LIBDIR)/libtasnif.so \
+	    $(DESTDIR)$(LIBDIR)/libtasnif.a $(DESTDIR)$(PREFIX)/include/tasnif.h \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/tasnif.pc $(DESTDIR)$(MANDIR)/man1/tasnif.1 \
+	    $(DESTDIR)$(MANDIR)/man3/libtasnif.3
 	rm -rf $(DESTDIR)$(PREFIX)/share/tasnif
+
+# The installed library as a user meets it: install into a staging directory, build the
+# example with pkg-config alone, run it on a shipped model, and check the exported symbols.
+installcheck: $(BUILD)/tasnif $(BUILD)/$(SO_FILE)
+	sh tests/install.sh $(BUILD)
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+	clang-format -i src/*.c src/*.h src/cli/*.c src/cli/*.h include/*.h tests/unit/*.c tests/unit/*.h
 
 lint:
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
-	    --suppress=missingIncludeSystem -Isrc src
+	    --suppress=missingIncludeSystem -Isrc -Iinclude src
 
 help:
-	@echo "targets: deps all demo check test asan tsan valgrind fuzz bench bench-accuracy bench-speed bench-deps models install uninstall clean format lint"
+	@echo "targets: deps all demo check test installcheck asan tsan valgrind fuzz bench bench-accuracy bench-speed bench-deps models install uninstall clean format lint"
 
 -include $(DEPS)

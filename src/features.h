@@ -99,8 +99,8 @@ void tsn_dict_drop_strings(tsn_dict *d);
 
 /* ---- Vocabulary (or hashing) and vectorization ---- */
 
-/* liblinear's struct feature_node, restated so that only model.c includes linear.h;
- * model.c asserts the two layouts match. */
+/* liblinear's struct feature_node, restated so that only the model files include linear.h;
+ * model_internal.h asserts the two layouts match. */
 typedef struct {
     int index;
     double value;

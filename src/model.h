@@ -1,11 +1,12 @@
 /* model.h -- training (liblinear), prediction, explanation, and the model file.
  *
- * Training goes through a tsn_corpus: a dataset featurized once (bags interned in a feature
- * dictionary), from which tsn_model_fit() builds a vocabulary and a liblinear model on any
- * subset of documents -- the whole set for `train`, the training folds for `cv`, without
- * featurizing again and without the held-out documents leaking into the vocabulary.
+ * Training goes through a tsn_corpus (corpus.h): a dataset featurized once (bags interned in
+ * a feature dictionary), from which tsn_model_fit() builds a vocabulary and a liblinear model
+ * on any subset of documents -- the whole set for `train`, the training folds for `cv`,
+ * without featurizing again and without the held-out documents leaking into the vocabulary.
+ * The code is split by job: corpus.c, fit.c, score.c, modelfile.c, and model.c (see there).
  *
- * The model file is one self-describing file (see model.c for the layout): magic and format
+ * The model file is one self-describing file (see modelfile.c for the layout): magic and format
  * version, the full pipeline config, the stop-word list, the label table, the vocabulary (or
  * hashing parameters) with idf, the weights, and a checksum. A model carries its pipeline:
  * classify never overrides it.
@@ -19,6 +20,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "corpus.h"
 #include "dataset.h"
 #include "error.h"
 #include "pipeline.h"
@@ -26,25 +28,6 @@
 #define TSN_MODEL_FORMAT_VERSION 1
 #define TSN_VERSION "0.1.0"
 
-/* Called now and then during long work: `done` of `total` units of `stage`. */
-typedef void (*tsn_progress_fn)(void *ctx, const char *stage, size_t done, size_t total);
-
-typedef struct tsn_corpus tsn_corpus; /* opaque */
-
-/* Featurizes every example of d under cfg on `threads` threads; fits of the corpus train
- * their one-vs-rest classes on as many (neither result depends on their number). Needs at
- * least two distinct labels. */
-tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int threads,
-                             tsn_progress_fn progress, void *ctx, tsn_error *err);
-void tsn_corpus_free(tsn_corpus *c);
-size_t tsn_corpus_size(const tsn_corpus *c);
-size_t tsn_corpus_n_labels(const tsn_corpus *c);
-const char *tsn_corpus_label_name(const tsn_corpus *c, size_t k); /* labels sorted, k < n */
-size_t tsn_corpus_label(const tsn_corpus *c, size_t i);           /* label index of doc i */
-size_t tsn_corpus_features(const tsn_corpus *c);                  /* distinct features seen */
-/* Takes the learner options (solver, C, eps, bias, class_weight, calibrate) of cfg for later
- * fits; the features stay as they were built. */
-void tsn_corpus_set_learner(tsn_corpus *c, const tsn_config *cfg);
 
 typedef struct tsn_model tsn_model; /* opaque */
 

@@ -1,0 +1,368 @@
+/* classify.c -- `tasnif classify`: label documents read a line (or JSON line) at a time, or
+ * one per FILE argument, printing one jsonl, tsv or text line per document in input order.
+ * An input file is classified in batches on --threads threads, still printed in order; a
+ * pipe is answered a line at a time, so that a filter replies as each line arrives.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dataset.h"
+#include "error.h"
+#include "fileio.h"
+#include "model.h"
+#include "pipeline.h"
+#include "results.h"
+
+/* ---- classify ---- */
+
+static const char classify_usage[] =
+    "tasnif classify -m MODEL [-i INPUT] [--format jsonl|tsv|text] [-k TOP] [--explain N] "
+    "[--min-prob P] "
+    "[FILE...]";
+
+static void classify_help(void)
+{
+    printf("usage: %s\n\n"
+           "Labels documents, one output line per document, in input order, flushed as it goes.\n\n"
+           "  -m, --model MODEL        model file, or a shipped model name (stance, topic)\n"
+           "  -i, --input FILE         one document per line (default: standard input); JSON\n"
+           "                           lines with \"text\" (and \"claim\", \"id\") are detected\n"
+           "  FILE...                  or: each file is one document\n"
+           "      --input-format F     auto (default), text, jsonl, tsv, fasttext\n"
+           "      --format F           jsonl (default): {\"label\",\"prob\"[,\"top\"][,\"explain\"]}\n"
+           "                           tsv: label<TAB>prob[<TAB>label<TAB>prob...]; text: label\n"
+           "  -k, --top K              the K most probable labels\n"
+           "      --explain N          the N features that pushed the decision most\n"
+           "      --min-prob P         no label (null; \"-\" in text and tsv) when the best\n"
+           "                           probability is below P (train with --calibrate true\n"
+           "                           or use tune, so that P means what it says)\n"
+           "      --strict             fail on invalid UTF-8 instead of replacing it\n"
+           "      --max-doc-bytes N    longest accepted document (default 16 MiB)\n"
+           "  -t, --threads N          classify an input file on N threads (default: all\n"
+           "                           processors; the output is the same, in input order)\n"
+           "      --help               this help\n",
+           classify_usage);
+}
+
+typedef struct {
+    tsn_model *m;
+    int format; /* 0 jsonl, 1 tsv, 2 text */
+    int top, explain;
+    double min_prob; /* below it, no label (null) */
+    bool flush;
+} classifier;
+
+/* One document's outcome; buffers sized for the model's labels and --explain. */
+typedef struct {
+    double *probs;
+    size_t *order;
+    tsn_contrib *contrib;
+    size_t best, ne;
+    tsn_status st;
+    tsn_error err;
+} outcome;
+
+static bool outcome_init(outcome *r, size_t K, int explain)
+{
+    memset(r, 0, sizeof *r);
+    r->probs = calloc(K, sizeof *r->probs);
+    r->order = calloc(K, sizeof *r->order);
+    r->contrib = calloc((size_t)explain + 1, sizeof *r->contrib);
+    return r->probs != NULL && r->order != NULL && r->contrib != NULL;
+}
+
+static void outcome_release(outcome *r)
+{
+    free(r->probs);
+    free(r->order);
+    free(r->contrib);
+}
+
+/* Classifies doc with scorer sc into r (which records any failure). */
+static void compute(const classifier *cl, tsn_scorer *sc, const tsn_doc *doc, outcome *r)
+{
+    r->ne = 0;
+    r->st = tsn_scorer_predict(sc, doc, r->probs, &r->best, &r->err);
+    if (r->st != TSN_OK)
+        return;
+    tsn_rank(r->probs, r->order, tsn_model_n_labels(cl->m));
+    if (cl->explain > 0)
+        r->st = tsn_scorer_explain(sc, doc, r->best, r->contrib, (size_t)cl->explain, &r->ne,
+                                   &r->err);
+}
+
+/* Prints r as one output line; -1 to go on, or an exit code. */
+static int print_outcome(const classifier *cl, const outcome *r, const char *id,
+                         const char *where)
+{
+    if (r->st != TSN_OK) {
+        cli_diag("%s: %s", where, r->err.msg);
+        return EXIT_FAILURE;
+    }
+    size_t K = tsn_model_n_labels(cl->m);
+    size_t top = cl->top > 0 ? ((size_t)cl->top < K ? (size_t)cl->top : K) : 0;
+    /* Below --min-prob the answer is withheld: null label (JSON), "-" (text and TSV). */
+    const char *label = r->probs[r->best] >= cl->min_prob ? tsn_model_label_name(cl->m, r->best)
+                                                          : NULL;
+    if (cl->format == 2) {
+        puts(label ? label : "-");
+    } else if (cl->format == 1) {
+        if (label == NULL)
+            printf("-\t");
+        size_t n = top ? top : 1;
+        for (size_t i = 0; i < n; i++)
+            printf("%s%s\t%.4f", i ? "\t" : "", tsn_model_label_name(cl->m, r->order[i]),
+                   r->probs[r->order[i]]);
+        for (size_t i = 0; i < r->ne; i++)
+            printf("\t%s=%.4f", r->contrib[i].feature, r->contrib[i].contribution);
+        putchar('\n');
+    } else {
+        tsn_write_prediction(stdout, cl->m, id, r->probs, r->best, r->order, top, cl->min_prob,
+                             cl->explain > 0, r->contrib, r->ne);
+        fputc('\n', stdout);
+    }
+    if (cl->flush)
+        fflush(stdout);
+    if (ferror(stdout)) {
+        cli_diag("cannot write output: %s", strerror(errno));
+        return EXIT_FAILURE;
+    }
+    return -1;
+}
+
+/* ---- Parallel classification of a batch, output in input order ---- */
+
+typedef struct {
+    char *text, *claim, *id;
+    size_t text_len, claim_len;
+    char where[600];
+    outcome r;
+} batch_item;
+
+typedef struct {
+    const classifier *cl;
+    tsn_scorer *sc;
+    batch_item *items;
+    size_t n, worker, workers;
+} batch_work;
+
+static void *classify_batch(void *arg)
+{
+    batch_work *w = arg;
+    for (size_t i = w->worker; i < w->n; i += w->workers) {
+        batch_item *it = &w->items[i];
+        tsn_doc doc = {it->text, it->text_len, it->claim, it->claim_len};
+        compute(w->cl, w->sc, &doc, &it->r);
+    }
+    return NULL;
+}
+
+static char *dup_or_null(const char *s, size_t n)
+{
+    return s != NULL ? strndup(s, n) : NULL;
+}
+
+/* Reads the whole stream in batches, classifies each batch on `threads` threads, prints in
+ * order. Used when the input is a file: a pipe is classified a line at a time instead, so a
+ * filter answers each line as soon as it arrives. */
+static int classify_stream(const classifier *cl, tsn_reader *r, int threads)
+{
+    size_t workers = (size_t)threads, cap = workers * 64, K = tsn_model_n_labels(cl->m);
+    batch_item *items = calloc(cap, sizeof *items);
+    batch_work *work = calloc(workers, sizeof *work);
+    pthread_t *tids = calloc(workers, sizeof *tids);
+    tsn_error err = {0};
+    int rc = items && work && tids ? -1 : (cli_diag("out of memory"), EXIT_FAILURE);
+    for (size_t i = 0; rc < 0 && i < cap; i++)
+        if (!outcome_init(&items[i].r, K, cl->explain))
+            rc = (cli_diag("out of memory"), EXIT_FAILURE);
+    for (size_t w = 0; rc < 0 && w < workers; w++) {
+        work[w] = (batch_work){cl, tsn_scorer_new(cl->m, &err), items, 0, w, workers};
+        if (work[w].sc == NULL)
+            rc = cli_fail(&err);
+    }
+    bool done = false;
+    while (rc < 0 && !done) {
+        size_t n = 0;
+        while (n < cap) {
+            tsn_example ex;
+            if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
+                rc = cli_fail(&err);
+                break;
+            }
+            if (done)
+                break;
+            if (tsn_model_is_pair(cl->m) && ex.claim == NULL) {
+                cli_diag("%s:%zu: this model needs a claim with each text", ex.source, ex.line);
+                rc = EXIT_FAILURE;
+                break;
+            }
+            batch_item *it = &items[n++];
+            free(it->text);
+            free(it->claim);
+            free(it->id);
+            it->text = dup_or_null(ex.text, ex.text_len);
+            it->claim = dup_or_null(ex.claim, ex.claim_len);
+            it->id = ex.id ? strdup(ex.id) : NULL;
+            it->text_len = ex.text_len;
+            it->claim_len = ex.claim_len;
+            snprintf(it->where, sizeof it->where, "%s:%zu", ex.source, ex.line);
+            if (it->text == NULL || (ex.claim && !it->claim) || (ex.id && !it->id)) {
+                rc = (cli_diag("out of memory"), EXIT_FAILURE);
+                break;
+            }
+        }
+        size_t started = 0;
+        for (size_t w = 0; w < workers; w++)
+            work[w].n = n;
+        for (size_t w = 1; w < workers && n > 1; w++) {
+            if (pthread_create(&tids[w], NULL, classify_batch, &work[w]) != 0)
+                break;
+            started = w;
+        }
+        classify_batch(&work[0]);
+        for (size_t w = started + 1; w < workers && n > 1; w++)
+            classify_batch(&work[w]);
+        for (size_t w = 1; w <= started; w++)
+            pthread_join(tids[w], NULL);
+        /* the documents read before a reading error still get their answers */
+        for (size_t i = 0; i < n; i++) {
+            int prc = print_outcome(cl, &items[i].r, items[i].id, items[i].where);
+            if (prc >= 0) {
+                rc = prc;
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; items != NULL && i < cap; i++) {
+        free(items[i].text);
+        free(items[i].claim);
+        free(items[i].id);
+        outcome_release(&items[i].r);
+    }
+    for (size_t w = 0; work != NULL && w < workers; w++)
+        tsn_scorer_free(work[w].sc);
+    free(items);
+    free(work);
+    free(tids);
+    return rc;
+}
+
+static int classify_one(classifier *cl, outcome *r, const tsn_doc *doc, const char *id,
+                        const char *where)
+{
+    tsn_scorer *sc = tsn_model_scorer(cl->m);
+    compute(cl, sc, doc, r);
+    return print_outcome(cl, r, id, where);
+}
+
+/* Reads a whole file as one document. */
+static int classify_file(classifier *cl, outcome *out, const char *path,
+                         const tsn_read_opts *ro)
+{
+    size_t max = ro->max_doc_bytes ? ro->max_doc_bytes : ((size_t)16 << 20), n = 0;
+    char *buf = NULL;
+    tsn_error err = {0};
+    tsn_status st = tsn_read_path(path, max, &buf, &n, &err);
+    int rc = -1;
+    if (st == TSN_ERR_FORMAT) {
+        cli_diag("%s: document larger than the limit of %zu bytes (--max-doc-bytes)", path, max);
+        rc = EXIT_FAILURE;
+    } else if (st != TSN_OK) {
+        rc = cli_fail(&err);
+    }
+    bool invalid = false;
+    if (rc < 0 && tsn_doc_check(path, "document", buf, n, ro->strict, &invalid, &err) != TSN_OK)
+        rc = cli_fail(&err);
+    if (rc < 0) {
+        if (invalid)
+            cli_warn_invalid(path, 1, false);
+        tsn_doc doc = {buf, n, NULL, 0};
+        rc = classify_one(cl, out, &doc, path, path);
+    }
+    free(buf);
+    return rc;
+}
+
+int cli_classify(int argc, char **argv)
+{
+    cli_options o = {0};
+    int rc = cli_parse_options(argc, argv, "m:i:k:qt:",
+                               "model input input-format format top explain min-prob strict "
+                               "max-doc-bytes quiet threads help",
+                               false, classify_usage, classify_help, &o);
+    if (rc >= 0)
+        return rc;
+    if (o.model == NULL)
+        return cli_usage_error(classify_usage, "-m MODEL is required");
+    classifier cl = {0};
+    if (o.out_format == NULL || strcmp(o.out_format, "jsonl") == 0)
+        cl.format = 0;
+    else if (strcmp(o.out_format, "tsv") == 0)
+        cl.format = 1;
+    else if (strcmp(o.out_format, "text") == 0)
+        cl.format = 2;
+    else
+        return cli_usage_error(classify_usage, "--format must be jsonl, tsv or text");
+    if (o.input != NULL && optind < argc)
+        return cli_usage_error(classify_usage, "give -i INPUT or FILE arguments, not both");
+    tsn_error err = {0};
+    if ((cl.m = cli_load_model(o.model, &err)) == NULL)
+        return cli_fail(&err);
+    size_t K = tsn_model_n_labels(cl.m);
+    cl.top = o.top;
+    cl.explain = o.explain;
+    cl.min_prob = o.min_prob;
+    outcome one;
+    struct stat sb;
+    cl.flush = !(fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode));
+    rc = -1;
+    if (!outcome_init(&one, K, o.explain)) {
+        cli_diag("out of memory");
+        rc = EXIT_FAILURE;
+    }
+    for (int i = optind; rc < 0 && i < argc; i++)
+        rc = classify_file(&cl, &one, argv[i], &o.read);
+    bool from_file = o.input != NULL && strcmp(o.input, "-") != 0 && stat(o.input, &sb) == 0 &&
+                     S_ISREG(sb.st_mode);
+    if (rc < 0 && optind >= argc) {
+        o.read.pair = tsn_model_is_pair(cl.m);
+        tsn_reader *r =
+            tsn_reader_open(o.input, (tsn_format)o.input_format, false, &o.read, &err);
+        if (r == NULL)
+            rc = cli_fail(&err);
+        else if (from_file && o.threads > 1)
+            rc = classify_stream(&cl, r, o.threads);
+        tsn_example ex;
+        while (rc < 0 && !(from_file && o.threads > 1) && cli_next_example(r, &ex, &rc)) {
+            if (tsn_model_is_pair(cl.m) && ex.claim == NULL) {
+                cli_diag("%s:%zu: this model needs a claim with each text", ex.source, ex.line);
+                rc = EXIT_FAILURE;
+                break;
+            }
+            char where[600];
+            snprintf(where, sizeof where, "%s:%zu", ex.source, ex.line);
+            tsn_doc doc = {ex.text, ex.text_len, ex.claim, ex.claim_len};
+            rc = classify_one(&cl, &one, &doc, ex.id, where);
+        }
+        if (r != NULL)
+            cli_warn_invalid(o.input ? o.input : "<stdin>", tsn_reader_invalid_lines(r), false);
+        tsn_reader_close(r);
+    }
+    outcome_release(&one);
+    tsn_model_free(cl.m);
+    if (rc < 0 && fflush(stdout) != 0) {
+        cli_diag("cannot write output: %s", strerror(errno));
+        rc = EXIT_FAILURE;
+    }
+    return rc < 0 ? EXIT_SUCCESS : rc;
+}

@@ -1,0 +1,289 @@
+/* corpus.c -- the training corpus: a dataset featurized once, on threads, with its bags
+ * interned in a feature dictionary (tsn_corpus_*), and the sorted label table. Fits
+ * (fit.c) build their vocabulary and liblinear rows from it on any subset of documents.
+ */
+#include "corpus.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "features.h"
+#include "model_internal.h"
+#include "pipeline.h"
+
+void tsn_corpus_free(tsn_corpus *c)
+{
+    if (c == NULL)
+        return;
+    free(c->stopwords);
+    free(c->fids);
+    free(c->counts);
+    free(c->start);
+    free(c->labels);
+    for (size_t k = 0; k < c->n_labels; k++)
+        free(c->names[k]);
+    free(c->names);
+    tsn_dict_free(c->dict);
+    free(c);
+}
+
+size_t tsn_corpus_size(const tsn_corpus *c)
+{
+    return c->n_docs;
+}
+
+size_t tsn_corpus_n_labels(const tsn_corpus *c)
+{
+    return c->n_labels;
+}
+
+const char *tsn_corpus_label_name(const tsn_corpus *c, size_t k)
+{
+    return c->names[k];
+}
+
+size_t tsn_corpus_label(const tsn_corpus *c, size_t i)
+{
+    return c->labels[i];
+}
+
+size_t tsn_corpus_features(const tsn_corpus *c)
+{
+    return tsn_dict_size(c->dict);
+}
+
+void tsn_corpus_set_learner(tsn_corpus *c, const tsn_config *cfg)
+{
+    c->cfg.solver = cfg->solver;
+    c->cfg.C = cfg->C;
+    c->cfg.eps = cfg->eps;
+    c->cfg.bias = cfg->bias;
+    c->cfg.class_weight = cfg->class_weight;
+    c->cfg.calibrate = cfg->calibrate;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Fills c->names with the sorted distinct labels of d and c->labels with each doc's index. */
+static tsn_status index_labels(tsn_corpus *c, const tsn_dataset *d, tsn_error *err)
+{
+    char **all = malloc(d->n * sizeof *all);
+    c->labels = malloc(d->n * sizeof *c->labels);
+    c->names = malloc(d->n * sizeof *c->names);
+    if (all == NULL || c->labels == NULL || c->names == NULL) {
+        free(all);
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < d->n; i++)
+        all[i] = (char *)d->v[i].label;
+    qsort(all, d->n, sizeof *all, cmp_strp);
+    for (size_t i = 0; i < d->n; i++) {
+        if (c->n_labels > 0 && strcmp(c->names[c->n_labels - 1], all[i]) == 0)
+            continue;
+        if ((c->names[c->n_labels] = strdup(all[i])) == NULL) {
+            free(all);
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        }
+        c->n_labels++;
+    }
+    free(all);
+    for (size_t i = 0; i < d->n; i++) {
+        const char *key = d->v[i].label;
+        char **hit = bsearch(&key, c->names, c->n_labels, sizeof *c->names, cmp_strp);
+        c->labels[i] = (size_t)(hit - c->names);
+    }
+    if (c->n_labels < 2)
+        return tsn_error_set(err, TSN_ERR_DATA,
+                             "%s: only one label (\"%s\"): a classifier needs at least two",
+                             d->source, c->names[0]);
+    return TSN_OK;
+}
+
+/* Featurization runs in batches, two at a time: while the worker threads featurize the
+ * documents of one batch into bags (each thread with its own pipeline, taking documents in
+ * turn from a shared counter), this thread interns the bags of the previous batch in
+ * document order and then joins the workers. Bags do not depend on the thread that made
+ * them and interning follows document order, so the dictionary, the feature ids and the
+ * model are the same for any number of threads. */
+
+#define TSN_BATCH_PER_THREAD 32
+
+typedef struct {
+    tsn_pipeline *pipe;
+    const tsn_dataset *d;
+    tsn_bag *bags;        /* the batch's bags, by position in the batch */
+    size_t first, n;      /* the batch: documents first .. first + n - 1 */
+    atomic_size_t *next;  /* the next position to take, shared by the workers */
+    size_t failed;        /* position of the document that failed, or SIZE_MAX */
+    tsn_error err;
+} batch_job;
+
+static void *featurize_batch(void *arg)
+{
+    batch_job *j = arg;
+    size_t k;
+    while ((k = atomic_fetch_add(j->next, 1)) < j->n) {
+        const tsn_example *ex = &j->d->v[j->first + k];
+        tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
+        if (tsn_pipeline_featurize(j->pipe, &doc, &j->bags[k], &j->err) != TSN_OK) {
+            tsn_error_prefix(&j->err, "%s:%zu", ex->source, ex->line);
+            j->failed = k;
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Appends a finished bag's features (ids and counts) to the corpus as document i. */
+static tsn_status intern_bag(tsn_corpus *c, size_t i, const tsn_bag *bag, uint32_t **ids,
+                             size_t *ids_cap, size_t *cap, tsn_error *err)
+{
+    if (bag->n > *ids_cap) {
+        free(*ids);
+        *ids_cap = bag->n * 2;
+        if ((*ids = malloc(*ids_cap * sizeof **ids)) == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    }
+    tsn_status st = tsn_dict_add_bag(c->dict, bag, *ids, err);
+    if (st != TSN_OK)
+        return st;
+    size_t total = c->start[i];
+    if (total + bag->n > *cap) {
+        size_t ncap = *cap ? *cap : 65536;
+        while (ncap < total + bag->n)
+            ncap *= 2;
+        uint32_t *f = realloc(c->fids, ncap * sizeof *f);
+        if (f == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        c->fids = f;
+        uint32_t *n = realloc(c->counts, ncap * sizeof *n);
+        if (n == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        c->counts = n;
+        *cap = ncap;
+    }
+    for (size_t k = 0; k < bag->n; k++) {
+        c->fids[total + k] = (*ids)[k];
+        c->counts[total + k] = bag->v[k].count;
+    }
+    c->start[i + 1] = total + bag->n;
+    return TSN_OK;
+}
+
+tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int threads,
+                             tsn_progress_fn progress, void *ctx, tsn_error *err)
+{
+    tsn_corpus *c = calloc(1, sizeof *c);
+    size_t workers = threads > 0 ? (size_t)threads : 1, batch = 0;
+    batch_job *jobs = calloc(workers, sizeof *jobs);
+    pthread_t *tids = calloc(workers, sizeof *tids);
+    tsn_bag *bags = NULL; /* two batches: [0, batch) and [batch, 2 batch) */
+    uint32_t *ids = NULL;
+    size_t ids_cap = 0, cap = 0;
+    atomic_size_t next;
+    if (c == NULL || jobs == NULL || tids == NULL)
+        goto nomem;
+    c->cfg = *cfg;
+    if (c->cfg.claim_features == TSN_CLAIM_AUTO || c->cfg.pair_features == TSN_CLAIM_AUTO) {
+        bool recur = tsn_dataset_claims_recur(d);
+        if (c->cfg.claim_features == TSN_CLAIM_AUTO)
+            c->cfg.claim_features = recur ? TSN_CLAIM_ON : TSN_CLAIM_OFF;
+        if (c->cfg.pair_features == TSN_CLAIM_AUTO)
+            c->cfg.pair_features = recur ? TSN_CLAIM_OFF : TSN_CLAIM_ON;
+    }
+    cfg = &c->cfg; /* the resolved config from here on: it is the one the model records */
+    c->pair = d->pair;
+    c->n_docs = d->n;
+    c->threads = workers;
+    if (tsn_config_check(cfg, err) != TSN_OK || index_labels(c, d, err) != TSN_OK)
+        goto fail;
+    if (tsn_pipeline_stopwords_text(cfg, &c->stopwords, &c->stop_len, err) != TSN_OK)
+        goto fail;
+    if ((c->dict = tsn_dict_new(err)) == NULL)
+        goto fail;
+    if ((c->start = malloc((d->n + 1) * sizeof *c->start)) == NULL)
+        goto nomem;
+    c->start[0] = 0;
+    batch = workers * TSN_BATCH_PER_THREAD;
+    if ((bags = calloc(2 * batch, sizeof *bags)) == NULL)
+        goto nomem;
+    for (size_t k = 0; k < 2 * batch; k++)
+        tsn_bag_init(&bags[k], true);
+    for (size_t w = 0; w < workers; w++) {
+        jobs[w] = (batch_job){.d = d, .next = &next};
+        if ((jobs[w].pipe = tsn_pipeline_new(cfg, c->stopwords, c->stop_len, err)) == NULL)
+            goto fail;
+    }
+    size_t n_batches = (d->n + batch - 1) / batch;
+    for (size_t b = 0; b <= n_batches; b++) {
+        /* featurize batch b (if any) while interning batch b - 1 (if any) */
+        size_t first = b * batch, n = b < n_batches ? d->n - first : 0, started = 0;
+        n = n < batch ? n : batch;
+        tsn_bag *fill = bags + (b % 2) * batch, *done = bags + ((b + 1) % 2) * batch;
+        atomic_store(&next, 0);
+        for (size_t w = 0; w < workers; w++) {
+            jobs[w].bags = fill;
+            jobs[w].first = first;
+            jobs[w].n = n;
+            jobs[w].failed = SIZE_MAX;
+        }
+        for (size_t w = 1; w < workers && n > 0; w++) {
+            if (pthread_create(&tids[w], NULL, featurize_batch, &jobs[w]) != 0)
+                break; /* this thread takes the work the missing ones would have done */
+            started = w;
+        }
+        tsn_status st = TSN_OK;
+        if (b > 0) {
+            size_t prev = first - batch;
+            for (size_t k = 0; k < batch && prev + k < d->n && st == TSN_OK; k++)
+                st = intern_bag(c, prev + k, &done[k], &ids, &ids_cap, &cap, err);
+        }
+        if (st == TSN_OK)
+            featurize_batch(&jobs[0]);
+        for (size_t w = 1; w <= started; w++)
+            pthread_join(tids[w], NULL);
+        if (st != TSN_OK)
+            goto fail;
+        size_t failed = SIZE_MAX, who = 0; /* report the first document that failed */
+        for (size_t w = 0; w < workers; w++)
+            if (jobs[w].failed < failed) {
+                failed = jobs[w].failed;
+                who = w;
+            }
+        if (failed != SIZE_MAX) {
+            if (err != NULL)
+                *err = jobs[who].err;
+            goto fail;
+        }
+        if (progress != NULL && b > 0)
+            progress(ctx, "featurize", first < d->n ? first : d->n, d->n);
+    }
+    free(ids);
+    for (size_t k = 0; k < 2 * batch; k++)
+        tsn_bag_release(&bags[k]);
+    free(bags);
+    for (size_t w = 0; w < workers; w++)
+        tsn_pipeline_free(jobs[w].pipe);
+    free(jobs);
+    free(tids);
+    return c;
+nomem:
+    tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+fail:
+    free(ids);
+    for (size_t k = 0; bags != NULL && k < 2 * batch; k++)
+        tsn_bag_release(&bags[k]);
+    free(bags);
+    for (size_t w = 0; jobs != NULL && w < workers; w++)
+        tsn_pipeline_free(jobs[w].pipe);
+    free(jobs);
+    free(tids);
+    tsn_corpus_free(c);
+    return NULL;
+}

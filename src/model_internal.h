@@ -1,0 +1,83 @@
+/* model_internal.h -- the model's private header: the structures that the model's own files
+ * (corpus.c, fit.c, score.c, modelfile.c, model.c) share, and the helpers one of them defines
+ * for the others. No other module includes it: it brings in liblinear's linear.h, whose
+ * unprefixed names (train, predict, struct model) must not leak past the model.
+ * Ownership is as in model.h and corpus.h; a tsn_model's fields are owned by the model and
+ * released by tsn_model_free(), a tsn_corpus's by tsn_corpus_free().
+ */
+#ifndef TSN_MODEL_INTERNAL_H
+#define TSN_MODEL_INTERNAL_H
+
+#include <linear.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "corpus.h"
+#include "error.h"
+#include "features.h"
+#include "model.h"
+
+/* tsn_sparse restates liblinear's struct feature_node (features.h): vectors go to liblinear
+ * as they are. */
+_Static_assert(sizeof(tsn_sparse) == sizeof(struct feature_node), "feature_node layout");
+_Static_assert(offsetof(tsn_sparse, value) == offsetof(struct feature_node, value),
+               "feature_node layout");
+
+struct tsn_corpus {
+    tsn_config cfg;
+    char *stopwords;
+    size_t stop_len;
+    size_t n_docs;
+    uint32_t *fids, *counts; /* all documents' features, concatenated */
+    size_t *start;           /* [n_docs + 1] */
+    size_t *labels;          /* label index of each document */
+    char **names;            /* sorted distinct labels */
+    size_t n_labels;
+    tsn_dict *dict;
+    bool pair;
+    size_t threads; /* the fit trains one-vs-rest classes on this many threads */
+};
+
+struct tsn_model {
+    tsn_config cfg;
+    char *stopwords;
+    size_t stop_len;
+    char **names;
+    size_t n_labels;
+    size_t *support;   /* training examples per label */
+    size_t n_examples;
+    bool pair;
+    tsn_vocab *vocab;
+    struct model *ll;  /* liblinear's; labels are our indices + 1 */
+    double temperature; /* > 0: calibrated, probs = softmax(decisions / temperature) */
+    tsn_scorer *own;   /* scratch for the single-threaded calls (tsn_model_predict...) */
+    uint32_t *dmap;         /* vocabulary ids of dmap_of's features (tsn_vocab_map_dict) */
+    const tsn_dict *dmap_of; /* the corpus dictionary dmap is for, or NULL */
+};
+
+/* The liblinear solver of each tsn_config solver, in the order of config.h's enum (model.c). */
+extern const int tsn_solver_map[8];
+
+/* Per-label sizes of a weight vector: liblinear keeps one column for two classes. */
+static inline size_t nr_w(const struct model *ll)
+{
+    return ll->nr_class == 2 && ll->param.solver_type != MCSVM_CS ? 1 : (size_t)ll->nr_class;
+}
+
+static inline size_t w_rows(const struct model *ll)
+{
+    return (size_t)ll->nr_feature + (ll->bias >= 0 ? 1 : 0);
+}
+
+/* Finishes a model whose config, labels, stop words and vocabulary are set: builds the
+ * prediction scratch (model.c). */
+tsn_status tsn_model_ready(tsn_model *m, tsn_error *err);
+
+/* x = the vector of corpus document i under m's vocabulary, through m->dmap, which it makes
+ * for the corpus' dictionary on first use (fit.c). */
+tsn_status tsn_model_corpus_row(tsn_model *m, const tsn_corpus *c, size_t i, tsn_vector *x,
+                                tsn_error *err);
+
+#endif

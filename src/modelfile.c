@@ -1,0 +1,654 @@
+/* modelfile.c -- the model file: tsn_model_save(), tsn_model_load(), tsn_model_parse() and
+ * tsn_model_sniff().
+ *
+ * Model file layout (format version 1), every section introduced by a text line:
+ *   tasnif-model 1\n
+ *   meta <bytes>\n<JSON: versions, config, labels, supports, liblinear layout>\n
+ *   stopwords <bytes>\n<the stop-word list text>\n
+ *   vocab <bytes>\n<feature strings in id order, each NUL-terminated>\n   (empty when hashing)
+ *   idf <count>\n<count little-endian IEEE-754 doubles>\n
+ *   weights <count>\n<count little-endian doubles: liblinear's w, feature-major>\n
+ *   checksum <16 hex digits>\n     FNV-1a 64 of every byte before this line
+ * Doubles are stored as bits, so a model loads to exactly the weights that were trained and
+ * the same data and config give the same bytes. The checksum is verified before anything is
+ * parsed, so truncation and bit flips are reported as such.
+ */
+#include "model.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "features.h"
+#include "hash.h"
+#include "model_internal.h"
+#include "normalize.h"
+
+#define MAGIC "tasnif-model "
+
+/* ---- Saving ---- */
+
+typedef struct {
+    FILE *f;
+    uint64_t h;
+    bool ok;
+} writer;
+
+static void put(writer *w, const void *p, size_t n)
+{
+    if (!w->ok || n == 0)
+        return;
+    w->h = tsn_hash_more(w->h, p, n);
+    if (fwrite(p, 1, n, w->f) != n)
+        w->ok = false;
+}
+
+static void put_header(writer *w, const char *name, size_t n)
+{
+    char buf[64];
+    int len = snprintf(buf, sizeof buf, "%s %zu\n", name, n);
+    put(w, buf, (size_t)len);
+}
+
+static void put_doubles(writer *w, const double *v, size_t n)
+{
+    unsigned char buf[8 * 512];
+    for (size_t i = 0; i < n;) {
+        size_t m = 0;
+        for (; i < n && m < sizeof buf; i++, m += 8) {
+            uint64_t bits;
+            memcpy(&bits, &v[i], 8);
+            for (int b = 0; b < 8; b++)
+                buf[m + (size_t)b] = (unsigned char)(bits >> (8 * b));
+        }
+        put(w, buf, m);
+    }
+}
+
+static char *meta_json(const tsn_model *m)
+{
+    cJSON *root = cJSON_CreateObject(), *cfg = NULL;
+    char *cfg_text = tsn_config_to_json(&m->cfg, false);
+    char *out = NULL;
+    if (root == NULL || cfg_text == NULL)
+        goto done;
+    cfg = cJSON_Parse(cfg_text);
+    cJSON *labels = cJSON_CreateArray(), *support = cJSON_CreateArray(),
+          *order = cJSON_CreateArray();
+    if (cfg == NULL || labels == NULL || support == NULL || order == NULL) {
+        cJSON_Delete(labels);
+        cJSON_Delete(support);
+        cJSON_Delete(order);
+        goto done;
+    }
+    cJSON_AddStringToObject(root, "format", "tasnif-model");
+    cJSON_AddNumberToObject(root, "version", TSN_MODEL_FORMAT_VERSION);
+    cJSON_AddStringToObject(root, "tasnif", TSN_VERSION);
+    cJSON_AddStringToObject(root, "unicode", tsn_unicode_version());
+    cJSON_AddItemToObject(root, "config", cfg);
+    cfg = NULL;
+    for (size_t k = 0; k < m->n_labels; k++) {
+        cJSON_AddItemToArray(labels, cJSON_CreateString(m->names[k]));
+        cJSON_AddItemToArray(support, cJSON_CreateNumber((double)m->support[k]));
+    }
+    for (int j = 0; j < m->ll->nr_class; j++)
+        cJSON_AddItemToArray(order, cJSON_CreateNumber(m->ll->label[j] - 1));
+    cJSON_AddItemToObject(root, "labels", labels);
+    cJSON_AddItemToObject(root, "support", support);
+    cJSON_AddBoolToObject(root, "pair", m->pair);
+    cJSON_AddNumberToObject(root, "examples", (double)m->n_examples);
+    cJSON_AddNumberToObject(root, "features", (double)tsn_vocab_size(m->vocab));
+    cJSON_AddNumberToObject(root, "solver_type", m->ll->param.solver_type);
+    cJSON_AddItemToObject(root, "class_order", order);
+    cJSON_AddNumberToObject(root, "bias", m->ll->bias);
+    if (m->temperature > 0)
+        cJSON_AddNumberToObject(root, "temperature", m->temperature);
+    out = cJSON_PrintUnformatted(root);
+done:
+    cJSON_Delete(cfg);
+    cJSON_Delete(root);
+    free(cfg_text);
+    return out;
+}
+
+static const char *volatile saving; /* the temporary file being written, for signals */
+
+const char *tsn_model_saving(void)
+{
+    return saving;
+}
+
+/* Makes the rename durable: the directory entry reaches the disk too. */
+static void sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash == NULL ? strdup(".") : strndup(path, (size_t)(slash - path) + 1);
+    if (dir == NULL)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd); /* best effort: some file systems refuse it on directories */
+        close(fd);
+    }
+    free(dir);
+}
+
+tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (tmp == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    /* A device or pipe (/dev/null, /dev/stdout) is written to directly: there is no file to
+     * replace atomically, and renaming over a device node would destroy it. */
+    struct stat sb;
+    bool direct = false;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode)) {
+            free(tmp);
+            return tsn_error_set(err, TSN_ERR_IO, "%s: cannot create: Is a directory", path);
+        }
+        direct = true;
+    }
+    /* No signal between creating the file and publishing its name (tsn_model_saving). */
+    sigset_t block, prev;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &prev);
+    int fd = direct ? open(path, O_WRONLY | O_TRUNC) : mkstemp(tmp);
+    if (fd >= 0 && !direct)
+        saving = tmp;
+    pthread_sigmask(SIG_SETMASK, &prev, NULL);
+    if (fd >= 0 && !direct) {
+        /* mkstemp creates the file 0600; a model is an ordinary file (0666 less umask). */
+        mode_t mask = umask(0);
+        umask(mask);
+        if (fchmod(fd, 0666 & ~mask) != 0) {
+            close(fd);
+            unlink(tmp);
+            saving = NULL;
+            fd = -1;
+        }
+    }
+    if (fd < 0) {
+        tsn_status st = tsn_error_set(err, TSN_ERR_IO, "%s: cannot create: %s", path,
+                                      strerror(errno));
+        free(tmp);
+        return st;
+    }
+    writer w = {fdopen(fd, "wb"), TSN_FNV_OFFSET, true};
+    if (w.f == NULL) {
+        close(fd);
+        w.ok = false;
+    }
+    char *meta = meta_json(m);
+    if (meta == NULL)
+        w.ok = false;
+    if (w.ok) {
+        char head[64];
+        int hl = snprintf(head, sizeof head, "%s%d\n", MAGIC, TSN_MODEL_FORMAT_VERSION);
+        put(&w, head, (size_t)hl);
+        put_header(&w, "meta", strlen(meta));
+        put(&w, meta, strlen(meta));
+        put(&w, "\n", 1);
+        put_header(&w, "stopwords", m->stop_len);
+        put(&w, m->stopwords, m->stop_len);
+        put(&w, "\n", 1);
+        size_t vlen = 0;
+        const char *vs = tsn_vocab_strings(m->vocab, &vlen);
+        if (vs == NULL)
+            vlen = 0;
+        put_header(&w, "vocab", vlen);
+        put(&w, vs, vlen);
+        put(&w, "\n", 1);
+        size_t V = tsn_vocab_size(m->vocab);
+        put_header(&w, "idf", V);
+        put_doubles(&w, tsn_vocab_idf(m->vocab), V);
+        put(&w, "\n", 1);
+        size_t nw = w_rows(m->ll) * nr_w(m->ll);
+        put_header(&w, "weights", nw);
+        put_doubles(&w, m->ll->w, nw);
+        put(&w, "\n", 1);
+        if (w.ok && fprintf(w.f, "checksum %016llx\n", (unsigned long long)w.h) < 0)
+            w.ok = false;
+    }
+    free(meta);
+    int saved_errno = 0;
+    if (w.f != NULL) {
+        if (w.ok && (fflush(w.f) != 0 || (!direct && fsync(fileno(w.f)) != 0)))
+            w.ok = false;
+        saved_errno = errno;
+        if (fclose(w.f) != 0 && w.ok) {
+            w.ok = false;
+            saved_errno = errno;
+        }
+    }
+    if (w.ok && !direct && rename(tmp, path) != 0) {
+        w.ok = false;
+        saved_errno = errno;
+    }
+    if (w.ok && !direct)
+        sync_dir(path);
+    tsn_status st = TSN_OK;
+    if (!w.ok) {
+        if (!direct)
+            unlink(tmp);
+        st = tsn_error_set(err, TSN_ERR_IO, "%s: cannot write model: %s", path,
+                           strerror(saved_errno ? saved_errno : EIO));
+    }
+    saving = NULL;
+    free(tmp);
+    return st;
+}
+
+/* ---- Loading ---- */
+
+typedef struct {
+    const char *path;
+    const char *p, *end;
+} reader;
+
+/* Reads "name <n>\n"; *n gets the number. */
+static tsn_status get_header(reader *r, const char *name, size_t *n, tsn_error *err)
+{
+    size_t nl = strlen(name);
+    const char *nlpos = memchr(r->p, '\n', (size_t)(r->end - r->p));
+    if (nlpos == NULL || (size_t)(nlpos - r->p) <= nl + 1 || memcmp(r->p, name, nl) != 0 ||
+        r->p[nl] != ' ')
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: expected section \"%s\"",
+                             r->path, name);
+    size_t v = 0;
+    const char *d = r->p + nl + 1;
+    if (nlpos - d > 18)
+        d = nlpos; /* more digits than any size we write: refused below */
+    for (; d < nlpos && *d >= '0' && *d <= '9'; d++)
+        v = v * 10 + (size_t)(*d - '0');
+    if (d != nlpos || nlpos == r->p + nl + 1 || nlpos - (r->p + nl + 1) > 18)
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad size of \"%s\"",
+                             r->path, name);
+    *n = v;
+    r->p = nlpos + 1;
+    return TSN_OK;
+}
+
+/* Takes n bytes of section body plus its closing newline; *body points at them. */
+static tsn_status get_body(reader *r, const char *name, size_t n, const char **body,
+                           tsn_error *err)
+{
+    if (n >= (size_t)(r->end - r->p) || r->p[n] != '\n')
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: section \"%s\" is cut",
+                             r->path, name);
+    *body = r->p;
+    r->p += n + 1;
+    return TSN_OK;
+}
+
+static tsn_status get_doubles(reader *r, const char *name, size_t expect, double **out,
+                              tsn_error *err)
+{
+    size_t n;
+    const char *body = NULL;
+    tsn_status st = get_header(r, name, &n, err);
+    if (st != TSN_OK)
+        return st;
+    if (n != expect)
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: %zu %s values, expected %zu",
+                             r->path, n, name, expect);
+    if (n > SIZE_MAX / 8 || (st = get_body(r, name, n * 8, &body, err)) != TSN_OK)
+        return st != TSN_OK ? st : tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt", r->path);
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (v == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(v, body, n * 8); /* the file's byte order */
+#else
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bits = 0;
+        for (int b = 0; b < 8; b++)
+            bits |= (uint64_t)(unsigned char)body[i * 8 + (size_t)b] << (8 * b);
+        memcpy(&v[i], &bits, 8);
+    }
+#endif
+    *out = v;
+    return TSN_OK;
+}
+
+/* Checks the magic, the version and the checksum line; r->end is set before the checksum. */
+static tsn_status check_envelope(reader *r, const char *buf, size_t len, tsn_error *err)
+{
+    size_t ml = strlen(MAGIC);
+    if (len < ml || memcmp(buf, MAGIC, ml) != 0)
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", r->path);
+    long v = 0;
+    const char *e = buf + ml;
+    while (e < buf + len && *e >= '0' && *e <= '9' && v < 1000000)
+        v = v * 10 + (*e++ - '0');
+    if (e == buf + ml || e >= buf + len || *e != '\n')
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", r->path);
+    if (v > TSN_MODEL_FORMAT_VERSION)
+        return tsn_error_set(err, TSN_ERR_MODEL,
+                             "%s: model format version %ld is newer than this tasnif supports "
+                             "(%d); upgrade tasnif",
+                             r->path, v, TSN_MODEL_FORMAT_VERSION);
+    if (v < 1)
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: unknown model format version %ld",
+                             r->path, v);
+    const size_t cl = strlen("checksum ") + 16 + 1;
+    if (len < cl + (size_t)(e - buf) + 1 || memcmp(buf + len - cl, "checksum ", 9) != 0 ||
+        buf[len - 1] != '\n') {
+        /* A checksum line followed by more bytes: something was appended, not cut off. */
+        for (const char *p = buf + len; p > buf + cl;) {
+            const char *q = p - 1;
+            while (q > buf && q[-1] != '\n')
+                q--;
+            if ((size_t)(p - q) == cl - 1 && memcmp(q, "checksum ", 9) == 0 && q + cl < buf + len)
+                return tsn_error_set(err, TSN_ERR_MODEL,
+                                     "%s: corrupt model: %zu bytes of trailing data after the "
+                                     "checksum",
+                                     r->path, (size_t)(buf + len - (q + cl)));
+            p = q > buf ? q - 1 : buf;
+        }
+        return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
+    }
+    uint64_t want = 0;
+    for (const char *h = buf + len - cl + 9; h < buf + len - 1; h++) {
+        int d = *h >= '0' && *h <= '9' ? *h - '0' : *h >= 'a' && *h <= 'f' ? *h - 'a' + 10 : -1;
+        if (d < 0)
+            return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
+        want = want << 4 | (uint64_t)d;
+    }
+    if (tsn_hash(buf, len - cl) != want)
+        return tsn_error_set(err, TSN_ERR_MODEL,
+                             "%s: checksum mismatch: the model file is corrupt", r->path);
+    r->p = (const char *)memchr(buf, '\n', len) + 1;
+    r->end = buf + len - cl;
+    return TSN_OK;
+}
+
+/* A whole number in [0, max] (JSON numbers are doubles: a file could hold -5, 1e300, 0.5). */
+static bool whole(const cJSON *v, double max, size_t *out)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= max) ||
+        v->valuedouble != floor(v->valuedouble))
+        return false;
+    *out = (size_t)v->valuedouble;
+    return true;
+}
+
+static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const char *path,
+                             int *solver, int **order, int *n_order, tsn_error *err)
+{
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    tsn_status st = TSN_OK;
+    if (root == NULL) {
+        st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad metadata", path);
+        goto done;
+    }
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(root, "config");
+    const cJSON *labels = cJSON_GetObjectItemCaseSensitive(root, "labels");
+    const cJSON *support = cJSON_GetObjectItemCaseSensitive(root, "support");
+    const cJSON *corder = cJSON_GetObjectItemCaseSensitive(root, "class_order");
+    const cJSON *stype = cJSON_GetObjectItemCaseSensitive(root, "solver_type");
+    const cJSON *pair = cJSON_GetObjectItemCaseSensitive(root, "pair");
+    const cJSON *ex = cJSON_GetObjectItemCaseSensitive(root, "examples");
+    size_t n_ex = 0, stype_v = 0;
+    if (!cJSON_IsObject(cfg) || !cJSON_IsArray(labels) || !cJSON_IsArray(support) ||
+        !cJSON_IsArray(corder) || !whole(stype, 1000, &stype_v) || !cJSON_IsBool(pair) ||
+        !whole(ex, 1e15, &n_ex) || cJSON_GetArraySize(labels) < 2 ||
+        cJSON_GetArraySize(support) != cJSON_GetArraySize(labels)) {
+        st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: incomplete metadata", path);
+        goto done;
+    }
+    char *cfg_text = cJSON_PrintUnformatted(cfg);
+    if (cfg_text == NULL) {
+        st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    tsn_config_init(&m->cfg);
+    st = tsn_config_parse(&m->cfg, cfg_text, strlen(cfg_text), path, err);
+    free(cfg_text);
+    if (st != TSN_OK)
+        goto done;
+    m->pair = cJSON_IsTrue(pair);
+    m->n_examples = n_ex;
+    m->n_labels = (size_t)cJSON_GetArraySize(labels);
+    m->names = calloc(m->n_labels, sizeof *m->names);
+    m->support = calloc(m->n_labels, sizeof *m->support);
+    int nc = cJSON_GetArraySize(corder);
+    *n_order = nc;
+    *order = calloc((size_t)(nc > 0 ? nc : 1), sizeof **order);
+    if (m->names == NULL || m->support == NULL || *order == NULL) {
+        st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < m->n_labels; k++) {
+        const cJSON *l = cJSON_GetArrayItem(labels, (int)k);
+        const cJSON *s = cJSON_GetArrayItem(support, (int)k);
+        if (!cJSON_IsString(l) || !whole(s, 1e15, &m->support[k])) {
+            st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad label table", path);
+            goto done;
+        }
+        if ((m->names[k] = strdup(l->valuestring)) == NULL) {
+            st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+    }
+    for (int j = 0; j < nc; j++) {
+        const cJSON *o = cJSON_GetArrayItem(corder, j);
+        size_t v;
+        if (!whole(o, (double)m->n_labels - 1, &v)) {
+            st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad class order", path);
+            goto done;
+        }
+        (*order)[j] = (int)v + 1;
+    }
+    *solver = (int)stype_v;
+    const cJSON *temp = cJSON_GetObjectItemCaseSensitive(root, "temperature");
+    if (temp != NULL) {
+        if (!cJSON_IsNumber(temp) || !(temp->valuedouble > 0 && temp->valuedouble < 1e6)) {
+            st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad temperature", path);
+            goto done;
+        }
+        m->temperature = temp->valuedouble;
+    }
+    if (tsn_solver_map[m->cfg.solver] != *solver || nc < 2 || (size_t)nc > m->n_labels)
+        st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: inconsistent solver", path);
+done:
+    cJSON_Delete(root);
+    return st;
+}
+
+/* The largest model file read from something that is not a regular file (a pipe, a device):
+ * what never ends is refused instead of filling memory. */
+#define MODEL_STREAM_MAX ((size_t)16 << 30)
+
+/* Reads the model file at path into a new buffer: a snapshot, checked to be a model from its
+ * first bytes (so /dev/zero or a text file is refused at once, not read whole) and, for a
+ * regular file, checked unchanged when read (a file replaced in place or truncated during a
+ * deploy is "changed while reading", never a crash on a shrinking mapping). */
+static tsn_status read_model_file(const char *path, char **out, size_t *out_len, tsn_error *err)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat before;
+    if (fstat(fd, &before) != 0) {
+        close(fd);
+        return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+    }
+    if (S_ISDIR(before.st_mode)) {
+        close(fd);
+        return tsn_error_set(err, TSN_ERR_IO, "%s: %s, not a model file", path, strerror(EISDIR));
+    }
+    bool regular = S_ISREG(before.st_mode);
+    size_t cap = regular ? (size_t)before.st_size + 1 : (size_t)1 << 20, len = 0;
+    size_t ml = strlen(MAGIC);
+    char *buf = malloc(cap);
+    tsn_status st = TSN_OK;
+    if (buf == NULL) {
+        close(fd);
+        return tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory reading the model", path);
+    }
+    for (;;) {
+        if (len == cap) {
+            if (regular || cap >= MODEL_STREAM_MAX) {
+                st = regular ? tsn_error_set(err, TSN_ERR_MODEL,
+                                             "%s: model changed while reading (it grew)", path)
+                             : tsn_error_set(err, TSN_ERR_MODEL,
+                                             "%s: larger than %zu bytes: not a model file",
+                                             path, MODEL_STREAM_MAX);
+                break;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                st = tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory reading the model",
+                                   path);
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t k = read(fd, buf + len, cap - len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            st = tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
+            break;
+        }
+        size_t was = len;
+        len += (size_t)k;
+        /* the magic first: whatever else this is, it is not read on */
+        if (was < ml && (len >= ml || k == 0) &&
+            (len < ml || memcmp(buf, MAGIC, ml) != 0)) {
+            st = tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", path);
+            break;
+        }
+        if (k == 0)
+            break;
+    }
+    struct stat after;
+    if (st == TSN_OK && regular &&
+        (fstat(fd, &after) != 0 || after.st_size != before.st_size ||
+         after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+         after.st_mtim.tv_nsec != before.st_mtim.tv_nsec || len != (size_t)before.st_size))
+        st = tsn_error_set(err, TSN_ERR_MODEL, "%s: model changed while reading; load it again",
+                           path);
+    close(fd);
+    if (st != TSN_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf;
+    *out_len = len;
+    return TSN_OK;
+}
+
+bool tsn_model_sniff(const char *path)
+{
+    char head[sizeof MAGIC];
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    ssize_t k = read(fd, head, sizeof head - 1);
+    close(fd);
+    return k == (ssize_t)(sizeof head - 1) && memcmp(head, MAGIC, sizeof head - 1) == 0;
+}
+
+tsn_model *tsn_model_load(const char *path, tsn_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    if (read_model_file(path, &buf, &len, err) != TSN_OK)
+        return NULL;
+    tsn_model *m = tsn_model_parse(buf, len, path, err);
+    free(buf);
+    return m;
+}
+
+tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_error *err)
+{
+    tsn_model *m = NULL;
+    int *order = NULL;
+    double *idf = NULL, *w = NULL;
+    reader r = {path, NULL, NULL};
+    if (check_envelope(&r, buf, len, err) != TSN_OK)
+        goto fail;
+    if ((m = calloc(1, sizeof *m)) == NULL)
+        goto nomem;
+    size_t n;
+    const char *body = NULL;
+    int solver = 0, nc = 0;
+    if (get_header(&r, "meta", &n, err) != TSN_OK ||
+        get_body(&r, "meta", n, &body, err) != TSN_OK ||
+        parse_meta(m, body, n, path, &solver, &order, &nc, err) != TSN_OK)
+        goto fail;
+    if (get_header(&r, "stopwords", &n, err) != TSN_OK ||
+        get_body(&r, "stopwords", n, &body, err) != TSN_OK)
+        goto fail;
+    if ((m->stopwords = malloc(n + 1)) == NULL)
+        goto nomem;
+    memcpy(m->stopwords, body, n);
+    m->stopwords[n] = '\0';
+    m->stop_len = n;
+    size_t vlen;
+    const char *vocab = NULL;
+    if (get_header(&r, "vocab", &vlen, err) != TSN_OK ||
+        get_body(&r, "vocab", vlen, &vocab, err) != TSN_OK)
+        goto fail;
+    const char *save = r.p;
+    if (get_header(&r, "idf", &n, err) != TSN_OK)
+        goto fail;
+    r.p = save;
+    size_t V = n;
+    if (V > (size_t)INT32_MAX - 2) {
+        tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: %zu features", path, V);
+        goto fail;
+    }
+    if (get_doubles(&r, "idf", V, &idf, err) != TSN_OK)
+        goto fail;
+    if ((m->vocab = tsn_vocab_from_parts(&m->cfg, V, vocab, vlen, idf, err)) == NULL) {
+        tsn_error_prefix(err, "%s", path);
+        goto fail;
+    }
+    if ((m->ll = calloc(1, sizeof *m->ll)) == NULL)
+        goto nomem;
+    m->ll->nr_class = nc;
+    m->ll->nr_feature = (int)V;
+    m->ll->bias = m->cfg.bias;
+    m->ll->param.solver_type = solver;
+    m->ll->label = order;
+    order = NULL;
+    size_t nw = w_rows(m->ll) * nr_w(m->ll);
+    if (get_doubles(&r, "weights", nw, &w, err) != TSN_OK)
+        goto fail;
+    m->ll->w = w;
+    w = NULL;
+    if (r.p != r.end) {
+        tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: trailing data", path);
+        goto fail;
+    }
+    if (tsn_model_ready(m, err) != TSN_OK)
+        goto fail;
+    free(idf);
+    return m;
+nomem:
+    tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
+fail:
+    free(order);
+    free(idf);
+    free(w);
+    tsn_model_free(m);
+    return NULL;
+}
