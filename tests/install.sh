@@ -33,8 +33,18 @@ echo "$out" | grep -qxF "$cli" && say ok "the example's answer is the command li
 
 # the Python binding against the installed library
 if command -v python3 >/dev/null && python3 -c 'import pytest' 2>/dev/null; then
+    pydir=python # pip-installed when pip is there (offline: the binding needs nothing else)
+    if python3 -m pip --version >/dev/null 2>&1; then
+        if python3 -m pip install -q --no-index --target "$work/py" ./python >"$work/pip.log" 2>&1; then
+            say ok "pip install ./python works offline"
+            pydir="$work/py"
+        else
+            say FAIL "pip install ./python: $(tail -3 "$work/pip.log")"
+        fi
+        rm -rf python/build python/*.egg-info
+    fi
     if TASNIF_LIBRARY="$lib/libtasnif.so.0" TASNIF_MODELS="$stage/usr/share/tasnif/models" \
-       TASNIF_CLI="$BUILD/tasnif" PYTHONPATH=python python3 -m pytest -q python/tests >"$work/py.log" 2>&1; then
+       TASNIF_CLI="$BUILD/tasnif" PYTHONPATH="$pydir" python3 -m pytest -q -p no:cacheprovider python/tests >"$work/py.log" 2>&1; then
         say ok "python binding tests pass against the installed library ($(tail -1 "$work/py.log"))"
     else
         say FAIL "python binding tests: $(tail -20 "$work/py.log")"

@@ -9,4 +9,4 @@ if ! command -v python3 >/dev/null || ! python3 -c 'import pytest' 2>/dev/null; 
 fi
 echo "== python binding (pytest)"
 TASNIF_LIBRARY="$(pwd)/$BUILD/libtasnif.so.0" TASNIF_MODELS="$(pwd)/models" \
-TASNIF_CLI="$(pwd)/$BUILD/tasnif" PYTHONPATH="$(pwd)/python" python3 -m pytest -q python/tests
+TASNIF_CLI="$(pwd)/$BUILD/tasnif" PYTHONPATH="$(pwd)/python" python3 -m pytest -q -p no:cacheprovider python/tests
