@@ -17,6 +17,9 @@ LIB_SRC := src/error.c src/config.c src/normalize.c src/tokenize.c src/stem.c \
            src/corpus.c src/fit.c src/score.c src/modelfile.c \
            src/metrics.c src/sentence.c src/fileio.c src/cv.c src/bigmem.c src/actors.c src/results.c
 LIB_SRC += src/api.c
+LIB_SRC += src/report.c
+LIB_SRC += src/reader.c src/utf8.c src/dirlist.c
+LIB_SRC += src/dict.c src/vocab.c
 SO_VERSION := 0.1.0
 SO_NAME    := libtasnif.so.0
 SO_FILE    := libtasnif.so.$(SO_VERSION)
@@ -32,7 +35,7 @@ FUZZ_NAMES := pipeline reader model sentence
 REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
 DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(CLI_OBJ:.o=.d) $(BUILD)/stages.d $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
 
-.PHONY: all check test asan tsan valgrind fuzz bench bench-accuracy bench-speed bench-deps install uninstall installcheck clean format lint help models deps demo
+.PHONY: all check test asan tsan valgrind fuzz bench bench-accuracy bench-speed bench-serve bench-deps install uninstall installcheck clean format lint help models deps demo
 
 all: $(BUILD)/tasnif $(BUILD)/$(SO_FILE)
 
@@ -69,8 +72,19 @@ $(BUILD)/$(SO_FILE): $(LIB_OBJ) src/libtasnif.map
 	ln -sf $(SO_FILE) $(BUILD)/$(SO_NAME)
 	ln -sf $(SO_NAME) $(BUILD)/libtasnif.so
 
-$(BUILD)/tasnif: $(BUILD)/main.o $(CLI_OBJ) $(BUILD)/libtasnif.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+# `tasnif serve`'s page (src/cli/serve_page.html) is compiled in, NUL-terminated, as the
+# stop-word list is; the command links libmicrohttpd, which the library does not need.
+$(BUILD)/cli/serve_page.c: src/cli/serve_page.html | $(BUILD)/cli
+	{ echo '/* generated from $< -- do not edit */'; \
+	  echo 'const unsigned char tsn_serve_page[] = {'; \
+	  od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00};'; } > $@
+
+$(BUILD)/cli/serve_page.o: $(BUILD)/cli/serve_page.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tasnif: $(BUILD)/main.o $(CLI_OBJ) $(BUILD)/cli/serve_page.o $(BUILD)/libtasnif.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs libmicrohttpd)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtasnif.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -iquote src -iquote tests/unit -o $@ $< $(BUILD)/libtasnif.a $(LDFLAGS) $(LDLIBS)
@@ -136,15 +150,19 @@ bench-accuracy: $(BUILD)/tasnif
 bench-speed: $(BUILD)/tasnif $(BUILD)/stages
 	sh bench/speed.sh $(BUILD)/tasnif
 
+# tasnif serve under load with wrk: requests/s, latency, and the CLI's documents/s (bench/serve.md).
+bench-serve: $(BUILD)/tasnif
+	sh bench/serve.sh $(BUILD)/tasnif
+
 # What the benchmarks need beyond the build: the peers and GNU time.
 bench-deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq --no-install-recommends fasttext python3-sklearn time
+	    apt-get install -y -qq --no-install-recommends fasttext python3-sklearn time wrk
 
 # Debian packages needed to build and test (sudo when not root).
 DEB_PKGS := build-essential pkg-config liblinear-dev libicu-dev libstemmer-dev libcjson-dev \
             clang libclang-rt-14-dev valgrind python3 python3-pytest python3-setuptools \
-            python3-pip man-db
+            python3-pip man-db libmicrohttpd-dev curl chromium
 deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \

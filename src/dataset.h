@@ -1,16 +1,13 @@
 /* dataset.h -- labeled and unlabeled examples in, from TSV, JSONL, fastText, plain text and
  * directories.
  *
- * Formats (TSN_FMT_AUTO detects them from a directory or the first non-blank line):
- *   tsv       label<TAB>text, or label<TAB>claim<TAB>text (every line the same)
- *   jsonl     {"label": "...", "text": "...", "claim": "...", "id": ...}; other keys ignored
- *   fasttext  __label__X text
- *   text      one unlabeled document per line (claim<TAB>text for pair models)
- *   dir       DIR/<label>/<file>: one document per file, read in sorted order
- * A UTF-8 BOM and CR before LF are dropped. Invalid UTF-8 is counted (strict mode: an
- * error naming the file and line); the normalizer later replaces it with U+FFFD.
- * Ownership: tsn_reader_open() -> tsn_reader_close(); an example returned by
- * tsn_reader_next() is a view valid until the next call. tsn_dataset owns copies.
+ * Owns: tsn_dataset, a whole labeled dataset in memory. The rest of the family is declared
+ * by the headers included below, so including this one still declares all of it:
+ *   reader.h   formats, read options, examples and the streaming reader (tsn_reader_*)
+ *   utf8.h     UTF-8 validation and whole-document checks (tsn_utf8_*, tsn_doc_check)
+ *   dirlist.h  directory listings (tsn_dir_files, tsn_dir_list, tsn_path_join)
+ * Ownership: tsn_dataset_load() -> tsn_dataset_release(); tsn_dataset owns copies of the
+ * examples the reader lends it.
  */
 #ifndef TSN_DATASET_H
 #define TSN_DATASET_H
@@ -19,54 +16,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dirlist.h"
 #include "error.h"
-
-typedef enum {
-    TSN_FMT_AUTO,
-    TSN_FMT_TSV,
-    TSN_FMT_JSONL,
-    TSN_FMT_FASTTEXT,
-    TSN_FMT_TEXT,
-    TSN_FMT_DIR
-} tsn_format;
-
-/* Parses "auto", "tsv", "jsonl", "fasttext", "text", "dir"; -1 when unknown. */
-int tsn_format_parse(const char *name);
-const char *tsn_format_name(tsn_format f);
-
-typedef struct {
-    bool strict;          /* invalid UTF-8 is an error instead of being replaced */
-    size_t max_doc_bytes; /* longer lines or files are an error; 0 = default (16 MiB) */
-    bool pair;            /* text format: lines are claim<TAB>text */
-} tsn_read_opts;
-
-typedef struct {
-    const char *label; /* NULL when the format carries none */
-    const char *claim; /* NULL when none */
-    const char *text;
-    size_t claim_len, text_len;
-    const char *id;    /* JSONL "id" as text, or NULL */
-    const char *source;
-    size_t line;       /* 1-based line in source; 0 for one-file documents */
-} tsn_example;
-
-typedef struct tsn_reader tsn_reader; /* opaque */
-
-/* Opens path ("-" or NULL: standard input) in format fmt; `labeled` requires a label on every
- * example (training and evaluation). NULL with *err set. */
-tsn_reader *tsn_reader_open(const char *path, tsn_format fmt, bool labeled,
-                            const tsn_read_opts *opts, tsn_error *err);
-/* The same on an open stream (not closed by the reader); `name` names it in messages. */
-tsn_reader *tsn_reader_open_stream(FILE *f, const char *name, tsn_format fmt, bool labeled,
-                                   const tsn_read_opts *opts, tsn_error *err);
-/* Reads the next example into *ex. Sets *done at the end of input (ex untouched). */
-tsn_status tsn_reader_next(tsn_reader *r, tsn_example *ex, bool *done, tsn_error *err);
-tsn_format tsn_reader_format(const tsn_reader *r);
-size_t tsn_reader_invalid_lines(const tsn_reader *r); /* lines with invalid UTF-8 so far */
-/* Directory datasets: entries ignored because they hold no document (a file outside a label
- * directory, an empty label directory); *first describes the first of them. */
-size_t tsn_reader_ignored(const tsn_reader *r, const char **first);
-void tsn_reader_close(tsn_reader *r);                 /* NULL is a no-op */
+#include "reader.h"
+#include "utf8.h"
 
 /* A whole labeled dataset in memory. */
 typedef struct {
@@ -88,21 +41,5 @@ void tsn_dataset_release(tsn_dataset *d);
  * (always for 10 or fewer), as the targets of target-specific stance do; true for single
  * texts. What config "auto" resolves claim_features and pair_features by. */
 bool tsn_dataset_claims_recur(const tsn_dataset *d);
-
-/* The regular files directly inside dir (no dot files), as "dir/name" paths sorted bytewise.
- * Release with tsn_dir_files_free(). */
-tsn_status tsn_dir_files(const char *dir, char ***paths, size_t *n, tsn_error *err);
-void tsn_dir_files_free(char **paths, size_t n);
-
-/* True when s[0..len) is valid UTF-8 (no overlongs, surrogates or code points > U+10FFFF). */
-bool tsn_utf8_valid(const char *s, size_t len);
-/* The length of the longest valid UTF-8 prefix of s[0..len): the offset of the first bad byte. */
-size_t tsn_utf8_valid_prefix(const char *s, size_t len);
-
-/* Checks a whole-file document s[0..len) named `name` (a `what`: "document", "article"): no
- * NUL byte, not empty or blank, and in strict mode valid UTF-8; errors name the line. In
- * lenient mode *invalid tells whether it holds invalid UTF-8 (to be replaced). */
-tsn_status tsn_doc_check(const char *name, const char *what, const char *s, size_t len,
-                         bool strict, bool *invalid, tsn_error *err);
 
 #endif

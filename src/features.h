@@ -13,6 +13,9 @@
  *   "c:<wo"         character n-gram, '<' and '>' mark word boundaries
  * and features of a pair example's claim carry the prefix "claim." ("claim.s:...").
  * Ownership: bags, dicts and vocabs are caller-owned, with init/release or new/free as named.
+ * The module's code is in three files, one per section below: features.c (feature hashes and
+ * bags), dict.c (the training dictionary), vocab.c (vocabulary and vectors); what they share
+ * is in the private header features_internal.h.
  */
 #ifndef TSN_FEATURES_H
 #define TSN_FEATURES_H

@@ -1,7 +1,7 @@
 /* main.c -- the tasnif command line's entry point: the command table, the top-level help and
- * --version, the signal handlers that remove a model file being written, and the final check
- * of standard output. Each command lives in src/cli/<command>.c; what they share is in
- * src/cli/common.c (src/cli/cli.h), including the exit codes.
+ * --version, the signal handlers that remove a model file or report being written, and the
+ * final check of standard output. Each command lives in src/cli/<command>.c; what they share
+ * is in src/cli/common.c (src/cli/cli.h), including the exit codes.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -24,11 +24,13 @@ static const command commands[] = {
     {"train", cli_train, "train a model on labeled examples"},
     {"classify", cli_classify, "label documents with a model"},
     {"eval", cli_eval, "score a model on labeled examples"},
+    {"report", cli_report, "an evaluation as one self-contained HTML page with charts"},
     {"cv", cli_cv, "stratified k-fold cross-validation of a config"},
     {"tune", cli_tune, "search for the best config by cross-validation, save its model"},
     {"info", cli_info, "describe a model"},
     {"label", cli_label, "label articles: topic, and the stance of every sentence"},
     {"tokens", cli_tokens, "show the pipeline's tokens and stems"},
+    {"serve", cli_serve, "serve models over HTTP: a JSON API and a page"},
 };
 
 static void main_help(FILE *f)
@@ -41,11 +43,14 @@ static void main_help(FILE *f)
     fprintf(f, "\n'tasnif <command> --help' describes a command; 'tasnif --version'.\n");
 }
 
-/* SIGINT, SIGTERM, SIGHUP: remove a model file being written, then die of the signal. */
+/* SIGINT, SIGTERM, SIGHUP: remove a model file or report being written, then die of the
+ * signal. */
 static void on_fatal_signal(int sig)
 {
     const char *tmp = tsn_model_saving();
     if (tmp != NULL)
+        unlink(tmp);
+    if ((tmp = cli_report_saving()) != NULL)
         unlink(tmp);
     signal(sig, SIG_DFL);
     raise(sig);

@@ -92,6 +92,9 @@ void cli_progress(void *ctx, const char *stage, size_t done, size_t total);
  * $TASNIF_MODELS, next to the executable and in the installed location. Returns NULL with
  * *err set; release with tsn_model_free(). */
 tsn_model *cli_load_model(const char *name, tsn_error *err);
+/* The file a model argument names: a path as it is, or a shipped model's name looked up in
+ * $TASNIF_MODELS, next to the executable and in the installed location (in buf). */
+const char *cli_resolve_model(const char *name, char *buf, size_t size);
 /* Warns on stderr that `lines` lines (examples, when labeled) of source held invalid UTF-8;
  * nothing when lines is 0. */
 void cli_warn_invalid(const char *source, size_t lines, bool labeled);
@@ -115,6 +118,22 @@ int cli_cv(int argc, char **argv);       /* cv.c */
 int cli_info(int argc, char **argv);     /* info.c */
 int cli_label(int argc, char **argv);    /* label.c */
 int cli_tokens(int argc, char **argv);   /* tokens.c */
+int cli_report(int argc, char **argv);   /* report.c */
+
+/* The HTML report (report.c, shared with eval --html). cli_check_report() checks its path
+ * before any work, as cli_check_output() does for models: "-" (standard output) passes; not
+ * the test data or the model, not a directory, not an existing file other than a tasnif
+ * report (unless o->force), in a writable directory; flag ("-o", "--html") names it in
+ * messages. Returns -1 when it may be written, or an exit code. */
+int cli_check_report(const char *path, const char *flag, const cli_options *o);
+/* Writes m's report on d to path ("-": standard output) atomically: a temporary file in the
+ * same directory, renamed once complete. model_name is shown as the user gave it. Returns an
+ * exit code, after a diagnostic on failure. */
+int cli_save_report(const char *path, const tsn_model *m, const tsn_dataset *d,
+                    const char *model_name);
+/* The temporary report being written right now, or NULL: a signal handler may unlink() it. */
+const char *cli_report_saving(void);
+int cli_serve(int argc, char **argv);    /* serve.c */
 /* Reads r's next example into *ex: true when there is one; false at the end of the input,
  * or after reporting a read error (then *rc is the exit code). */
 bool cli_next_example(tsn_reader *r, tsn_example *ex, int *rc);

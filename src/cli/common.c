@@ -312,7 +312,7 @@ static bool is_file(const char *p)
 /* Resolves a model argument: a path, or the name of a shipped model ("stance", "topic")
  * looked up in $TASNIF_MODELS, next to the executable (../models, ../share/tasnif/models)
  * and in the installed location. */
-static const char *resolve_model(const char *name, char *buf, size_t size)
+const char *cli_resolve_model(const char *name, char *buf, size_t size)
 {
     if (is_file(name) || strchr(name, '/') != NULL)
         return name;
@@ -348,7 +348,7 @@ static const char *resolve_model(const char *name, char *buf, size_t size)
 tsn_model *cli_load_model(const char *name, tsn_error *err)
 {
     char buf[4608];
-    return tsn_model_load(resolve_model(name, buf, sizeof buf), err);
+    return tsn_model_load(cli_resolve_model(name, buf, sizeof buf), err);
 }
 
 void cli_warn_invalid(const char *source, size_t lines, bool labeled)

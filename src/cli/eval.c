@@ -1,18 +1,20 @@
 /* eval.c -- `tasnif eval`: score a model on labeled examples (accuracy, macro-F1, per-label
- * precision, recall and F1, confusion matrix), as an aligned report or one JSON object.
+ * precision, recall and F1, confusion matrix), as an aligned report or one JSON object, and
+ * with --html also as the HTML page of `tasnif report`.
  */
 #include "cli.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dataset.h"
 #include "error.h"
 #include "model.h"
 #include "results.h"
 
-static const char eval_usage[] = "tasnif eval -m MODEL -i TEST [--json]";
+static const char eval_usage[] = "tasnif eval -m MODEL -i TEST [--json] [--html FILE]";
 
 static void eval_help(void)
 {
@@ -23,6 +25,9 @@ static void eval_help(void)
            "  -i, --input FILE|DIR     labeled test data (same formats as train)\n"
            "      --input-format F     auto (default), tsv, jsonl, fasttext, dir\n"
            "      --json               one JSON object instead of the aligned report\n"
+           "      --html FILE          also write the evaluation as an HTML page with charts\n"
+           "                           (as tasnif report -o FILE does)\n"
+           "      --force              let --html replace a file that is not a tasnif report\n"
            "      --min-prob P         also report coverage and accuracy when answers below\n"
            "                           probability P are withheld (as classify --min-prob)\n"
            "      --strict             fail on invalid UTF-8 instead of replacing it\n"
@@ -31,19 +36,79 @@ static void eval_help(void)
            eval_usage);
 }
 
+/* True when arg is an option of eval's that takes its value from the next argument. */
+static bool takes_next(const char *arg)
+{
+    static const char *const with_value[] = {"--model", "--input", "--input-format",
+                                             "--min-prob", "--max-doc-bytes"};
+    if (arg[0] != '-' || arg[1] == '\0')
+        return false;
+    if (arg[1] != '-') { /* a cluster of short options: the value follows -m or -i */
+        const char *p = arg + 1 + strcspn(arg + 1, "mi");
+        return *p != '\0' && p[1] == '\0';
+    }
+    for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
+        if (strcmp(arg, with_value[i]) == 0)
+            return true;
+    return false;
+}
+
+/* --html FILE is eval's own option, which the shared option table does not hold: it is taken
+ * out of argv ("--html FILE" or "--html=FILE") before the shared parser sees the rest. The
+ * values of other options are stepped over, so that `-i --html` still names a file; "--" ends
+ * the options. Returns -1 to go on, or an exit code. */
+static int take_html(int *argc, char **argv, const char **html)
+{
+    int out = 1;
+    bool options = true;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        if (options && strcmp(a, "--html") == 0) {
+            if (i + 1 >= *argc)
+                return cli_usage_error(eval_usage, "--html needs a file name");
+            *html = argv[++i];
+            continue;
+        }
+        if (options && strncmp(a, "--html=", 7) == 0) {
+            *html = a + 7;
+            continue;
+        }
+        argv[out++] = argv[i];
+        if (!options)
+            continue;
+        if (strcmp(a, "--") == 0)
+            options = false;
+        else if (takes_next(a) && i + 1 < *argc)
+            argv[out++] = argv[++i];
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return -1;
+}
+
 int cli_eval(int argc, char **argv)
 {
     cli_options o = {0};
-    int rc = cli_parse_options(argc, argv, "m:i:q",
-                               "model input input-format json min-prob strict max-doc-bytes "
-                               "quiet help",
-                               false, eval_usage, eval_help, &o);
+    const char *html = NULL;
+    int rc = take_html(&argc, argv, &html);
+    if (rc >= 0)
+        return rc;
+    rc = cli_parse_options(argc, argv, "m:i:q",
+                           "model input input-format json min-prob strict max-doc-bytes "
+                           "force quiet help",
+                           false, eval_usage, eval_help, &o);
     if (rc >= 0)
         return rc;
     if (optind < argc)
         return cli_usage_error(eval_usage, "unexpected argument \"%s\"", argv[optind]);
     if (o.model == NULL || o.input == NULL)
         return cli_usage_error(eval_usage, "-m MODEL and -i TEST are required");
+    if (html != NULL && (html[0] == '\0' || strcmp(html, "-") == 0))
+        return cli_usage_error(eval_usage,
+                               "--html needs a file name (standard output carries the "
+                               "evaluation)");
+    if (html != NULL && (rc = cli_check_report(html, "--html", &o)) >= 0)
+        return rc;
     tsn_error err = {0};
     tsn_model *m = cli_load_model(o.model, &err);
     if (m == NULL)
@@ -61,6 +126,8 @@ int cli_eval(int argc, char **argv)
         if (o.json)
             putchar('\n');
         tsn_evaluation_release(&ev);
+        if (html != NULL && (rc = cli_save_report(html, m, &d, o.model)) == EXIT_SUCCESS)
+            rc = -1;
     }
     tsn_dataset_release(&d);
     tsn_model_free(m);

@@ -1,0 +1,120 @@
+/* features_internal.h -- the private header of the features module, whose code lives in
+ * three files: features.c (bags), dict.c (the training dictionary) and vocab.c (vocabulary and
+ * vectors). It holds what more than one of them needs: the byte-buffer growth of bags and the
+ * dictionary, the hash -> uint32 map of the dictionary and the vocabulary, and the dictionary's
+ * structure, which tsn_vocab_map_dict() reads. No other module includes it.
+ * The helpers are static inline, as they were static in one file: the map's probing and
+ * prefetching sit on the per-document hot path and must stay inlined there.
+ * Ownership: an hmap's tables belong to it and hmap_release() frees them; a tsn_dict's fields
+ * belong to it and tsn_dict_free() frees them (features.h).
+ */
+#ifndef TSN_FEATURES_INTERNAL_H
+#define TSN_FEATURES_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bigmem.h"
+#include "features.h"
+
+/* Grows the buffer *p of *cap bytes to hold at least need bytes, doubling from 256. */
+static inline bool grow_bytes(char **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 256;
+    while (n < need)
+        n *= 2;
+    char *q = realloc(*p, n);
+    if (q == NULL)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* ---- A hash -> uint32 map (open addressing), shared by the dictionary and vocabulary ---- */
+
+typedef struct {
+    uint64_t *keys;
+    uint32_t *vals; /* 0 marks an empty slot: stored values are ids + 1 */
+    size_t cap, n;
+} hmap;
+
+static inline void hmap_release(hmap *m)
+{
+    tsn_big_free(m->keys, m->cap * sizeof *m->keys);
+    tsn_big_free(m->vals, m->cap * sizeof *m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+static inline size_t hmap_home(const hmap *m, uint64_t h)
+{
+    return (size_t)(h ^ (h >> 29)) & (m->cap - 1);
+}
+
+/* Starts loading the home slot of h into the cache: the tables are far larger than it. */
+static inline void hmap_prefetch(const hmap *m, uint64_t h)
+{
+    size_t i = hmap_home(m, h);
+    __builtin_prefetch(&m->keys[i]);
+    __builtin_prefetch(&m->vals[i]);
+}
+
+static inline size_t hmap_slot(const hmap *m, uint64_t h)
+{
+    size_t i = hmap_home(m, h);
+    while (m->vals[i] != 0 && m->keys[i] != h)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static inline bool hmap_reserve(hmap *m, size_t n)
+{
+    if (n * 2 <= m->cap)
+        return true;
+    size_t ncap = m->cap ? m->cap : 1024;
+    while (ncap < n * 2)
+        ncap *= 2;
+    hmap nm = {tsn_big_alloc(ncap * sizeof(uint64_t)), tsn_big_alloc(ncap * sizeof(uint32_t)),
+               ncap, m->n};
+    if (nm.keys == NULL || nm.vals == NULL) {
+        hmap_release(&nm);
+        return false;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->vals[i] == 0)
+            continue;
+        size_t j = hmap_slot(&nm, m->keys[i]);
+        nm.keys[j] = m->keys[i];
+        nm.vals[j] = m->vals[i];
+    }
+    hmap_release(m);
+    *m = nm;
+    return true;
+}
+
+/* The value stored for h (id), or -1. */
+static inline int64_t hmap_get(const hmap *m, uint64_t h)
+{
+    if (m->cap == 0)
+        return -1;
+    size_t i = hmap_slot(m, h);
+    return m->vals[i] ? (int64_t)m->vals[i] - 1 : -1;
+}
+
+/* ---- Dictionary ---- */
+
+struct tsn_dict {
+    hmap map;
+    uint64_t *hashes; /* by id */
+    size_t *offs;     /* string offset by id */
+    size_t n, cap;
+    char *strs;
+    size_t slen, scap;
+};
+
+#endif

@@ -1,0 +1,151 @@
+#!/bin/sh
+# tests/cli/serve.sh -- `tasnif serve` on 127.0.0.1 with an ephemeral port: every endpoint,
+# answers compared with the command line's, every error path, SIGHUP reload (good and bad),
+# SIGTERM drain, and the abuse a server meets (oversized bodies, slow and vanishing clients,
+# many connections, thousands of requests with flat memory).
+. tests/cli/lib.sh
+if ! command -v curl >/dev/null; then
+    echo "skip serve: curl is absent"
+    finish
+    exit 0
+fi
+cp models/stance.model "$T/stance.model"
+cp models/topic.model "$T/topic.model"
+$TASNIF train -q -i tests/data/pair.tsv --min-df 1 -o "$T/pair.model" 2>/dev/null
+
+start() { # start [options...]: the server in the background; sets $pid and $url
+    $TASNIF serve --listen 127.0.0.1:0 --threads 4 "$@" 2>"$T/serve.log" &
+    pid=$!
+    url=
+    for i in $(seq 1 300); do
+        port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$T/serve.log")
+        [ -n "$port" ] && url="http://127.0.0.1:$port" && break
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.1
+    done
+}
+# req METHOD PATH [BODY-FILE]: sets $code and $body
+req() {
+    if [ -n "${3:-}" ]; then
+        code=$(curl -s -o "$T/body" -w '%{http_code}' -X "$1" --data-binary "@$3" "$url$2")
+    else
+        code=$(curl -s -o "$T/body" -w '%{http_code}' -X "$1" "$url$2")
+    fi
+    body=$(cat "$T/body")
+}
+json() { printf '%s' "$1" >"$T/req.json"; }
+
+start -m stance="$T/stance.model" -m topic="$T/topic.model" -m pair="$T/pair.model"
+check serve_starts_and_reports_its_port '[ -n "$url" ]'
+
+req GET /healthz
+check healthz_answers_ok '[ "$code" = 200 ] && echo "$body" | grep -q "\"status\":\"ok\""'
+req GET /v1/models
+check models_lists_names_labels_and_config '[ "$code" = 200 ] && echo "$body" | grep -q "\"name\":\"stance\"" && echo "$body" | grep -q "\"name\":\"pair\"" && echo "$body" | grep -q "\"config\""'
+
+text='نفت موسكو الاتهامات البريطانية بالوقوف وراء الهجوم'
+json "{\"model\":\"stance\",\"texts\":[\"$text\",\"فاز المنتخب بالمباراة\"],\"k\":2,\"explain\":3}"
+req POST /v1/classify "$T/req.json"
+printf '%s\n%s\n' "$text" 'فاز المنتخب بالمباراة' | $TASNIF classify -m "$T/stance.model" -k 2 --explain 3 >"$T/cli.jsonl"
+want="{\"model\":\"stance\",\"results\":[$(paste -sd, "$T/cli.jsonl")]}"
+check classify_answers_as_the_command_line '[ "$code" = 200 ] && [ "$body" = "$want" ]'
+json '{"model":"stance","docs":[{"id":"a1","text":"نفت الحكومة ذلك"},{"id":7,"text":"قال الوزير"}]}'
+req POST /v1/classify "$T/req.json"
+check classify_docs_echo_their_ids '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":\"a1\",\"label\"" && echo "$body" | grep -q "{\"id\":\"7\",\"label\""'
+
+printf '%s' "$(cat tests/data/article.txt)" >"$T/article.txt"
+python3 -c 'import json,sys; print(json.dumps({"text": open(sys.argv[1]).read()}))' "$T/article.txt" >"$T/label.json" 2>/dev/null ||
+    { printf '{"text":"'; sed 's/"/\\"/g' "$T/article.txt" | awk 'BEGIN{ORS="\\n"} {print}'; printf '"}'; } >"$T/label.json"
+req POST /v1/label "$T/label.json"
+$TASNIF label -i "$T/article.txt" --json >"$T/cli.json"
+check label_answers_as_the_command_line '[ "$code" = 200 ] && [ "$body" = "$(cat "$T/cli.json")" ]'
+
+req GET /
+check the_page_is_served '[ "$code" = 200 ] && echo "$body" | grep -q "/v1/label" && ! echo "$body" | grep -qE "src=\"https?:|href=\"https?:"'
+
+# errors: 4xx with {"error", "detail"}, and the server goes on
+json '{"model":"stance","texts":['; req POST /v1/classify "$T/req.json"
+check malformed_json_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "\"error\":\"bad_json\""'
+printf '{"model":"stance","texts":["\377\376"]}' >"$T/req.json"; req POST /v1/classify "$T/req.json"
+check invalid_utf8_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "invalid_utf8"'
+json '{"model":"stance","texts":[1,2]}'; req POST /v1/classify "$T/req.json"
+check wrong_types_are_400 '[ "$code" = 400 ] && echo "$body" | grep -q "texts\[0\]"'
+json '{"model":"stance","texts":["x"],"k":"three"}'; req POST /v1/classify "$T/req.json"
+check a_bad_k_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "must be an integer"'
+json '{"model":"nope","texts":["x"]}'; req POST /v1/classify "$T/req.json"
+check an_unknown_model_is_404 '[ "$code" = 404 ] && echo "$body" | grep -q "unknown_model"'
+json '{"model":"pair","texts":["نص"]}'; req POST /v1/classify "$T/req.json"
+check a_pair_model_without_claim_is_422 '[ "$code" = 422 ] && echo "$body" | grep -q "claim"'
+json '{"model":"pair","docs":[{"text":"نص","claim":"ادعاء"}]}'; req POST /v1/classify "$T/req.json"
+check a_pair_model_with_claim_answers '[ "$code" = 200 ]'
+req GET /v1/classify
+check a_wrong_method_is_405 '[ "$code" = 405 ]'
+req GET /nowhere
+check an_unknown_path_is_404 '[ "$code" = 404 ] && echo "$body" | grep -q "not_found"'
+json '{"texts":["x"]}'; req POST /v1/classify "$T/req.json"
+check a_missing_model_is_400 '[ "$code" = 400 ]'
+req GET /healthz
+check the_server_survives_the_errors '[ "$code" = 200 ]'
+req GET /metrics
+check metrics_count_requests_errors_and_latency '[ "$code" = 200 ] && echo "$body" | grep -q "tasnif_requests_total{path=\"/v1/classify\",code=\"4xx\"}" && echo "$body" | grep -q "tasnif_request_duration_seconds_bucket{le=\"+Inf\"}" && echo "$body" | grep -q "^tasnif_documents_total [1-9]"'
+check one_access_log_line_per_request '[ "$(grep -c "^tasnif serve: [A-Z]* /" "$T/serve.log")" -eq 18 ]'
+
+# SIGHUP: a good reload swaps the models, a bad one keeps them
+cp "$T/topic.model" "$T/stance.model"
+kill -HUP $pid; sleep 1
+req GET /v1/models
+check sighup_reloads_the_models '[ "$code" = 200 ] && grep -q "reloaded 3 models" "$T/serve.log" && [ "$(echo "$body" | grep -o "\"label\":\"sports\"" | wc -l)" -ge 2 ]'
+echo "not a model" >"$T/stance.model"
+kill -HUP $pid; sleep 1
+json '{"model":"stance","texts":["فاز المنتخب بالمباراة"]}'; req POST /v1/classify "$T/req.json"
+check a_failed_reload_keeps_the_old_models '[ "$code" = 200 ] && grep -q "reload failed, keeping" "$T/serve.log"'
+
+# SIGTERM: drain and exit 0
+kill -TERM $pid
+wait $pid
+rc=$?
+check sigterm_drains_and_exits_0 '[ $rc -eq 0 ] && grep -q "stopped" "$T/serve.log"'
+
+# Abuse: a body over --max-body, slow clients, vanishing clients, many connections, many
+# requests -- the server keeps answering and its memory stays flat.
+cp models/stance.model "$T/stance.model"
+start -m stance="$T/stance.model" --max-body 65536 --max-docs 10 --timeout 2
+head -c 5000000 /dev/zero | tr '\0' 'a' >"$T/big"
+req POST /v1/classify "$T/big"
+check a_body_over_max_body_is_413 '[ "$code" = 413 ] && echo "$body" | grep -q "body_too_large"'
+json "{\"model\":\"stance\",\"texts\":[$(for i in $(seq 1 11); do printf '"x",'; done)\"y\"]}"; req POST /v1/classify "$T/req.json"
+check too_many_documents_is_413 '[ "$code" = 413 ] && echo "$body" | grep -q "max-docs"'
+rss() { awk '/VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0; }
+if [ -z "${RUN:-}" ]; then
+    json '{"model":"stance","texts":["نفت موسكو الاتهامات"]}'
+    # slow clients (a byte at a time, then gone) and clients that disconnect mid-body
+    kids=
+    for i in 1 2 3 4 5; do
+        (printf 'POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"mo'; sleep 3) |
+            timeout 5 curl -s --max-time 4 telnet://127.0.0.1:$port >/dev/null 2>&1 &
+        kids="$kids $!"
+    done
+    curl -s --max-time 1 -X POST --data-binary @"$T/big" "$url/v1/classify" -H 'Expect:' --limit-rate 100K >/dev/null 2>&1
+    before=$(rss)
+    # 200 concurrent connections, then 2,000 requests in a row
+    for i in $(seq 1 200); do
+        curl -s -o /dev/null -X POST --data-binary @"$T/req.json" "$url/v1/classify" &
+        kids="$kids $!"
+    done
+    for k in $kids; do wait $k 2>/dev/null; done
+    # 10,000 requests in a row, one client reusing its connection
+    awk -v u="$url/v1/classify" 'BEGIN { for (i = 0; i < 10000; i++)
+        printf "url = \"%s\"\noutput = \"/dev/null\"\n", u }' >"$T/urls.cfg"
+    ok200=$(curl -s -X POST --data-binary @"$T/req.json" -w '%{http_code}\n' -K "$T/urls.cfg" | grep -c '^200$')
+    bad=$((10000 - ok200))
+    after=$(rss)
+    echo "     RSS before ${before} kB, after 10,200 more requests ${after} kB"
+    check the_server_keeps_answering_under_abuse '[ $bad -eq 0 ]'
+    check memory_stays_flat '[ "$after" -le $((before + 20000)) ]'
+else
+    echo "skip serve load tests under $RUN"
+fi
+req GET /healthz
+check the_server_is_still_up '[ "$code" = 200 ]'
+kill -TERM $pid; wait $pid
+finish
