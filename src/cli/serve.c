@@ -49,7 +49,8 @@ static void serve_help(void)
            "      --threads N          worker threads (default: all processors)\n"
            "      --max-body BYTES     largest request body (default 8 MiB; larger: 413)\n"
            "      --max-docs N         most documents in one /v1/classify request (default 1000)\n"
-           "      --timeout SECONDS    close connections idle this long (default 30)\n"
+           "      --timeout SECONDS    close connections idle this long, and stop a classify\n"
+           "                           request that runs longer (503; default 30)\n"
            "      --help               this help\n\n"
            "Endpoints: POST /v1/classify {\"model\", \"texts\": [...] | \"docs\": [{\"id\", \"text\",\n"
            "\"claim\"}], \"k\", \"explain\"}; POST /v1/label {\"text\", \"stance_model\", \"topic_model\",\n"
@@ -124,6 +125,7 @@ typedef struct {
     pthread_rwlock_t lock; /* models: read for a request, write for a reload */
     model_set models;
     size_t max_docs;
+    double timeout; /* seconds a classify request may spend on its documents */
     /* metrics */
     atomic_ulong requests[N_PATHS][6]; /* by status class: 1xx..5xx, index 1..5 */
     atomic_ulong latency_bucket[N_BUCKETS + 1];
@@ -339,7 +341,17 @@ static size_t do_classify(const tsn_http_request *rq, tsn_http_response *rs)
     puts_(&b, ",\"results\":[");
     size_t i = 0;
     const cJSON *it;
+    double deadline = now_s() + srv.timeout;
     cJSON_ArrayForEach(it, list) {
+        if (i > 0 && now_s() > deadline) { /* never a worker held for good by one request */
+            char d[160];
+            snprintf(d, sizeof d, "the request took longer than --timeout (%.0f s) after %zu "
+                     "documents; send fewer per request", srv.timeout, i);
+            pthread_rwlock_unlock(&srv.lock);
+            free(b.p);
+            fail(rs, 503, "timeout", d);
+            goto out;
+        }
         const char *text = NULL, *claim = NULL, *id = NULL;
         char idnum[64];
         if (texts) {
@@ -685,6 +697,7 @@ int cli_serve(int argc, char **argv)
         return EXIT_FAILURE;
     }
     srv.max_docs = max_docs;
+    srv.timeout = (double)timeout;
     pthread_rwlock_init(&srv.lock, NULL);
     /* The signals are taken by sigwait() below, on this thread only: block them first, so
      * that the server's threads inherit the mask. */

@@ -13,6 +13,7 @@ cp models/stance.model "$T/stance.model"
 cp models/topic.model "$T/topic.model"
 $TASNIF train -q -i tests/data/pair.tsv --min-df 1 -o "$T/pair.model" 2>/dev/null
 
+rss() { awk '/VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0; }
 start() { # start [options...]: the server in the background; sets $pid and $url
     $TASNIF serve --listen 127.0.0.1:0 --threads 4 "$@" 2>"$T/serve.log" &
     pid=$!
@@ -113,9 +114,12 @@ start -m stance="$T/stance.model" --max-body 65536 --max-docs 10 --timeout 2
 head -c 5000000 /dev/zero | tr '\0' 'a' >"$T/big"
 req POST /v1/classify "$T/big"
 check a_body_over_max_body_is_413 '[ "$code" = 413 ] && echo "$body" | grep -q "body_too_large"'
+# 100 MB, streamed: read and dropped, never held
+code=$(head -c 100000000 /dev/zero | curl -s -o "$T/body" -w '%{http_code}' -X POST -H 'Expect:' \
+       --data-binary @- "$url/v1/classify")
+check a_100_mb_body_is_413_and_costs_no_memory '[ "$code" = 413 ] && [ "$(rss)" -lt 200000 ]'
 json "{\"model\":\"stance\",\"texts\":[$(for i in $(seq 1 11); do printf '"x",'; done)\"y\"]}"; req POST /v1/classify "$T/req.json"
 check too_many_documents_is_413 '[ "$code" = 413 ] && echo "$body" | grep -q "max-docs"'
-rss() { awk '/VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0; }
 if [ -z "${RUN:-}" ]; then
     json '{"model":"stance","texts":["نفت موسكو الاتهامات"]}'
     # slow clients (a byte at a time, then gone) and clients that disconnect mid-body
