@@ -43,8 +43,8 @@ static void main_help(FILE *f)
     fprintf(f, "\n'tasnif <command> --help' describes a command; 'tasnif --version'.\n");
 }
 
-/* SIGINT, SIGTERM, SIGHUP: remove a model file or report being written, then die of the
- * signal. */
+/* SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGXFSZ (a file-size limit, ulimit -f): remove a model
+ * file or report being written, then die of the signal. (SIGKILL cannot be caught.) */
 static void on_fatal_signal(int sig)
 {
     const char *tmp = tsn_model_saving();
@@ -68,8 +68,8 @@ int main(int argc, char **argv)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_fatal_signal;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < 3; i++) {
-        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < 5; i++) {
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXFSZ};
         struct sigaction old;
         /* A signal the parent ignores (nohup, background jobs) stays ignored. */
         if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)

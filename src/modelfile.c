@@ -142,7 +142,25 @@ static void sync_dir(const char *path)
     free(dir);
 }
 
+static tsn_status save(const tsn_model *m, const char *path, tsn_error *err);
+
+/* A model saved over a symbolic link replaces the file the link points to (the link stays),
+ * and one saved over an existing model keeps that file's permissions. */
 tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
+{
+    struct stat ls;
+    if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+        char *target = realpath(path, NULL);
+        if (target != NULL) {
+            tsn_status st = save(m, target, err);
+            free(target);
+            return st;
+        }
+    }
+    return save(m, path, err);
+}
+
+static tsn_status save(const tsn_model *m, const char *path, tsn_error *err)
 {
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
@@ -152,8 +170,8 @@ tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
     /* A device or pipe (/dev/null, /dev/stdout) is written to directly: there is no file to
      * replace atomically, and renaming over a device node would destroy it. */
     struct stat sb;
-    bool direct = false;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    bool direct = false, existed = stat(path, &sb) == 0;
+    if (existed && !S_ISREG(sb.st_mode)) {
         if (S_ISDIR(sb.st_mode)) {
             free(tmp);
             return tsn_error_set(err, TSN_ERR_IO, "%s: cannot create: Is a directory", path);
@@ -166,16 +184,19 @@ tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGQUIT);
+    sigaddset(&block, SIGXFSZ);
     pthread_sigmask(SIG_BLOCK, &block, &prev);
     int fd = direct ? open(path, O_WRONLY | O_TRUNC) : mkstemp(tmp);
     if (fd >= 0 && !direct)
         saving = tmp;
     pthread_sigmask(SIG_SETMASK, &prev, NULL);
     if (fd >= 0 && !direct) {
-        /* mkstemp creates the file 0600; a model is an ordinary file (0666 less umask). */
+        /* mkstemp creates the file 0600; a model is an ordinary file (0666 less umask), or
+         * keeps the permissions of the model it replaces. */
         mode_t mask = umask(0);
         umask(mask);
-        if (fchmod(fd, 0666 & ~mask) != 0) {
+        if (fchmod(fd, existed ? (sb.st_mode & 07777) : (0666 & ~mask)) != 0) {
             close(fd);
             unlink(tmp);
             saving = NULL;

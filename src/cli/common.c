@@ -130,9 +130,12 @@ static bool parse_size(const char *s, size_t *out)
 {
     char *e;
     errno = 0;
-    unsigned long long v = strtoull(s, &e, 10);
-    if (errno != 0 || e == s || *e != '\0' || s[0] == '-')
+    /* digits only: strtoull would take " -1" as 2^64 - 1 */
+    if (s[0] < '0' || s[0] > '9')
         return false;
+    unsigned long long v = strtoull(s, &e, 10);
+    if (errno != 0 || e == s || *e != '\0' || v > ((unsigned long long)1 << 40))
+        return false; /* over 1 TiB is a typo, not a size */
     *out = (size_t)v;
     return true;
 }
@@ -188,7 +191,7 @@ int cli_parse_options(int argc, char **argv, const char *shortopts, const char *
         case CLI_OPT_STRICT: o->read.strict = true; break;
         case CLI_OPT_MAX_DOC:
             if (!parse_size(optarg, &o->read.max_doc_bytes) || o->read.max_doc_bytes == 0)
-                rc = cli_usage_error(usage, "--max-doc-bytes needs a positive number");
+                rc = cli_usage_error(usage, "--max-doc-bytes needs a positive number of bytes (at most 1 TiB)");
             break;
         case CLI_OPT_JSON: o->json = true; break;
         case CLI_OPT_EXPLAIN:

@@ -74,6 +74,31 @@ cat "$T/long.txt" | $TASNIF label --json -i /dev/stdin >"$T/pipe.json" 2>"$T/err
 rc=$?
 check label_on_a_pipe_keeps_the_whole_article '[ $rc -eq 0 ] && cmp -s "$T/file.json" "$T/pipe.json"'
 
+# size flags: digits only, and sizes a disk could hold
+run classify -m stance --max-doc-bytes 18446744073709551615 -i "$T/one.txt"
+check an_overflowing_size_flag_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "max-doc-bytes"'
+run classify -m stance --max-doc-bytes ' -1' -i "$T/one.txt"
+check a_negative_size_flag_is_a_usage_error '[ $rc -eq 2 ]'
+
+# rewriting a model keeps its permissions and writes through a symbolic link
+$TASNIF train -q -i "$T/d.tsv" -c "$T/c.json" -o "$T/perm.model"
+chmod 640 "$T/perm.model"
+run train -q -i "$T/d.tsv" -c "$T/c.json" -o "$T/perm.model"
+check rewriting_a_model_keeps_its_mode '[ $rc -eq 0 ] && [ "$(stat -c %a "$T/perm.model")" = 640 ]'
+mkdir "$T/real"
+$TASNIF train -q -i "$T/d.tsv" -c "$T/c.json" -o "$T/real/m.model"
+ln -s "$T/real/m.model" "$T/link.model"
+before=$(cksum <"$T/real/m.model")
+run train -q -i "$T/d.tsv" -c "$T/c.json" --word-ngram-max 1 -o "$T/link.model"
+check saving_through_a_symlink_keeps_the_link '[ $rc -eq 0 ] && [ -L "$T/link.model" ] && [ "$(cksum <"$T/real/m.model")" != "$before" ] && [ -z "$(ls "$T/real" | grep tmp)" ]'
+
+# a file-size limit (ulimit -f) met while saving: the process dies of SIGXFSZ and leaves
+# no temporary file behind
+mkdir "$T/lim"
+(ulimit -f 64; exec $TASNIF train -q -i datasets/stance/train.jsonl --min-df 1 -o "$T/lim/m.model") 2>/dev/null
+rc=$?
+check a_file_size_limit_leaves_no_temporary_file '[ $rc -ne 0 ] && [ -z "$(ls -A "$T/lim")" ]'
+
 mkdir "$T/empty"
 run label -i "$T/empty"
 check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
