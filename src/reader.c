@@ -517,9 +517,10 @@ static long u_escape(const char *s, const char *end)
 
 /* JSON can escape half a UTF-16 surrogate pair ("\ud800"), which is no character at all and
  * which cJSON refuses. Rewrites each such escape in place as \ufffd (same length); returns
- * how many. */
-static size_t fix_lone_surrogates(char *s, size_t len)
+ * how many. *nuls gets the number of \u0000 escapes, which would end a C string early. */
+static size_t fix_lone_surrogates(char *s, size_t len, size_t *nuls)
 {
+    *nuls = 0;
     size_t fixed = 0;
     const char *end = s + len;
     for (char *p = s; p < end; p++) {
@@ -530,6 +531,8 @@ static size_t fix_lone_surrogates(char *s, size_t len)
             p++; /* another escape: skip its letter (which may be a backslash) */
             continue;
         }
+        if (v == 0)
+            (*nuls)++;
         long lo = v >= 0xD800 && v <= 0xDBFF ? u_escape(p + 6, end) : -1;
         if (lo >= 0xDC00 && lo <= 0xDFFF) {
             p += 11; /* a proper pair */
@@ -548,7 +551,12 @@ static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
 {
     cJSON_Delete(r->json);
     r->json = NULL;
-    size_t lone = fix_lone_surrogates(r->line, r->len);
+    size_t nuls;
+    size_t lone = fix_lone_surrogates(r->line, r->len, &nuls);
+    if (nuls > 0) /* as a NUL byte is: cJSON would cut the string there, silently */
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s:%zu: NUL character (\\u0000) in a JSON string", r->path,
+                             r->lineno);
     if (lone > 0) {
         if (r->o.strict)
             return tsn_error_set(err, TSN_ERR_UNICODE,

@@ -7,11 +7,24 @@
 #include <string.h>
 
 #include "sentence.h"
+#include "utf8.h"
 
 void tsn_json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80) { /* copy a valid UTF-8 sequence; anything else becomes U+FFFD */
+            size_t n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+            if (strnlen((const char *)p, n) < n || !tsn_utf8_valid((const char *)p, n))
+                n = 0;
+            if (n == 0) {
+                fputs("\\ufffd", f);
+            } else {
+                fwrite(p, 1, n, f);
+                p += n - 1;
+            }
+            continue;
+        }
         switch (*p) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;

@@ -99,6 +99,15 @@ mkdir "$T/lim"
 rc=$?
 check a_file_size_limit_leaves_no_temporary_file '[ $rc -ne 0 ] && [ -z "$(ls -A "$T/lim")" ]'
 
+# JSON text is carried faithfully: a \u0000 escape would silently cut the text (an error, as
+# a NUL byte is), and invalid UTF-8 in an id comes back replaced, as the warning says
+printf '{"id":"a","text":"نص \\u0000 مقطوع"}\n' >"$T/nul.jsonl"
+run classify -m stance -i "$T/nul.jsonl"
+check a_json_nul_escape_is_an_error_naming_the_line '[ $rc -eq 1 ] && echo "$err" | grep -q "nul.jsonl:1: NUL character"'
+printf '{"id":"x\377\376y","text":"نفت الوزارة"}\n' >"$T/badid.jsonl"
+run classify -m stance -i "$T/badid.jsonl"
+check invalid_utf8_in_an_id_comes_back_replaced '[ $rc -eq 0 ] && echo "$out" | grep -q "\"id\":\"x\\\\ufffd\\\\ufffdy\"" && echo "$err" | grep -q "replaced with U+FFFD"'
+
 mkdir "$T/empty"
 run label -i "$T/empty"
 check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
