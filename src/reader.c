@@ -151,6 +151,39 @@ static tsn_status get_line(tsn_reader *r, size_t *len, tsn_error *err)
     return TSN_OK;
 }
 
+/* The encoding a byte-order mark at the start of a file names, when it is not UTF-8's. */
+static const char *utf16_or_32(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0)
+        return "UTF-32LE";
+    if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF)
+        return "UTF-32BE";
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+        return "UTF-16LE";
+    if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+        return "UTF-16BE";
+    return NULL;
+}
+
+/* True when an invalid UTF-8 line reads as Windows-1256 Arabic: most of its non-ASCII bytes
+ * are CP1256's Arabic letters (C1-DA, DC-DF, E1, E3-E6, EC-ED, F0-F3, F5-F6, F8, FA) and
+ * nearly none of them continue a valid UTF-8 sequence. */
+static bool looks_cp1256(const char *s, size_t len)
+{
+    size_t high = 0, arabic = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = (unsigned char)s[i];
+        if (c < 0x80)
+            continue;
+        high++;
+        arabic += (c >= 0xC1 && c <= 0xDA) || (c >= 0xDC && c <= 0xDF) || c == 0xE1 ||
+                  (c >= 0xE3 && c <= 0xE6) || c == 0xEC || c == 0xED || (c >= 0xF0 && c <= 0xF3) ||
+                  c == 0xF5 || c == 0xF6 || c == 0xF8 || c == 0xFA;
+    }
+    return high >= 8 && arabic * 10 >= high * 8 && tsn_utf8_valid_prefix(s, len) < len / 2 + 1;
+}
+
 /* Reads the next non-blank line into r->line; *eof at the end. */
 static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
 {
@@ -174,6 +207,12 @@ static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
         if (len > 0 && r->line[len - 1] == '\r')
             len--;
         char *s = r->line;
+        const char *enc = r->lineno == 1 ? utf16_or_32(s, len) : NULL;
+        if (enc != NULL)
+            return tsn_error_set(err, TSN_ERR_UNICODE,
+                                 "%s: the file is %s, not UTF-8 (its byte-order mark says so); "
+                                 "convert it first: iconv -f %s -t UTF-8",
+                                 r->path, enc, enc);
         if (r->lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
             memmove(s, s + 3, len - 3);
             len -= 3;
@@ -190,6 +229,11 @@ static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
         if (is_blank(s, len))
             continue;
         if (!tsn_utf8_valid(s, len)) {
+            if (looks_cp1256(s, len))
+                return tsn_error_set(err, TSN_ERR_UNICODE,
+                                     "%s:%zu: not UTF-8: this looks like Windows-1256 (CP1256) "
+                                     "Arabic; convert it first: iconv -f CP1256 -t UTF-8",
+                                     r->path, r->lineno);
             if (r->o.strict)
                 return tsn_error_set(err, TSN_ERR_UNICODE, "%s:%zu: invalid UTF-8", r->path,
                                      r->lineno);

@@ -108,6 +108,20 @@ printf '{"id":"x\377\376y","text":"نفت الوزارة"}\n' >"$T/badid.jsonl"
 run classify -m stance -i "$T/badid.jsonl"
 check invalid_utf8_in_an_id_comes_back_replaced '[ $rc -eq 0 ] && echo "$out" | grep -q "\"id\":\"x\\\\ufffd\\\\ufffdy\"" && echo "$err" | grep -q "replaced with U+FFFD"'
 
+# other encodings are named, not trained on: UTF-16/32 by their byte-order mark, Windows-1256
+# Arabic by its letters
+if command -v iconv >/dev/null; then
+    printf 'sports\tفاز الفريق الوطني بالمباراة النهائية\neconomy\tارتفع سعر الدولار اليوم\n' >"$T/u8.tsv"
+    iconv -f UTF-8 -t CP1256 "$T/u8.tsv" >"$T/cp.tsv"
+    run train -i "$T/cp.tsv" -o "$T/cp.model"
+    check a_cp1256_file_is_refused_by_name '[ $rc -eq 1 ] && echo "$err" | grep -q "cp.tsv:1: not UTF-8: this looks like Windows-1256" && [ ! -e "$T/cp.model" ]'
+    iconv -f UTF-8 -t UTF-16 "$T/u8.tsv" >"$T/u16.tsv"
+    run train -i "$T/u16.tsv" -o "$T/u16.model"
+    check a_utf16_file_is_refused_by_name '[ $rc -eq 1 ] && echo "$err" | grep -q "is UTF-16LE, not UTF-8"'
+else
+    echo "skip encodings: iconv is absent"
+fi
+
 mkdir "$T/empty"
 run label -i "$T/empty"
 check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
