@@ -542,6 +542,13 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
         goto nomem;
     m->ll->param.weight_label = NULL;
     m->ll->param.weight = NULL;
+    goto done;
+nomem:
+    tsn_error_set(err, TSN_ERR_NOMEM, "training: out of memory");
+fail:
+    tsn_model_free(m);
+    m = NULL;
+done:
     free(wl);
     free(wv);
     rows_release(jobs, workers);
@@ -551,19 +558,6 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     free(fids);
     free(nf);
     return m;
-nomem:
-    tsn_error_set(err, TSN_ERR_NOMEM, "training: out of memory");
-fail:
-    free(wl);
-    free(wv);
-    rows_release(jobs, workers);
-    free(tids);
-    free(prob.x);
-    free(prob.y);
-    free(fids);
-    free(nf);
-    tsn_model_free(m);
-    return NULL;
 }
 
 /* ---- Calibration ---- */
