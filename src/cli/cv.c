@@ -70,6 +70,20 @@ int cli_cv(int argc, char **argv)
         return cli_fail(&err);
     }
     size_t n = tsn_corpus_size(c);
+    /* A label with fewer examples than folds is missing from some test folds: its scores
+     * there are zeros, not measurements. Say so instead of printing them quietly. */
+    size_t K = tsn_corpus_n_labels(c), *count = calloc(K ? K : 1, sizeof *count);
+    if (count != NULL) {
+        for (size_t i = 0; i < n; i++)
+            count[tsn_corpus_label(c, i)]++;
+        for (size_t k = 0; k < K; k++)
+            if (count[k] < (size_t)o.folds)
+                cli_diag("warning: %s: label \"%s\" has %zu example%s, fewer than the %d "
+                         "folds: its scores are not meaningful",
+                         o.input, tsn_corpus_label_name(c, k), count[k],
+                         count[k] == 1 ? "" : "s", o.folds);
+        free(count);
+    }
     tsn_cv_result cv;
     rc = -1;
     if (tsn_cv_run(c, o.folds, o.seed, show ? print_fold : NULL, NULL, &cv, NULL, &err) !=

@@ -122,6 +122,11 @@ else
     echo "skip encodings: iconv is absent"
 fi
 
+# cross-validation with a label rarer than the folds says so instead of printing zeros quietly
+printf 'a\tx y z\nb\tz w q\nc\tp q r\na\tx q y\nb\tz r w\nc\tp r s\n' >"$T/rare.tsv"
+run cv -i "$T/rare.tsv" --folds 3 --min-df 1
+check cv_warns_about_labels_rarer_than_the_folds '[ $rc -eq 0 ] && echo "$err" | grep -q "label \"c\" has 2 examples, fewer than the 3 folds"'
+
 mkdir "$T/empty"
 run label -i "$T/empty"
 check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
