@@ -321,7 +321,18 @@ static tsn_status detect(tsn_reader *r, tsn_error *err)
     const char *s = r->line;
     while (*s == ' ' || *s == '\t')
         s++;
-    if (*s == '{')
+    /* JSON lines when the line is a JSON object, or at least is braced like one (so that a
+     * broken object gets the JSON reader's message); a text may well begin with a brace. */
+    size_t e = r->len;
+    while (e > 0 && (r->line[e - 1] == ' ' || r->line[e - 1] == '\t'))
+        e--;
+    bool object = *s == '{' && e > 0 && r->line[e - 1] == '}';
+    if (*s == '{' && !object) {
+        cJSON *j = cJSON_ParseWithLength(r->line, r->len);
+        object = cJSON_IsObject(j);
+        cJSON_Delete(j);
+    }
+    if (object)
         r->fmt = TSN_FMT_JSONL;
     else if (strncmp(s, "__label__", 9) == 0)
         r->fmt = TSN_FMT_FASTTEXT;

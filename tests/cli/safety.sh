@@ -127,6 +127,11 @@ printf 'a\tx y z\nb\tz w q\nc\tp q r\na\tx q y\nb\tz r w\nc\tp r s\n' >"$T/rare.
 run cv -i "$T/rare.tsv" --folds 3 --min-df 1
 check cv_warns_about_labels_rarer_than_the_folds '[ $rc -eq 0 ] && echo "$err" | grep -q "label \"c\" has 2 examples, fewer than the 3 folds"'
 
+# a text whose first line begins with a brace is text, not JSON lines
+printf '{ملاحظة} نفت الوزارة الاتهامات\nقال الوزير إن الوضع مستقر\n' >"$T/brace.txt"
+run classify -m stance -i "$T/brace.txt"
+check a_text_beginning_with_a_brace_is_read_as_text '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 2 ]'
+
 mkdir "$T/empty"
 run label -i "$T/empty"
 check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
