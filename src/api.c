@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "config.h"
 #include "cv.h"
@@ -73,35 +72,14 @@ static tasnif_model *wrap(tsn_model *m, tasnif_error *err)
     return w;
 }
 
-static bool is_file(const char *p)
-{
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
 tasnif_model *tasnif_load(const char *path_or_name, tasnif_error *err)
 {
     if (path_or_name == NULL || *path_or_name == '\0') {
         fail(err, TSN_ERR_ARG, "no model named");
         return NULL;
     }
-    const char *path = path_or_name;
-    char buf[4608];
-    if (!is_file(path_or_name) && strchr(path_or_name, '/') == NULL) {
-        const char *env = getenv("TASNIF_MODELS");
-        if (env != NULL && *env) {
-            snprintf(buf, sizeof buf, "%s/%s.model", env, path_or_name);
-            if (is_file(buf))
-                path = buf;
-        }
-#ifdef TSN_MODEL_DIR
-        if (path == path_or_name) {
-            snprintf(buf, sizeof buf, "%s/%s.model", TSN_MODEL_DIR, path_or_name);
-            if (is_file(buf))
-                path = buf;
-        }
-#endif
-    }
+    char buf[4608]; /* (not next to the executable: the program is not tasnif's) */
+    const char *path = tsn_model_resolve(path_or_name, false, buf, sizeof buf);
     tsn_error e = {0};
     tsn_model *m = tsn_model_load(path, &e);
     if (m == NULL)

@@ -576,6 +576,45 @@ static tsn_status read_model_file(const char *path, char **out, size_t *out_len,
     return TSN_OK;
 }
 
+static bool is_file(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+const char *tsn_model_resolve(const char *name, bool near_exe, char *buf, size_t size)
+{
+    if (is_file(name) || strchr(name, '/') != NULL)
+        return name;
+    const char *env = getenv("TASNIF_MODELS");
+    if (env != NULL && *env) {
+        snprintf(buf, size, "%s/%s.model", env, name);
+        if (is_file(buf))
+            return buf;
+    }
+    char exe[4096];
+    ssize_t n = near_exe ? readlink("/proc/self/exe", exe, sizeof exe - 1) : -1;
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            const char *rel[] = {"../models", "../share/tasnif/models", "models"};
+            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+                snprintf(buf, size, "%s/%s/%s.model", exe, rel[i], name);
+                if (is_file(buf))
+                    return buf;
+            }
+        }
+    }
+#ifdef TSN_MODEL_DIR
+    snprintf(buf, size, "%s/%s.model", TSN_MODEL_DIR, name);
+    if (is_file(buf))
+        return buf;
+#endif
+    return name;
+}
+
 bool tsn_model_sniff(const char *path)
 {
     char head[sizeof MAGIC];

@@ -92,9 +92,6 @@ void cli_progress(void *ctx, const char *stage, size_t done, size_t total);
  * $TASNIF_MODELS, next to the executable and in the installed location. Returns NULL with
  * *err set; release with tsn_model_free(). */
 tsn_model *cli_load_model(const char *name, tsn_error *err);
-/* The file a model argument names: a path as it is, or a shipped model's name looked up in
- * $TASNIF_MODELS, next to the executable and in the installed location (in buf). */
-const char *cli_resolve_model(const char *name, char *buf, size_t size);
 /* Warns on stderr that `lines` lines (examples, when labeled) of source held invalid UTF-8;
  * nothing when lines is 0. */
 void cli_warn_invalid(const char *source, size_t lines, bool labeled);

@@ -306,52 +306,10 @@ void cli_progress(void *ctx, const char *stage, size_t done, size_t total)
 
 /* ---- Model names ---- */
 
-static bool is_file(const char *p)
-{
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-/* Resolves a model argument: a path, or the name of a shipped model ("stance", "topic")
- * looked up in $TASNIF_MODELS, next to the executable (../models, ../share/tasnif/models)
- * and in the installed location. */
-const char *cli_resolve_model(const char *name, char *buf, size_t size)
-{
-    if (is_file(name) || strchr(name, '/') != NULL)
-        return name;
-    const char *env = getenv("TASNIF_MODELS");
-    if (env != NULL && *env) {
-        snprintf(buf, size, "%s/%s.model", env, name);
-        if (is_file(buf))
-            return buf;
-    }
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash != NULL) {
-            *slash = '\0';
-            const char *rel[] = {"../models", "../share/tasnif/models", "models"};
-            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-                snprintf(buf, size, "%s/%s/%s.model", exe, rel[i], name);
-                if (is_file(buf))
-                    return buf;
-            }
-        }
-    }
-#ifdef TSN_MODEL_DIR
-    snprintf(buf, size, "%s/%s.model", TSN_MODEL_DIR, name);
-    if (is_file(buf))
-        return buf;
-#endif
-    return name;
-}
-
 tsn_model *cli_load_model(const char *name, tsn_error *err)
 {
     char buf[4608];
-    return tsn_model_load(cli_resolve_model(name, buf, sizeof buf), err);
+    return tsn_model_load(tsn_model_resolve(name, true, buf, sizeof buf), err);
 }
 
 void cli_warn_invalid(const char *source, size_t lines, bool labeled)

@@ -28,6 +28,7 @@
 
 #include "dataset.h"
 #include "http.h"
+#include "model.h"
 #include "results.h"
 #include "tasnif.h"
 
@@ -105,7 +106,7 @@ static bool set_load(char *const *specs, size_t n, model_set *out, tasnif_error 
         }
         out->n++;
         char buf[4608];
-        if ((sv->m = tasnif_load(cli_resolve_model(sv->source, buf, sizeof buf), err)) == NULL)
+        if ((sv->m = tasnif_load(tsn_model_resolve(sv->source, true, buf, sizeof buf), err)) == NULL)
             return false;
     }
     return true;
