@@ -131,6 +131,8 @@ int cli_save_report(const char *path, const tsn_model *m, const tsn_dataset *d,
 /* The temporary report being written right now, or NULL: a signal handler may unlink() it. */
 const char *cli_report_saving(void);
 int cli_serve(int argc, char **argv);    /* serve.c */
+/* Parses a size: digits only, at most 1 TiB. False when s is not one. */
+bool cli_parse_size(const char *s, size_t *out);
 /* Reads r's next example into *ex: true when there is one; false at the end of the input,
  * or after reporting a read error (then *rc is the exit code). */
 bool cli_next_example(tsn_reader *r, tsn_example *ex, int *rc);

@@ -126,7 +126,7 @@ static struct option *long_options(const char *allowed, bool with_config)
     return v;
 }
 
-static bool parse_size(const char *s, size_t *out)
+bool cli_parse_size(const char *s, size_t *out)
 {
     char *e;
     errno = 0;
@@ -190,7 +190,7 @@ int cli_parse_options(int argc, char **argv, const char *shortopts, const char *
             break;
         case CLI_OPT_STRICT: o->read.strict = true; break;
         case CLI_OPT_MAX_DOC:
-            if (!parse_size(optarg, &o->read.max_doc_bytes) || o->read.max_doc_bytes == 0)
+            if (!cli_parse_size(optarg, &o->read.max_doc_bytes) || o->read.max_doc_bytes == 0)
                 rc = cli_usage_error(usage, "--max-doc-bytes needs a positive number of bytes (at most 1 TiB)");
             break;
         case CLI_OPT_JSON: o->json = true; break;
@@ -204,7 +204,7 @@ int cli_parse_options(int argc, char **argv, const char *shortopts, const char *
             break;
         case CLI_OPT_SEED: {
             size_t s;
-            if (!parse_size(optarg, &s))
+            if (!cli_parse_size(optarg, &s))
                 rc = cli_usage_error(usage, "--seed needs a non-negative number");
             o->seed = (unsigned long)s;
             break;

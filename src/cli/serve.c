@@ -623,15 +623,12 @@ static void handle(void *ctx, const tsn_http_request *rq, tsn_http_response *rs)
 
 /* ---- The command ---- */
 
+/* Parses a size flag within [min, max]; -1, or the exit code of a usage error. */
 static int parse_size(const char *flag, const char *s, size_t min, size_t max, size_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 || v < min || v > max)
+    if (!cli_parse_size(s, out) || *out < min || *out > max)
         return cli_usage_error(serve_usage, "%s must be an integer from %zu to %zu", flag, min,
                                max);
-    *out = (size_t)v;
     return -1;
 }
 
@@ -676,7 +673,7 @@ int cli_serve(int argc, char **argv)
     const char *colon = strrchr(listen, ':');
     size_t port;
     if (colon == NULL || (size_t)(colon - listen) >= sizeof host ||
-        parse_size("--listen's port", colon + 1, 0, 65535, &port) >= 0)
+        !cli_parse_size(colon + 1, &port) || port > 65535)
         return cli_usage_error(serve_usage, "--listen takes HOST:PORT (e.g. 127.0.0.1:8080)");
     snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
     static char def_stance[] = "stance=stance", def_topic[] = "topic=topic";
