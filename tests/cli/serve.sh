@@ -92,12 +92,16 @@ check metrics_count_requests_errors_and_latency '[ "$code" = 200 ] && echo "$bod
 check one_access_log_line_per_request '[ "$(grep -c "^tasnif serve: [A-Z]* /" "$T/serve.log")" -eq 18 ]'
 
 # SIGHUP: a good reload swaps the models, a bad one keeps them
+wait_log() { # wait_log PATTERN: until the server's log has it (a reload under a sanitizer is slow)
+    for i in $(seq 1 600); do grep -q "$1" "$T/serve.log" && return 0; sleep 0.1; done
+    return 1
+}
 cp "$T/topic.model" "$T/stance.model"
-kill -HUP $pid; sleep 1
+kill -HUP $pid; wait_log "reloaded 3 models"
 req GET /v1/models
 check sighup_reloads_the_models '[ "$code" = 200 ] && grep -q "reloaded 3 models" "$T/serve.log" && [ "$(echo "$body" | grep -o "\"label\":\"sports\"" | wc -l)" -ge 2 ]'
 echo "not a model" >"$T/stance.model"
-kill -HUP $pid; sleep 1
+kill -HUP $pid; wait_log "reload failed, keeping"
 json '{"model":"stance","texts":["فاز المنتخب بالمباراة"]}'; req POST /v1/classify "$T/req.json"
 check a_failed_reload_keeps_the_old_models '[ "$code" = 200 ] && grep -q "reload failed, keeping" "$T/serve.log"'
 
