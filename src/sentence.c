@@ -173,7 +173,7 @@ static bool find_dateline(const char *text, size_t a, size_t b, size_t *d0, size
         for (;;) {
             if (j < b && text[j] == '-')
                 j++;
-            else if (j + 2 < b + 1 && (unsigned char)text[j] == 0xE2 &&
+            else if (j + 3 <= b && (unsigned char)text[j] == 0xE2 &&
                      (unsigned char)text[j + 1] == 0x80 &&
                      ((unsigned char)text[j + 2] == 0x93 || (unsigned char)text[j + 2] == 0x94))
                 j += 3; /* en dash, em dash */
