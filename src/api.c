@@ -106,7 +106,7 @@ tasnif_model *tasnif_train(const char *dataset_path, const char *config_json, in
         copy_error(err, &e);
         return NULL;
     }
-    tsn_read_opts ro = {0};
+    tsn_read_opts ro = {.multi_label = cfg.multi_label};
     tsn_dataset d;
     if (tsn_dataset_load(&d, dataset_path, TSN_FMT_AUTO, &ro, &e) != TSN_OK) {
         copy_error(err, &e);
@@ -115,7 +115,7 @@ tasnif_model *tasnif_train(const char *dataset_path, const char *config_json, in
     tsn_corpus *c = tsn_corpus_build(&cfg, &d, threads, NULL, NULL, &e);
     tsn_dataset_release(&d);
     tsn_model *m = c == NULL       ? NULL
-                   : cfg.calibrate ? tsn_cv_fit_calibrated(c, 3, 1, NULL, &e)
+                   : cfg.calibrate || cfg.multi_label ? tsn_cv_fit_calibrated(c, 3, 1, NULL, &e)
                                    : tsn_model_fit_consume(c, &e);
     tsn_corpus_free(c);
     if (m == NULL) {
@@ -362,7 +362,7 @@ char *tasnif_evaluate(const tasnif_model *m, const char *dataset_path, tasnif_er
         return NULL;
     }
     tsn_error e = {0};
-    tsn_read_opts ro = {0};
+    tsn_read_opts ro = {.multi_label = tsn_model_multi_label(m->m)};
     tsn_dataset d;
     if (tsn_dataset_load(&d, dataset_path, TSN_FMT_AUTO, &ro, &e) != TSN_OK) {
         copy_error(err, &e);

@@ -68,6 +68,9 @@ static const tsn_option options[] = {
     {"class_weight", TSN_OPT_ENUM, OFF(class_weight), 0, 0, weight_names,
      "\"balanced\" weighs classes inversely to their frequency, \"sqrt\" to its square root"},
     BOOL(calibrate, "calibrate probabilities (a temperature fitted by 3-fold cross-validation)"),
+    BOOL(multi_label, "examples may carry several labels (TSV a,b; JSONL \"labels\"; repeated "
+                      "__label__): one binary classifier per label, with probabilities and "
+                      "thresholds fitted by 3-fold cross-validation"),
 };
 
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -351,6 +354,8 @@ char *tsn_config_to_json(const tsn_config *c, bool pretty)
         const tsn_option *o = &options[i];
         const char *field = (const char *)c + o->offset;
         cJSON *v = NULL;
+        if (field == (const char *)&c->multi_label && !c->multi_label)
+            continue; /* single-label configs (and models) read as they always have */
         switch (o->type) {
         case TSN_OPT_BOOL: v = cJSON_CreateBool(*(const bool *)field); break;
         case TSN_OPT_INT: v = cJSON_CreateNumber(*(const int *)field); break;

@@ -74,6 +74,7 @@ typedef struct {
     double bias;       /* bias feature value; < 0 = no bias term */
     int class_weight;  /* TSN_CLASS_WEIGHT_* */
     bool calibrate;    /* fit a probability temperature by 3-fold CV when training */
+    bool multi_label;  /* several labels per example: one-vs-rest with per-label thresholds */
 } tsn_config;
 
 typedef enum { TSN_OPT_BOOL, TSN_OPT_INT, TSN_OPT_DOUBLE, TSN_OPT_ENUM, TSN_OPT_STRING } tsn_opt_type;

@@ -23,6 +23,8 @@ void tsn_corpus_free(tsn_corpus *c)
     free(c->counts);
     free(c->start);
     free(c->labels);
+    free(c->lstart);
+    free(c->lids);
     for (size_t k = 0; k < c->n_labels; k++)
         free(c->names[k]);
     free(c->names);
@@ -70,39 +72,123 @@ static int cmp_strp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Fills c->names with the sorted distinct labels of d and c->labels with each doc's index. */
+/* The next label of a multi-label string (TSN_LABEL_SEP between labels) at *p, as [a, b). */
+static bool next_label(const char **p, const char **a, const char **b)
+{
+    if (**p == '\0')
+        return false;
+    *a = *p;
+    const char *e = strchr(*p, TSN_LABEL_SEP);
+    *b = e ? e : *p + strlen(*p);
+    *p = e ? e + 1 : *b;
+    return true;
+}
+
+/* Fills c->names with the sorted distinct labels of d and c->labels with each doc's index;
+ * multi-label, also each doc's label set (c->lstart, c->lids; the first label is the doc's
+ * c->labels entry, repeats dropped). */
 static tsn_status index_labels(tsn_corpus *c, const tsn_dataset *d, tsn_error *err)
 {
-    char **all = malloc(d->n * sizeof *all);
-    c->labels = malloc(d->n * sizeof *c->labels);
-    c->names = malloc(d->n * sizeof *c->names);
-    if (all == NULL || c->labels == NULL || c->names == NULL) {
+    bool multi = c->cfg.multi_label;
+    size_t total = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        total++;
+        for (const char *p = d->v[i].label; multi && (p = strchr(p, TSN_LABEL_SEP)); p++)
+            total++;
+    }
+    char **all = malloc((total ? total : 1) * sizeof *all);
+    c->labels = malloc((d->n ? d->n : 1) * sizeof *c->labels);
+    c->names = malloc((total ? total : 1) * sizeof *c->names);
+    if (multi) {
+        c->lstart = malloc((d->n + 1) * sizeof *c->lstart);
+        c->lids = malloc((total ? total : 1) * sizeof *c->lids);
+    }
+    if (all == NULL || c->labels == NULL || c->names == NULL ||
+        (multi && (c->lstart == NULL || c->lids == NULL))) {
         free(all);
         return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < d->n; i++)
-        all[i] = (char *)d->v[i].label;
-    qsort(all, d->n, sizeof *all, cmp_strp);
-    for (size_t i = 0; i < d->n; i++) {
-        if (c->n_labels > 0 && strcmp(c->names[c->n_labels - 1], all[i]) == 0)
+    size_t na = 0;
+    tsn_status st = TSN_OK;
+    for (size_t i = 0; i < d->n && st == TSN_OK; i++) {
+        if (!multi) {
+            all[na++] = (char *)d->v[i].label;
             continue;
-        if ((c->names[c->n_labels] = strdup(all[i])) == NULL) {
-            free(all);
-            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
         }
-        c->n_labels++;
+        const char *p = d->v[i].label, *a, *b;
+        while (next_label(&p, &a, &b))
+            if ((all[na++] = strndup(a, (size_t)(b - a))) == NULL)
+                st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
     }
+    if (st == TSN_OK) {
+        qsort(all, na, sizeof *all, cmp_strp);
+        for (size_t i = 0; i < na && st == TSN_OK; i++) {
+            if (c->n_labels > 0 && strcmp(c->names[c->n_labels - 1], all[i]) == 0)
+                continue;
+            if ((c->names[c->n_labels] = strdup(all[i])) == NULL)
+                st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+            else
+                c->n_labels++;
+        }
+    }
+    if (multi)
+        for (size_t i = 0; i < na; i++)
+            free(all[i]);
     free(all);
+    if (st != TSN_OK)
+        return st;
+    size_t nl = 0;
     for (size_t i = 0; i < d->n; i++) {
-        const char *key = d->v[i].label;
-        char **hit = bsearch(&key, c->names, c->n_labels, sizeof *c->names, cmp_strp);
-        c->labels[i] = (size_t)(hit - c->names);
+        if (!multi) {
+            const char *key = d->v[i].label;
+            char **hit = bsearch(&key, c->names, c->n_labels, sizeof *c->names, cmp_strp);
+            c->labels[i] = (size_t)(hit - c->names);
+            continue;
+        }
+        c->lstart[i] = nl;
+        const char *p = d->v[i].label, *a, *b;
+        while (next_label(&p, &a, &b)) {
+            size_t lo = 0, hi = c->n_labels, len = (size_t)(b - a);
+            while (lo < hi) { /* the names are sorted: find [a, b) among them */
+                size_t mid = (lo + hi) / 2;
+                int cmp = strncmp(c->names[mid], a, len);
+                if (cmp == 0 && c->names[mid][len] != '\0')
+                    cmp = 1;
+                if (cmp < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            bool seen = false;
+            for (size_t j = c->lstart[i]; j < nl; j++)
+                seen |= c->lids[j] == lo;
+            if (!seen)
+                c->lids[nl++] = lo;
+        }
+        c->labels[i] = c->lids[c->lstart[i]];
     }
+    if (multi)
+        c->lstart[d->n] = nl;
     if (c->n_labels < 2)
         return tsn_error_set(err, TSN_ERR_DATA,
                              "%s: only one label (\"%s\"): a classifier needs at least two",
                              d->source, c->names[0]);
     return TSN_OK;
+}
+
+bool tsn_corpus_has_label(const tsn_corpus *c, size_t i, size_t k)
+{
+    if (c->lstart == NULL)
+        return c->labels[i] == k;
+    for (size_t j = c->lstart[i]; j < c->lstart[i + 1]; j++)
+        if (c->lids[j] == k)
+            return true;
+    return false;
+}
+
+bool tsn_corpus_multi_label(const tsn_corpus *c)
+{
+    return c->lstart != NULL;
 }
 
 /* Featurization runs in batches, two at a time: while the worker threads featurize the

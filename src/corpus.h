@@ -6,6 +6,7 @@
 #ifndef TSN_CORPUS_H
 #define TSN_CORPUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -27,6 +28,10 @@ size_t tsn_corpus_size(const tsn_corpus *c);
 size_t tsn_corpus_n_labels(const tsn_corpus *c);
 const char *tsn_corpus_label_name(const tsn_corpus *c, size_t k); /* labels sorted, k < n */
 size_t tsn_corpus_label(const tsn_corpus *c, size_t i);           /* label index of doc i */
+/* Multi-label corpora (config multi_label): doc i's labels; tsn_corpus_label() is the first
+ * one given. For a single-label corpus, whether k is doc i's label. */
+bool tsn_corpus_multi_label(const tsn_corpus *c);
+bool tsn_corpus_has_label(const tsn_corpus *c, size_t i, size_t k);
 size_t tsn_corpus_features(const tsn_corpus *c);                  /* distinct features seen */
 /* Takes the learner options (solver, C, eps, bias, class_weight, calibrate) of cfg for later
  * fits; the features stay as they were built. */

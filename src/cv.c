@@ -145,11 +145,24 @@ tsn_model *tsn_cv_fit_calibrated(tsn_corpus *c, int folds, uint64_t seed, const 
         }
         z = own;
     }
+    unsigned char *member = NULL; /* multi-label: doc i has label k, taken before the fit
+                                   * consumes the corpus */
+    if (tsn_corpus_multi_label(c)) {
+        if ((member = malloc(n * K > 0 ? n * K : 1)) == NULL) {
+            tsn_error_set(err, TSN_ERR_NOMEM, "calibration: out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < K; k++)
+                member[i * K + k] = tsn_corpus_has_label(c, i, k);
+    }
     if ((m = tsn_model_fit_consume(c, err)) != NULL &&
-        tsn_model_calibrate(m, z, gold, n, err) != TSN_OK) {
+        (member ? tsn_model_calibrate_multi(m, z, member, n, err)
+                : tsn_model_calibrate(m, z, gold, n, err)) != TSN_OK) {
         tsn_model_free(m);
         m = NULL;
     }
+    free(member);
 done:
     free(gold);
     free(own);

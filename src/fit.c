@@ -253,6 +253,9 @@ typedef struct {
     const int *order; /* [nr_class] classes in the order to take them: largest first */
     int nr_class;
     double *w;        /* [w_size * nr_class], feature-major, as liblinear lays it out */
+    const tsn_corpus *multi; /* multi-label: positives are the docs with the label */
+    const size_t *idx;       /* ... of these corpus documents (NULL: all) */
+    const double *pos_weight; /* multi-label: [nr_class] weight of each label's positives */
     atomic_int next;  /* the next class to train */
     atomic_bool failed;
 } ovr_job;
@@ -279,13 +282,30 @@ static void *train_ovr(void *arg)
     }
     for (int t; !atomic_load(&j->failed) && (t = atomic_fetch_add(&j->next, 1)) < j->nr_class;) {
         int k = j->order[t];
-        for (size_t i = 0; i < l; i++)
-            y[i] = j->prob->y[i] == j->label[k] ? +1 : -1;
+        size_t npos = 0;
+        for (size_t i = 0; i < l; i++) {
+            bool pos = j->multi ? tsn_corpus_has_label(j->multi, j->idx ? j->idx[i] : i,
+                                                       (size_t)k)
+                                : j->prob->y[i] == j->label[k];
+            y[i] = pos ? +1 : -1;
+            npos += pos;
+        }
+        if (j->multi && (npos == 0 || npos == l)) {
+            /* a label none (or all) of these documents has, as in a cross-validation fold:
+             * nothing to learn; its decision is the bias weight alone, far below zero (above
+             * it when every document has the label) */
+            for (size_t f = 0; f < w_size; f++)
+                j->w[f * (size_t)j->nr_class + (size_t)k] = 0;
+            if (j->prob->bias > 0)
+                j->w[(w_size - 1) * (size_t)j->nr_class + (size_t)k] =
+                    (npos ? 20.0 : -20.0) / j->prob->bias;
+            continue;
+        }
         struct problem sub = *j->prob;
         sub.y = y;
         struct parameter par = *j->param;
         int positive = +1;
-        double wk = class_weight(j->param, j->label[k]);
+        double wk = j->multi ? j->pos_weight[k] : class_weight(j->param, j->label[k]);
         par.nr_weight = 1;
         par.weight_label = &positive;
         par.weight = &wk;
@@ -390,6 +410,59 @@ fail:
     return NULL;
 }
 
+/* Multi-label: one binary problem per label k of the corpus (positives: the documents that
+ * have k, at C times pos_weight[k]; the rest at C), on up to `threads` threads, laid out as a
+ * liblinear one-vs-rest model of n_labels classes (labels 1..n_labels, one weight column
+ * each, even for two labels). NULL when out of memory or a problem fails. */
+static struct model *train_labels(const struct problem *prob, const struct parameter *param,
+                                  const tsn_corpus *c, const size_t *idx,
+                                  const double *pos_weight, size_t K, size_t threads)
+{
+    struct model *ll = calloc(1, sizeof *ll);
+    int *label = malloc(K * sizeof *label), *order = malloc(K * sizeof *order);
+    size_t w_size = (size_t)prob->n;
+    double *w = malloc((w_size ? w_size : 1) * K * sizeof *w);
+    pthread_t *tids = calloc(threads ? threads : 1, sizeof *tids);
+    if (ll == NULL || label == NULL || order == NULL || w == NULL || tids == NULL)
+        goto fail;
+    for (size_t k = 0; k < K; k++)
+        label[k] = (int)k + 1, order[k] = (int)k;
+    ovr_job job = {.prob = prob, .param = param, .label = label, .order = order,
+                   .nr_class = (int)K, .w = w, .multi = c, .idx = idx,
+                   .pos_weight = pos_weight};
+    atomic_init(&job.next, 0);
+    atomic_init(&job.failed, false);
+    size_t started = 0;
+    if (!rand_is_ours())
+        threads = 1;
+    for (size_t t = 1; t < threads && t < K; t++) {
+        if (pthread_create(&tids[t], NULL, train_ovr, &job) != 0)
+            break;
+        started = t;
+    }
+    train_ovr(&job);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(tids[t], NULL);
+    if (atomic_load(&job.failed))
+        goto fail;
+    free(tids);
+    free(order);
+    ll->param = *param;
+    ll->nr_class = (int)K;
+    ll->nr_feature = prob->n - (prob->bias >= 0 ? 1 : 0);
+    ll->bias = prob->bias;
+    ll->label = label;
+    ll->w = w;
+    return ll;
+fail:
+    free(label);
+    free(order);
+    free(w);
+    free(tids);
+    free(ll);
+    return NULL;
+}
+
 tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_error *err)
 {
     return fit((tsn_corpus *)c, idx, n, false, err); /* not consumed: not written to */
@@ -434,8 +507,13 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
         size_t i = idx ? idx[j] : j;
         fids[j] = c->fids + c->start[i];
         nf[j] = c->start[i + 1] - c->start[i];
-        if (m->support[c->labels[i]]++ == 0)
+        if (c->lstart != NULL) {
+            for (size_t q = c->lstart[i]; q < c->lstart[i + 1]; q++)
+                if (m->support[c->lids[q]]++ == 0)
+                    present++;
+        } else if (m->support[c->labels[i]]++ == 0) {
             present++;
+        }
     }
     if (present < 2) {
         tsn_error_set(err, TSN_ERR_DATA, "training data has fewer than two labels");
@@ -514,7 +592,23 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     param.C = m->cfg.C;
     param.eps = m->cfg.eps > 0 ? m->cfg.eps : default_eps(param.solver_type);
     param.p = 0.1;
-    if (m->cfg.class_weight != TSN_CLASS_WEIGHT_NONE) {
+    if (c->lstart != NULL) {
+        if (param.solver_type == MCSVM_CS) {
+            tsn_error_set(err, TSN_ERR_ARG,
+                          "multi_label needs a one-vs-rest solver (not mcsvm)");
+            goto fail;
+        }
+        /* each label's positives weighed against its negatives as the config says */
+        if ((wv = malloc(m->n_labels * sizeof *wv)) == NULL)
+            goto nomem;
+        for (size_t k = 0; k < m->n_labels; k++) {
+            double pos = (double)m->support[k], neg = (double)n - pos;
+            double w = pos > 0 && neg > 0 ? neg / pos : 1;
+            wv[k] = m->cfg.class_weight == TSN_CLASS_WEIGHT_NONE ? 1
+                  : m->cfg.class_weight == TSN_CLASS_WEIGHT_SQRT ? sqrt(w)
+                                                                 : w;
+        }
+    } else if (m->cfg.class_weight != TSN_CLASS_WEIGHT_NONE) {
         wl = malloc(m->n_labels * sizeof *wl);
         wv = malloc(m->n_labels * sizeof *wv);
         if (wl == NULL || wv == NULL)
@@ -538,7 +632,11 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     }
     if (solver_output == NULL)
         set_print_string_function(quiet);
-    if ((m->ll = train_classes(&prob, &param, c->threads)) == NULL)
+    if (c->lstart != NULL)
+        m->ll = train_labels(&prob, &param, c, idx, wv, m->n_labels, c->threads);
+    else
+        m->ll = train_classes(&prob, &param, c->threads);
+    if (m->ll == NULL)
         goto nomem;
     m->ll->param.weight_label = NULL;
     m->ll->param.weight = NULL;
@@ -606,4 +704,158 @@ tsn_status tsn_model_calibrate(tsn_model *m, const double *z, const size_t *gold
 double tsn_model_temperature(const tsn_model *m)
 {
     return m->temperature;
+}
+
+/* ---- Multi-label calibration ---- */
+
+bool tsn_model_multi_label(const tsn_model *m)
+{
+    return m->cfg.multi_label;
+}
+
+double tsn_model_threshold(const tsn_model *m, size_t k)
+{
+    return m->thresh != NULL && k < m->n_labels ? m->thresh[k] : 0.5;
+}
+
+/* The negative log-likelihood of target t under p = 1/(1+exp(-u)), computed stably. */
+static double nll1(double u, double t)
+{
+    return u >= 0 ? log1p(exp(-u)) + (1 - t) * u : log1p(exp(u)) - t * u;
+}
+
+tsn_status tsn_model_set_threshold(tsn_model *m, double t, tsn_error *err)
+{
+    if (m->thresh == NULL && (m->thresh = malloc(m->n_labels * sizeof *m->thresh)) == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < m->n_labels; k++)
+        m->thresh[k] = t;
+    return TSN_OK;
+}
+
+size_t tsn_model_given(const tsn_model *m, const double *probs, size_t best, size_t *out)
+{
+    size_t n = 0;
+    out[n++] = best;
+    for (size_t k = 0; m->cfg.multi_label && k < m->n_labels; k++) {
+        if (k == best || probs[k] < tsn_model_threshold(m, k))
+            continue;
+        size_t i = n++; /* insertion by falling probability, ties by label index */
+        for (; i > 1 && probs[out[i - 1]] < probs[k]; i--)
+            out[i] = out[i - 1];
+        out[i] = k;
+    }
+    return n;
+}
+
+/* Platt's fit of p = 1/(1+exp(-(a z + b))) to labels y by Newton's method with a backtracking
+ * line search, on his smoothed targets (Lin, Lin and Weng's version), from a = 1, b = 0. */
+static void platt_fit(const double *z, size_t stride, const unsigned char *y, size_t ystride,
+                      size_t n, double *a_out, double *b_out)
+{
+    double npos = 0;
+    for (size_t i = 0; i < n; i++)
+        npos += y[i * ystride];
+    double nneg = (double)n - npos;
+    double hi = (npos + 1) / (npos + 2), lo = 1 / (nneg + 2);
+    double a = 1, b = 0;
+#define T(i) (y[(i) * ystride] ? hi : lo)
+    double f = 0;
+    for (size_t i = 0; i < n; i++) {
+        double u = a * z[i * stride] + b;
+        f += nll1(u, T(i));
+    }
+    for (int it = 0; it < 100; it++) {
+        double h11 = 1e-12, h22 = 1e-12, h21 = 0, g1 = 0, g2 = 0;
+        for (size_t i = 0; i < n; i++) {
+            double u = a * z[i * stride] + b;
+            double p = u >= 0 ? exp(-u) / (1 + exp(-u)) : 1 / (1 + exp(u)); /* 1 - sigmoid */
+            double q = 1 - p;                                               /* sigmoid(u) */
+            double d2 = p * q, d1 = T(i) - q;
+            double zi = z[i * stride];
+            h11 += zi * zi * d2;
+            h22 += d2;
+            h21 += zi * d2;
+            g1 -= zi * d1;
+            g2 -= d1;
+        }
+        if (fabs(g1) < 1e-9 && fabs(g2) < 1e-9)
+            break;
+        double det = h11 * h22 - h21 * h21;
+        double da = -(h22 * g1 - h21 * g2) / det, db = -(-h21 * g1 + h11 * g2) / det;
+        double gd = g1 * da + g2 * db, step = 1;
+        for (; step >= 1e-10; step /= 2) {
+            double na = a + step * da, nb = b + step * db, nf = 0;
+            for (size_t i = 0; i < n; i++) {
+                double u = na * z[i * stride] + nb;
+                nf += nll1(u, T(i));
+            }
+            if (nf < f + 1e-4 * step * gd) {
+                a = na, b = nb, f = nf;
+                break;
+            }
+        }
+        if (step < 1e-10)
+            break;
+    }
+#undef T
+    *a_out = a;
+    *b_out = b;
+}
+
+typedef struct {
+    double p;
+    unsigned char y;
+} scored;
+
+static int cmp_scored(const void *x, const void *y)
+{
+    double a = ((const scored *)x)->p, b = ((const scored *)y)->p;
+    return a > b ? -1 : a < b ? 1 : 0;
+}
+
+tsn_status tsn_model_calibrate_multi(tsn_model *m, const double *z, const unsigned char *gold,
+                                     size_t n, tsn_error *err)
+{
+    size_t K = m->n_labels;
+    double *platt = malloc(2 * K * sizeof *platt), *thresh = malloc(K * sizeof *thresh);
+    scored *v = malloc((n ? n : 1) * sizeof *v);
+    if (platt == NULL || thresh == NULL || v == NULL) {
+        free(platt);
+        free(thresh);
+        free(v);
+        return tsn_error_set(err, TSN_ERR_NOMEM, "calibration: out of memory");
+    }
+    for (size_t k = 0; k < K; k++) {
+        platt_fit(z + k, K, gold + k, K, n, &platt[2 * k], &platt[2 * k + 1]);
+        /* the threshold: the cut between consecutive out-of-fold probabilities, sorted from
+         * the top, that gives the best F1 (the highest such cut on ties) */
+        size_t pos = 0;
+        for (size_t i = 0; i < n; i++) {
+            double u = platt[2 * k] * z[i * K + k] + platt[2 * k + 1];
+            v[i].p = 1 / (1 + exp(-u));
+            v[i].y = gold[i * K + k];
+            pos += v[i].y;
+        }
+        qsort(v, n, sizeof *v, cmp_scored);
+        double best_f1 = -1, t = 0.5;
+        size_t tp = 0;
+        for (size_t i = 0; i < n && pos > 0; i++) {
+            tp += v[i].y;
+            if (i + 1 < n && v[i + 1].p == v[i].p)
+                continue; /* a cut falls only between different values */
+            double f1 = 2.0 * (double)tp / (double)(i + 1 + pos);
+            if (f1 > best_f1) {
+                best_f1 = f1;
+                t = i + 1 < n ? (v[i].p + v[i + 1].p) / 2 : v[i].p;
+            }
+        }
+        thresh[k] = t;
+    }
+    free(v);
+    free(m->platt);
+    free(m->thresh);
+    m->platt = platt;
+    m->thresh = thresh;
+    return TSN_OK;
 }

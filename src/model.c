@@ -44,5 +44,7 @@ void tsn_model_free(tsn_model *m)
     }
     tsn_scorer_free(m->own);
     free(m->dmap);
+    free(m->platt);
+    free(m->thresh);
     free(m);
 }

@@ -88,6 +88,23 @@ tsn_status tsn_model_calibrate(tsn_model *m, const double *z, const size_t *gold
                                tsn_error *err);
 double tsn_model_temperature(const tsn_model *m); /* 0: not calibrated */
 
+/* Multi-label models (config multi_label): one binary classifier per label; tsn_model_predict
+ * gives each label's own probability (they do not sum to 1) and the most probable label as
+ * best. A label is given when its probability reaches its threshold. */
+bool tsn_model_multi_label(const tsn_model *m);
+double tsn_model_threshold(const tsn_model *m, size_t k); /* 0.5 when none was fitted */
+/* Replaces every label's threshold by t (what --threshold does); TSN_ERR_NOMEM or OK. */
+tsn_status tsn_model_set_threshold(tsn_model *m, double t, tsn_error *err);
+/* The labels a multi-label model gives a document scored probs: the best one and every
+ * other whose probability reaches its threshold, by falling probability, into out (room for
+ * n_labels); returns how many. A single-label model gives its best label alone. */
+size_t tsn_model_given(const tsn_model *m, const double *probs, size_t best, size_t *out);
+/* Fits, label by label, a logistic map of the out-of-fold decision values z (n rows of
+ * n_labels) to probabilities (Platt scaling) and the probability threshold that maximizes
+ * the label's F1 on them; gold[i * n_labels + k] says whether doc i has label k. */
+tsn_status tsn_model_calibrate_multi(tsn_model *m, const double *z, const unsigned char *gold,
+                                     size_t n, tsn_error *err);
+
 /* One feature's share in a decision: its value in the document times its weight for the
  * label; positive pushes toward the label. */
 typedef struct {

@@ -32,7 +32,8 @@ struct tsn_corpus {
     size_t n_docs;
     uint32_t *fids, *counts; /* all documents' features, concatenated */
     size_t *start;           /* [n_docs + 1] */
-    size_t *labels;          /* label index of each document */
+    size_t *labels;          /* label index of each document (multi-label: the first given) */
+    size_t *lstart, *lids;   /* multi-label: doc i's labels are lids[lstart[i]..lstart[i+1]) */
     char **names;            /* sorted distinct labels */
     size_t n_labels;
     tsn_dict *dict;
@@ -52,6 +53,8 @@ struct tsn_model {
     tsn_vocab *vocab;
     struct model *ll;  /* liblinear's; labels are our indices + 1 */
     double temperature; /* > 0: calibrated, probs = softmax(decisions / temperature) */
+    double *platt;      /* multi-label: [2 * n_labels] a, b: prob of k = 1/(1+exp(-(a z + b))) */
+    double *thresh;     /* multi-label: [n_labels] a label is given when its prob >= this */
     tsn_scorer *own;   /* scratch for the single-threaded calls (tsn_model_predict...) */
     uint32_t *dmap;         /* vocabulary ids of dmap_of's features (tsn_vocab_map_dict) */
     const tsn_dict *dmap_of; /* the corpus dictionary dmap is for, or NULL */
@@ -64,6 +67,12 @@ extern const int tsn_solver_map[8];
 static inline size_t nr_w(const struct model *ll)
 {
     return ll->nr_class == 2 && ll->param.solver_type != MCSVM_CS ? 1 : (size_t)ll->nr_class;
+}
+
+/* The weight columns a model stores: a multi-label model one per label, always. */
+static inline size_t n_cols(const tsn_model *m)
+{
+    return m->cfg.multi_label ? m->n_labels : nr_w(m->ll);
 }
 
 static inline size_t w_rows(const struct model *ll)

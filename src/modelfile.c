@@ -112,6 +112,21 @@ static char *meta_json(const tsn_model *m)
     cJSON_AddNumberToObject(root, "bias", m->ll->bias);
     if (m->temperature > 0)
         cJSON_AddNumberToObject(root, "temperature", m->temperature);
+    if (m->cfg.multi_label) { /* uncalibrated: the logistic of the decision, cut at 0.5 */
+        cJSON *platt = cJSON_CreateArray(), *thresh = cJSON_CreateArray();
+        for (size_t k = 0; platt != NULL && thresh != NULL && k < m->n_labels; k++) {
+            cJSON_AddItemToArray(platt, cJSON_CreateNumber(m->platt ? m->platt[2 * k] : 1));
+            cJSON_AddItemToArray(platt, cJSON_CreateNumber(m->platt ? m->platt[2 * k + 1] : 0));
+            cJSON_AddItemToArray(thresh, cJSON_CreateNumber(m->thresh ? m->thresh[k] : 0.5));
+        }
+        if (platt == NULL || thresh == NULL) {
+            cJSON_Delete(platt);
+            cJSON_Delete(thresh);
+            goto done;
+        }
+        cJSON_AddItemToObject(root, "platt", platt);
+        cJSON_AddItemToObject(root, "thresholds", thresh);
+    }
     out = cJSON_PrintUnformatted(root);
 done:
     cJSON_Delete(cfg);
@@ -238,7 +253,7 @@ static tsn_status save(const tsn_model *m, const char *path, tsn_error *err)
         put_header(&w, "idf", V);
         put_doubles(&w, tsn_vocab_idf(m->vocab), V);
         put(&w, "\n", 1);
-        size_t nw = w_rows(m->ll) * nr_w(m->ll);
+        size_t nw = w_rows(m->ll) * n_cols(m);
         put_header(&w, "weights", nw);
         put_doubles(&w, m->ll->w, nw);
         put(&w, "\n", 1);
@@ -408,6 +423,35 @@ static bool whole(const cJSON *v, double max, size_t *out)
     return true;
 }
 
+/* A multi-label model's per-label Platt parameters and thresholds ("platt", "thresholds"). */
+static tsn_status parse_multi(tsn_model *m, const cJSON *root, const char *path, tsn_error *err)
+{
+    const cJSON *platt = cJSON_GetObjectItemCaseSensitive(root, "platt");
+    const cJSON *thresh = cJSON_GetObjectItemCaseSensitive(root, "thresholds");
+    size_t K = m->n_labels;
+    if (!cJSON_IsArray(platt) || !cJSON_IsArray(thresh) ||
+        (size_t)cJSON_GetArraySize(platt) != 2 * K || (size_t)cJSON_GetArraySize(thresh) != K)
+        return tsn_error_set(err, TSN_ERR_MODEL,
+                             "%s: corrupt model: multi-label without thresholds", path);
+    if ((m->platt = malloc(2 * K * sizeof *m->platt)) == NULL ||
+        (m->thresh = malloc(K * sizeof *m->thresh)) == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
+    size_t i = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, platt) {
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e6)
+            return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad platt", path);
+        m->platt[i++] = v->valuedouble;
+    }
+    i = 0;
+    cJSON_ArrayForEach(v, thresh) {
+        if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1))
+            return tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad threshold", path);
+        m->thresh[i++] = v->valuedouble;
+    }
+    return TSN_OK;
+}
+
 static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const char *path,
                              int *solver, int **order, int *n_order, tsn_error *err)
 {
@@ -484,8 +528,13 @@ static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const c
         }
         m->temperature = temp->valuedouble;
     }
-    if (tsn_solver_map[m->cfg.solver] != *solver || nc < 2 || (size_t)nc > m->n_labels)
+    if (tsn_solver_map[m->cfg.solver] != *solver || nc < 2 || (size_t)nc > m->n_labels ||
+        (m->cfg.multi_label && (size_t)nc != m->n_labels)) {
         st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: inconsistent solver", path);
+        goto done;
+    }
+    if (m->cfg.multi_label)
+        st = parse_multi(m, root, path, err);
 done:
     cJSON_Delete(root);
     return st;
@@ -690,7 +739,7 @@ tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_er
     m->ll->param.solver_type = solver;
     m->ll->label = order;
     order = NULL;
-    size_t nw = w_rows(m->ll) * nr_w(m->ll);
+    size_t nw = w_rows(m->ll) * n_cols(m);
     if (get_doubles(&r, "weights", nw, &w, err) != TSN_OK)
         goto fail;
     m->ll->w = w;

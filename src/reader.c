@@ -50,6 +50,8 @@ struct tsn_reader {
     int ncols;      /* TSV: columns of the first line */
     cJSON *json;    /* the last JSONL object */
     char idbuf[64];
+    char *labbuf;   /* JSONL "labels", joined by TSN_LABEL_SEP */
+    size_t labcap;
     /* directories */
     char **files, **labels;
     size_t nfiles, fi;
@@ -94,6 +96,7 @@ void tsn_reader_close(tsn_reader *r)
     }
     free(r->files);
     free(r->labels);
+    free(r->labbuf);
     free(r->doc);
     free(r->line);
     free(r->path);
@@ -447,6 +450,41 @@ static void trim(char **s, size_t *len)
         (*len)--;
 }
 
+/* Multi-label: rewrites the labels in s, separated by sep, in place as one string of labels
+ * separated by TSN_LABEL_SEP, each trimmed; an empty one, or one holding the separator byte
+ * or a control character, is an error. */
+static tsn_status split_labels(tsn_reader *r, char *s, char sep, tsn_error *err)
+{
+    char *out = s;
+    for (const char *p = s;;) {
+        const char *q = p;
+        while (*q && *q != sep)
+            q++;
+        const char *a = p, *b = q;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (a == b)
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label in \"%s\"", r->path,
+                                 r->lineno, s);
+        for (const char *c = a; c < b; c++)
+            if ((unsigned char)*c < 0x20)
+                return tsn_error_set(err, TSN_ERR_FORMAT,
+                                     "%s:%zu: control character in a label", r->path,
+                                     r->lineno);
+        if (out != s)
+            *out++ = TSN_LABEL_SEP;
+        memmove(out, a, (size_t)(b - a));
+        out += b - a;
+        if (*q == '\0')
+            break;
+        p = q + 1;
+    }
+    *out = '\0';
+    return TSN_OK;
+}
+
 static tsn_status parse_tsv(tsn_reader *r, tsn_example *ex, tsn_error *err)
 {
     char *end = r->line + r->len;
@@ -484,6 +522,11 @@ static tsn_status parse_tsv(tsn_reader *r, tsn_example *ex, tsn_error *err)
     ex->text_len = lens[total - 1];
     if (lens[0] == 0)
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label", r->path, r->lineno);
+    if (r->o.multi_label) {
+        tsn_status st = split_labels(r, cols[0], r->o.label_sep ? r->o.label_sep : ',', err);
+        if (st != TSN_OK)
+            return st;
+    }
     if (total == 3 && lens[1] == 0)
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty claim", r->path, r->lineno);
     return TSN_OK;
@@ -508,11 +551,31 @@ static tsn_status parse_fasttext(tsn_reader *r, tsn_example *ex, tsn_error *err)
         *text++ = '\0';
     while (*text == ' ' || *text == '\t')
         text++;
-    if (strncmp(text, "__label__", 9) == 0)
-        return tsn_error_set(err, TSN_ERR_FORMAT,
-                             "%s:%zu: several labels on one line (multi-label data is not "
-                             "supported)",
-                             r->path, r->lineno);
+    char *out = p; /* further labels are moved down behind the first, TSN_LABEL_SEP between */
+    while (strncmp(text, "__label__", 9) == 0) {
+        if (!r->o.multi_label)
+            return tsn_error_set(err, TSN_ERR_FORMAT,
+                                 "%s:%zu: several labels on one line (multi-label data: train "
+                                 "with --multi-label)",
+                                 r->path, r->lineno);
+        char *l = text + 9, *e = l;
+        while (*e && *e != ' ' && *e != '\t')
+            e++;
+        if (e == l)
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label", r->path,
+                                 r->lineno);
+        text = *e ? e + 1 : e;
+        *out++ = TSN_LABEL_SEP;
+        memmove(out, l, (size_t)(e - l));
+        out += e - l;
+        *out = '\0';
+        while (*text == ' ' || *text == '\t')
+            text++;
+    }
+    for (const char *c = label; *c; c++)
+        if ((unsigned char)*c < 0x20 && *c != TSN_LABEL_SEP)
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: control character in a label",
+                                 r->path, r->lineno);
     ex->label = label;
     ex->text = text;
     ex->text_len = strlen(text);
@@ -602,6 +665,59 @@ static size_t fix_lone_surrogates(char *s, size_t len, size_t *nuls)
     return fixed;
 }
 
+/* JSONL "labels": an array of one or more non-empty strings, joined by TSN_LABEL_SEP into
+ * r->labbuf. More than one needs multi-label mode. */
+static tsn_status json_labels(tsn_reader *r, const cJSON *labs, const char **out,
+                              tsn_error *err)
+{
+    int n = cJSON_IsArray(labs) ? cJSON_GetArraySize(labs) : -1;
+    if (n < 1)
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s:%zu: \"labels\" must be an array of one or more strings",
+                             r->path, r->lineno);
+    if (n > 1 && !r->o.multi_label)
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s:%zu: several labels (multi-label data: train with "
+                             "--multi-label)",
+                             r->path, r->lineno);
+    size_t need = 1;
+    const cJSON *l;
+    cJSON_ArrayForEach(l, labs) {
+        if (!cJSON_IsString(l) || l->valuestring[0] == '\0')
+            return tsn_error_set(err, TSN_ERR_FORMAT,
+                                 "%s:%zu: \"labels\" must hold non-empty strings", r->path,
+                                 r->lineno);
+        for (const char *c = l->valuestring; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                return tsn_error_set(err, TSN_ERR_FORMAT,
+                                     "%s:%zu: control character in a label", r->path,
+                                     r->lineno);
+        if (r->o.strict && !tsn_utf8_valid(l->valuestring, strlen(l->valuestring)))
+            return tsn_error_set(err, TSN_ERR_UNICODE, "%s:%zu: invalid UTF-8 in \"labels\"",
+                                 r->path, r->lineno);
+        need += strlen(l->valuestring) + 1;
+    }
+    if (need > r->labcap) {
+        char *b = realloc(r->labbuf, need);
+        if (b == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "%s:%zu: out of memory", r->path,
+                                 r->lineno);
+        r->labbuf = b;
+        r->labcap = need;
+    }
+    char *p = r->labbuf;
+    cJSON_ArrayForEach(l, labs) {
+        if (p != r->labbuf)
+            *p++ = TSN_LABEL_SEP;
+        size_t k = strlen(l->valuestring);
+        memcpy(p, l->valuestring, k);
+        p += k;
+    }
+    *p = '\0';
+    *out = r->labbuf;
+    return TSN_OK;
+}
+
 static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
 {
     cJSON_Delete(r->json);
@@ -639,8 +755,13 @@ static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: not a JSON object", r->path,
                              r->lineno);
     tsn_status st;
-    if ((st = json_string(r, "label", r->labeled, &ex->label, NULL, err)) != TSN_OK ||
-        (st = json_string(r, "text", true, &ex->text, &ex->text_len, err)) != TSN_OK ||
+    const cJSON *labs = cJSON_GetObjectItemCaseSensitive(r->json, "labels");
+    if (labs != NULL && !cJSON_IsNull(labs)) {
+        if ((st = json_labels(r, labs, &ex->label, err)) != TSN_OK)
+            return st;
+    } else if ((st = json_string(r, "label", r->labeled, &ex->label, NULL, err)) != TSN_OK)
+        return st;
+    if ((st = json_string(r, "text", true, &ex->text, &ex->text_len, err)) != TSN_OK ||
         (st = json_string(r, "claim", false, &ex->claim, &ex->claim_len, err)) != TSN_OK)
         return st;
     if (ex->label != NULL) {

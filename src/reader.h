@@ -4,8 +4,9 @@
  * Owns: tsn_format and its names, tsn_read_opts, tsn_example, tsn_reader.
  * Formats (TSN_FMT_AUTO detects them from a directory or the first non-blank line):
  *   tsv       label<TAB>text, or label<TAB>claim<TAB>text (every line the same)
- *   jsonl     {"label": "...", "text": "...", "claim": "...", "id": ...}; other keys ignored
- *   fasttext  __label__X text
+ *   jsonl     {"label": "...", "text": "...", "claim": "...", "id": ...}; other keys ignored;
+ *             "labels": ["...", ...] in place of "label"
+ *   fasttext  __label__X text (__label__X __label__Y text: several labels)
  *   text      one unlabeled document per line (claim<TAB>text for pair models)
  *   dir       DIR/<label>/<file>: one document per file, read in sorted order
  * A UTF-8 BOM and CR before LF are dropped. Invalid UTF-8 is counted (strict mode: an
@@ -39,7 +40,15 @@ typedef struct {
     bool strict;          /* invalid UTF-8 is an error instead of being replaced */
     size_t max_doc_bytes; /* longer lines or files are an error; 0 = default (16 MiB) */
     bool pair;            /* text format: lines are claim<TAB>text */
+    bool multi_label;     /* examples may carry several labels (see TSN_LABEL_SEP) */
+    char label_sep;       /* multi-label TSV: what separates labels (0: ',') */
 } tsn_read_opts;
+
+/* In multi-label mode an example's label string lists its labels, the first one the primary,
+ * separated by this byte (ASCII unit separator), whatever the input format wrote: TSV
+ * `a,b<TAB>text`, JSONL `"labels": ["a", "b"]`, fastText `__label__a __label__b text`. A
+ * label may not contain it. Without multi-label, several labels on one example are an error. */
+#define TSN_LABEL_SEP '\x1f'
 
 typedef struct {
     const char *label; /* NULL when the format carries none */

@@ -82,6 +82,21 @@ void tsn_write_prediction(FILE *f, const tsn_model *m, const char *id, const dou
         fputs("null", f);
     fputs(",\"prob\":", f);
     tsn_json_num(f, probs[best]);
+    if (tsn_model_multi_label(m)) { /* every label given: the best one and those at their
+                                     * thresholds, none when the answer is withheld */
+        size_t *given = malloc(tsn_model_n_labels(m) * sizeof *given);
+        size_t n = label != NULL && given != NULL ? tsn_model_given(m, probs, best, given) : 0;
+        fputs(",\"labels\":[", f);
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? ",{\"label\":" : "{\"label\":", f);
+            tsn_json_str(f, tsn_model_label_name(m, given[i]));
+            fputs(",\"prob\":", f);
+            tsn_json_num(f, probs[given[i]]);
+            fputs("}", f);
+        }
+        fputs("]", f);
+        free(given);
+    }
     if (top) {
         fputs(",\"top\":[", f);
         for (size_t i = 0; i < top; i++) {
@@ -120,7 +135,8 @@ tsn_status tsn_write_model_info(FILE *f, const tsn_model *m, size_t top, tsn_err
             "\"probabilities\":%s,\"temperature\":",
             TSN_MODEL_FORMAT_VERSION, tsn_model_is_pair(m) ? "true" : "false",
             tsn_model_n_examples(m), tsn_model_n_features(m),
-            tsn_model_has_probabilities(m) || tsn_model_temperature(m) > 0 ? "true" : "false");
+            tsn_model_has_probabilities(m) || tsn_model_temperature(m) > 0 || tsn_model_multi_label(m)
+                ? "true" : "false");
     if (tsn_model_temperature(m) > 0)
         tsn_json_num(f, tsn_model_temperature(m));
     else
@@ -130,6 +146,10 @@ tsn_status tsn_write_model_info(FILE *f, const tsn_model *m, size_t top, tsn_err
         fprintf(f, "%s{\"label\":", k ? "," : "");
         tsn_json_str(f, tsn_model_label_name(m, k));
         fprintf(f, ",\"support\":%zu", tsn_model_label_support(m, k));
+        if (tsn_model_multi_label(m)) {
+            fputs(",\"threshold\":", f);
+            tsn_json_num(f, tsn_model_threshold(m, k));
+        }
         size_t n = 0;
         if (top > 0 && tsn_model_top_features(m, k, tc, top, &n, err) == TSN_OK) {
             fprintf(f, ",\"top\":[");
@@ -251,6 +271,21 @@ size_t tsn_labeler_topic(const tsn_labeler *lb, double *prob)
     return lb->tbest;
 }
 
+size_t tsn_labeler_second_topic(const tsn_labeler *lb, double *prob)
+{
+    const tsn_model *m = lb->topic;
+    size_t K = tsn_model_n_labels(m), second = (size_t)-1;
+    if (!tsn_model_multi_label(m))
+        return second;
+    size_t *given = malloc(K * sizeof *given);
+    if (given != NULL && tsn_model_given(m, lb->tp, lb->tbest, given) > 1) {
+        second = given[1];
+        *prob = lb->tp[second];
+    }
+    free(given);
+    return second;
+}
+
 size_t tsn_labeler_n_sentences(const tsn_labeler *lb)
 {
     return lb->n;
@@ -286,6 +321,15 @@ tsn_status tsn_labeler_write_json(const tsn_labeler *lb, FILE *f, const char *te
     tsn_json_str(f, tsn_model_label_name(lb->topic, lb->tbest));
     fputs(",\"prob\":", f);
     tsn_json_num(f, lb->tp[lb->tbest]);
+    double p2;
+    size_t second = tsn_labeler_second_topic(lb, &p2);
+    if (second != (size_t)-1) {
+        fputs(",\"second\":{\"label\":", f);
+        tsn_json_str(f, tsn_model_label_name(lb->topic, second));
+        fputs(",\"prob\":", f);
+        tsn_json_num(f, p2);
+        fputs("}", f);
+    }
     fputs("},\"sentences\":[", f);
     for (size_t i = 0; i < lb->n; i++) {
         const sentence_result *r = &lb->s[i];

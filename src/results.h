@@ -51,6 +51,9 @@ tsn_status tsn_labeler_run(tsn_labeler *lb, const char *text, size_t len, double
                            tsn_error *err);
 /* The last run's results. */
 size_t tsn_labeler_topic(const tsn_labeler *lb, double *prob);
+/* A multi-label topic model's second topic, when one clears its threshold (the most probable
+ * after the first); (size_t)-1 when there is none. */
+size_t tsn_labeler_second_topic(const tsn_labeler *lb, double *prob);
 size_t tsn_labeler_n_sentences(const tsn_labeler *lb);
 /* Sentence i: its byte span, its best stance label and probability; false when it abstained. */
 bool tsn_labeler_sentence(const tsn_labeler *lb, size_t i, size_t *start, size_t *end,

@@ -139,6 +139,17 @@ size_t tsn_model_invalid_last(const tsn_model *m)
 static void decisions(tsn_scorer *s, double *z)
 {
     const tsn_model *m = s->m;
+    if (m->cfg.multi_label) { /* one column per label, even for two: liblinear's would be one */
+        size_t K = m->n_labels;
+        for (size_t k = 0; k < K; k++)
+            z[k] = 0;
+        for (const tsn_sparse *x = s->x.v; x->index != -1; x++) {
+            const double *w = m->ll->w + (size_t)(x->index - 1) * K;
+            for (size_t k = 0; k < K; k++)
+                z[k] += x->value * w[k];
+        }
+        return;
+    }
     predict_values(m->ll, (const struct feature_node *)s->x.v, s->dec);
     for (size_t k = 0; k < m->n_labels; k++)
         z[k] = ABSENT;
@@ -170,6 +181,18 @@ static void score(tsn_scorer *s, double *probs, size_t *best)
     size_t K = m->n_labels;
     for (size_t k = 0; k < K; k++)
         probs[k] = 0;
+    if (m->cfg.multi_label) { /* independent per-label probabilities, not summing to 1 */
+        decisions(s, s->z);
+        size_t b = 0;
+        for (size_t k = 0; k < K; k++) {
+            double a = m->platt ? m->platt[2 * k] : 1, c = m->platt ? m->platt[2 * k + 1] : 0;
+            probs[k] = 1.0 / (1.0 + exp(-(a * s->z[k] + c)));
+            if (probs[k] > probs[b])
+                b = k;
+        }
+        *best = b;
+        return;
+    }
     if (m->temperature > 0) {
         decisions(s, s->z);
         softmax(s->z, K, m->temperature, probs);
@@ -244,6 +267,8 @@ tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i,
 /* The weight of feature id (1-based) for label index k, signed so that positive favours k. */
 static double coef(const tsn_model *m, int id, size_t k)
 {
+    if (m->cfg.multi_label)
+        return m->ll->w[(size_t)(id - 1) * m->n_labels + k];
     for (int j = 0; j < m->ll->nr_class; j++)
         if ((size_t)m->ll->label[j] == k + 1)
             return get_decfun_coef(m->ll, id, j);

@@ -38,10 +38,14 @@ static void classify_help(void)
            "                           lines with \"text\" (and \"claim\", \"id\") are detected\n"
            "  FILE...                  or: each file is one document\n"
            "      --input-format F     auto (default), text, jsonl, tsv, fasttext\n"
-           "      --format F           jsonl (default): {\"label\",\"prob\"[,\"top\"][,\"explain\"]}\n"
-           "                           tsv: label<TAB>prob[<TAB>label<TAB>prob...]; text: label\n"
+           "      --format F           jsonl (default): {\"label\",\"prob\"[,\"labels\"][,\"top\"]\n"
+           "                           [,\"explain\"]}; tsv: label<TAB>prob[<TAB>label<TAB>prob...];\n"
+           "                           text: label (a multi-label model's labels: a,b)\n"
            "  -k, --top K              the K most probable labels\n"
            "      --explain N          the N features that pushed the decision most\n"
+           "      --threshold T        multi-label models: give every label whose\n"
+           "                           probability reaches T (default: each label's own,\n"
+           "                           fitted in training)\n"
            "      --min-prob P         no label (null; \"-\" in text and tsv) when the best\n"
            "                           probability is below P (train with --calibrate true\n"
            "                           or use tune, so that P means what it says)\n"
@@ -59,6 +63,7 @@ typedef struct {
     int top, explain;
     double min_prob; /* below it, no label (null) */
     bool flush;
+    size_t *given; /* multi-label: room for the labels given (tsn_model_given) */
 } classifier;
 
 /* One document's outcome; buffers sized for the model's labels and --explain. */
@@ -113,15 +118,24 @@ static int print_outcome(const classifier *cl, const outcome *r, const char *id,
     /* Below --min-prob the answer is withheld: null label (JSON), "-" (text and TSV). */
     const char *label = r->probs[r->best] >= cl->min_prob ? tsn_model_label_name(cl->m, r->best)
                                                           : NULL;
+    /* a multi-label model's answer is every label it gives (tsn_model_given) */
+    size_t n_given = label != NULL && cl->given != NULL
+                   ? tsn_model_given(cl->m, r->probs, r->best, cl->given) : 0;
     if (cl->format == 2) {
-        puts(label ? label : "-");
+        if (n_given > 1)
+            for (size_t i = 0; i < n_given; i++)
+                printf("%s%s", i ? "," : "", tsn_model_label_name(cl->m, cl->given[i]));
+        else
+            fputs(label ? label : "-", stdout);
+        putchar('\n');
     } else if (cl->format == 1) {
         if (label == NULL)
             printf("-\t");
-        size_t n = top ? top : 1;
+        size_t n = top ? top : n_given > 1 ? n_given : 1;
+        const size_t *order = top || n_given <= 1 ? r->order : cl->given;
         for (size_t i = 0; i < n; i++)
-            printf("%s%s\t%.4f", i ? "\t" : "", tsn_model_label_name(cl->m, r->order[i]),
-                   r->probs[r->order[i]]);
+            printf("%s%s\t%.4f", i ? "\t" : "", tsn_model_label_name(cl->m, order[i]),
+                   r->probs[order[i]]);
         for (size_t i = 0; i < r->ne; i++)
             printf("\t%s=%.4f", r->contrib[i].feature, r->contrib[i].contribution);
         putchar('\n');
@@ -298,7 +312,7 @@ int cli_classify(int argc, char **argv)
     cli_options o = {0};
     int rc = cli_parse_options(argc, argv, "m:i:k:qt:",
                                "model input input-format format top explain min-prob strict "
-                               "max-doc-bytes quiet threads help",
+                               "max-doc-bytes quiet threads threshold help",
                                false, classify_usage, classify_help, &o);
     if (rc >= 0)
         return rc;
@@ -319,6 +333,16 @@ int cli_classify(int argc, char **argv)
     if ((cl.m = cli_load_model(o.model, &err)) == NULL)
         return cli_fail(&err);
     size_t K = tsn_model_n_labels(cl.m);
+    if (o.threshold > 0 && !tsn_model_multi_label(cl.m)) {
+        tsn_model_free(cl.m);
+        return cli_usage_error(classify_usage, "--threshold is for multi-label models");
+    }
+    if ((o.threshold > 0 && tsn_model_set_threshold(cl.m, o.threshold, &err) != TSN_OK) ||
+        (tsn_model_multi_label(cl.m) && (cl.given = malloc(K * sizeof *cl.given)) == NULL)) {
+        tsn_model_free(cl.m);
+        cli_diag("out of memory");
+        return EXIT_FAILURE;
+    }
     cl.top = o.top;
     cl.explain = o.explain;
     cl.min_prob = o.min_prob;
@@ -359,6 +383,7 @@ int cli_classify(int argc, char **argv)
         tsn_reader_close(r);
     }
     outcome_release(&one);
+    free(cl.given);
     tsn_model_free(cl.m);
     if (rc < 0 && fflush(stdout) != 0) {
         cli_diag("cannot write output: %s", strerror(errno));

@@ -34,6 +34,7 @@ typedef struct {
     const char *out_format;
     const char *stance_model, *topic_model;
     double min_prob;
+    double threshold;    /* classify, eval, label: > 0 overrides a multi-label model's */
     double budget;       /* tune: seconds */
     bool by_accuracy;    /* tune: --metric accuracy */
     bool force;          /* train, tune: -o may replace a file that is not a model */
@@ -58,6 +59,8 @@ enum {
     CLI_OPT_STANCE_MODEL,
     CLI_OPT_TOPIC_MODEL,
     CLI_OPT_MIN_PROB,
+    CLI_OPT_THRESHOLD,
+    CLI_OPT_LABEL_SEP,
     CLI_OPT_BUDGET,
     CLI_OPT_METRIC,
     CLI_OPT_FORCE

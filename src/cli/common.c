@@ -84,6 +84,8 @@ static const struct option common_long[] = {
     {"stance-model", required_argument, NULL, CLI_OPT_STANCE_MODEL},
     {"topic-model", required_argument, NULL, CLI_OPT_TOPIC_MODEL},
     {"min-prob", required_argument, NULL, CLI_OPT_MIN_PROB},
+    {"threshold", required_argument, NULL, CLI_OPT_THRESHOLD},
+    {"label-sep", required_argument, NULL, CLI_OPT_LABEL_SEP},
     {"budget", required_argument, NULL, CLI_OPT_BUDGET},
     {"metric", required_argument, NULL, CLI_OPT_METRIC},
     {"force", no_argument, NULL, CLI_OPT_FORCE},
@@ -219,6 +221,20 @@ int cli_parse_options(int argc, char **argv, const char *shortopts, const char *
                 rc = cli_usage_error(usage, "--min-prob needs a number from 0 to 1");
             break;
         }
+        case CLI_OPT_THRESHOLD: {
+            char *e;
+            errno = 0;
+            o->threshold = strtod(optarg, &e);
+            if (errno != 0 || *e != '\0' || e == optarg || !(o->threshold > 0 && o->threshold <= 1))
+                rc = cli_usage_error(usage, "--threshold needs a number above 0, at most 1");
+            break;
+        }
+        case CLI_OPT_LABEL_SEP:
+            if (strlen(optarg) != 1 || (unsigned char)optarg[0] < 0x20 || optarg[0] == '\t')
+                rc = cli_usage_error(usage, "--label-sep needs one printable ASCII character");
+            else
+                o->read.label_sep = optarg[0];
+            break;
         case CLI_OPT_BUDGET: {
             char *e;
             errno = 0;
@@ -326,7 +342,9 @@ void cli_warn_invalid(const char *source, size_t lines, bool labeled)
 int cli_load_dataset(const cli_options *o, tsn_dataset *d)
 {
     tsn_error err = {0};
-    if (tsn_dataset_load(d, o->input, (tsn_format)o->input_format, &o->read, &err) != TSN_OK)
+    tsn_read_opts ro = o->read;
+    ro.multi_label |= o->cfg.multi_label; /* training a multi-label config */
+    if (tsn_dataset_load(d, o->input, (tsn_format)o->input_format, &ro, &err) != TSN_OK)
         return cli_fail(&err);
     cli_warn_invalid(d->source, d->invalid_lines, true);
     if (d->ignored > 0)

@@ -11,6 +11,7 @@
 
 #include "dataset.h"
 #include "error.h"
+#include "mleval.h"
 #include "model.h"
 #include "results.h"
 
@@ -28,6 +29,9 @@ static void eval_help(void)
            "      --html FILE          also write the evaluation as an HTML page with charts\n"
            "                           (as tasnif report -o FILE does)\n"
            "      --force              let --html replace a file that is not a tasnif report\n"
+           "      --threshold T        multi-label models: labels given at probability T\n"
+           "                           instead of each label's own threshold\n"
+           "      --label-sep C        multi-label TSV: the character between labels (,)\n"
            "      --min-prob P         also report coverage and accuracy when answers below\n"
            "                           probability P are withheld (as classify --min-prob)\n"
            "      --strict             fail on invalid UTF-8 instead of replacing it\n"
@@ -95,7 +99,7 @@ int cli_eval(int argc, char **argv)
         return rc;
     rc = cli_parse_options(argc, argv, "m:i:q",
                            "model input input-format json min-prob strict max-doc-bytes "
-                           "force quiet help",
+                           "force quiet threshold label-sep help",
                            false, eval_usage, eval_help, &o);
     if (rc >= 0)
         return rc;
@@ -113,8 +117,31 @@ int cli_eval(int argc, char **argv)
     tsn_model *m = cli_load_model(o.model, &err);
     if (m == NULL)
         return cli_fail(&err);
+    if (o.threshold > 0 && (!tsn_model_multi_label(m) ||
+                            tsn_model_set_threshold(m, o.threshold, &err) != TSN_OK)) {
+        tsn_model_free(m);
+        return err.code != TSN_OK ? cli_fail(&err)
+                                  : cli_usage_error(eval_usage,
+                                                    "--threshold is for multi-label models");
+    }
+    o.read.multi_label = tsn_model_multi_label(m); /* gold sets of several labels */
     tsn_dataset d;
     if ((rc = cli_load_dataset(&o, &d)) >= 0) {
+        tsn_model_free(m);
+        return rc;
+    }
+    if (tsn_model_multi_label(m)) {
+        tsn_ml_evaluation mv;
+        if (tsn_ml_evaluate(m, &d, &mv, &err) != TSN_OK) {
+            rc = cli_fail(&err);
+        } else {
+            tsn_ml_write_evaluation(stdout, &mv, m, o.json);
+            if (o.json)
+                putchar('\n');
+            tsn_ml_evaluation_release(&mv);
+            rc = EXIT_SUCCESS;
+        }
+        tsn_dataset_release(&d);
         tsn_model_free(m);
         return rc;
     }

@@ -64,7 +64,10 @@ int cli_info(int argc, char **argv)
         printf("examples      %zu\n", tsn_model_n_examples(m));
         printf("features      %zu (%s)\n", tsn_model_n_features(m),
                cfg->hash_buckets > 0 ? "hash buckets" : "vocabulary");
-        if (tsn_model_temperature(m) > 0)
+        if (tsn_model_multi_label(m))
+            printf("probabilities multi-label: one per label, a logistic map of its decision "
+                   "value (Platt scaling, fitted by cross-validation)\n");
+        else if (tsn_model_temperature(m) > 0)
             printf("probabilities calibrated: softmax of decision values / %.4g (temperature "
                    "fitted by cross-validation)\n",
                    tsn_model_temperature(m));
@@ -74,8 +77,11 @@ int cli_info(int argc, char **argv)
                                              : "squashed SVM scores (not calibrated)");
         printf("labels        %zu\n", K);
         for (size_t k = 0; k < K; k++) {
-            printf("  %-20s %zu examples\n", tsn_model_label_name(m, k),
+            printf("  %-20s %zu examples", tsn_model_label_name(m, k),
                    tsn_model_label_support(m, k));
+            if (tsn_model_multi_label(m))
+                printf(", threshold %.4f", tsn_model_threshold(m, k));
+            putchar('\n');
             size_t n = 0;
             if (top > 0 && tsn_model_top_features(m, k, tc, top, &n, &err) == TSN_OK)
                 for (size_t i = 0; i < n; i++)

@@ -71,8 +71,13 @@ static int label_article(labeler *lb, const char *text, size_t len, const char *
         const char *tlabel = tsn_model_label_name(lb->topic, tsn_labeler_topic(lb->lab, &tprob));
         if (id != NULL)
             printf("%s%s%s\n", lb->color ? "\033[1m" : "", id, lb->color ? "\033[0m" : "");
-        printf("topic: %s%s%s (%.2f)\n", lb->color ? "\033[1m" : "", tlabel,
+        printf("topic: %s%s%s (%.2f)", lb->color ? "\033[1m" : "", tlabel,
                lb->color ? "\033[0m" : "", tprob);
+        double p2;
+        size_t second = tsn_labeler_second_topic(lb->lab, &p2);
+        if (second != (size_t)-1)
+            printf(", %s (%.2f)", tsn_model_label_name(lb->topic, second), p2);
+        putchar('\n');
         for (size_t i = 0; i < n; i++) {
             size_t start, end, best;
             double prob;

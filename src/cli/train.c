@@ -32,6 +32,8 @@ static void train_help(void)
            "      --force              let -o replace a file that is not a tasnif model\n"
            "  -c, --config FILE        JSON config (see training/); flags override it\n"
            "      --input-format F     auto (default), tsv, jsonl, fasttext, dir\n"
+           "      --label-sep C        with --multi-label true, the character between a TSV\n"
+           "                           line's labels (default: ,)\n"
            "      --strict             fail on invalid UTF-8 instead of replacing it\n"
            "      --max-doc-bytes N    longest accepted document (default 16 MiB)\n"
            "  -t, --threads N          featurize on N threads (default: all processors; the\n"
@@ -75,7 +77,7 @@ int cli_train(int argc, char **argv)
     cli_options o = {0};
     int rc = cli_parse_options(argc, argv, "i:o:c:qvt:",
                                "input output config input-format strict max-doc-bytes verbose "
-                               "quiet threads force help",
+                               "quiet threads force label-sep help",
                                true, train_usage, train_help, &o);
     if (rc >= 0)
         return rc;
@@ -103,7 +105,7 @@ int cli_train(int argc, char **argv)
     malloc_trim(0); /* hand the dataset's many small blocks back to the system */
 #endif
     tsn_model *m = c == NULL         ? NULL
-                 : o.cfg.calibrate ? tsn_cv_fit_calibrated(c, 3, 1, NULL, &err)
+                 : o.cfg.calibrate || o.cfg.multi_label ? tsn_cv_fit_calibrated(c, 3, 1, NULL, &err)
                                    : tsn_model_fit_consume(c, &err);
     if (c != NULL && m == NULL && err.code == TSN_ERR_DATA)
         tsn_error_prefix(&err, "%s", o.input); /* a property of the whole training file */
