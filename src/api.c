@@ -315,7 +315,7 @@ char *tasnif_classify_json(const tasnif_model *m, const char *text, size_t len,
     if (ok) {
         tsn_rank(probs, order, K);
         size_t top = k > 1 ? ((size_t)k < K ? (size_t)k : K) : 0;
-        tsn_write_prediction(f, m->m, NULL, probs, best, order, top, 0, explain > 0, contrib,
+        tsn_write_prediction(f, m->m, NULL, false, probs, best, order, top, 0, explain > 0, contrib,
                              ne);
     }
     char *out = f != NULL ? finish(f, &buf, ok, err) : NULL;
@@ -346,7 +346,7 @@ char *tasnif_label(const tasnif_model *stance_model, const tasnif_model *topic_m
         copy_error(err, &e);
     if (ok)
         ok = (f = memstream(&buf, &blen, err)) != NULL;
-    if (ok && tsn_labeler_write_json(lb, f, text, NULL, &e) != TSN_OK) {
+    if (ok && tsn_labeler_write_json(lb, f, text, NULL, false, &e) != TSN_OK) {
         copy_error(err, &e);
         ok = false;
     }

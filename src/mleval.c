@@ -11,6 +11,9 @@ void tsn_ml_evaluation_release(tsn_ml_evaluation *ev)
     free(ev->tp);
     free(ev->fp);
     free(ev->fn);
+    free(ev->ptp);
+    free(ev->pfp);
+    free(ev->pfn);
     memset(ev, 0, sizeof *ev);
 }
 
@@ -61,6 +64,9 @@ tsn_status tsn_ml_evaluate(const tsn_model *m, const tsn_dataset *d, tsn_ml_eval
     ev->tp = calloc(K, sizeof *ev->tp);
     ev->fp = calloc(K, sizeof *ev->fp);
     ev->fn = calloc(K, sizeof *ev->fn);
+    ev->ptp = calloc(K, sizeof *ev->ptp);
+    ev->pfp = calloc(K, sizeof *ev->pfp);
+    ev->pfn = calloc(K, sizeof *ev->pfn);
     tsn_scorer *sc = tsn_scorer_new(m, err);
     tsn_status st = TSN_OK;
     if (sc == NULL) {
@@ -68,7 +74,8 @@ tsn_status tsn_ml_evaluate(const tsn_model *m, const tsn_dataset *d, tsn_ml_eval
         goto done;
     }
     if (probs == NULL || given == NULL || gold == NULL || pred == NULL || ev->tp == NULL ||
-        ev->fp == NULL || ev->fn == NULL) {
+        ev->fp == NULL || ev->fn == NULL || ev->ptp == NULL || ev->pfp == NULL ||
+        ev->pfn == NULL) {
         st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -97,6 +104,12 @@ tsn_status tsn_ml_evaluate(const tsn_model *m, const tsn_dataset *d, tsn_ml_eval
         ev->given += ng;
         ev->exact += exact;
         ev->primary_hits += best == first;
+        if (best == first) {
+            ev->ptp[best]++;
+        } else {
+            ev->pfp[best]++;
+            ev->pfn[first]++;
+        }
         ev->any_hits += gold[best];
         ev->n++;
     }
@@ -134,6 +147,14 @@ void tsn_ml_write_evaluation(FILE *f, const tsn_ml_evaluation *ev, const tsn_mod
         }
     }
     macro = present ? macro / (double)present : 0;
+    double pmacro = 0; /* macro-F1 of the primary label, as a single-label eval gives it */
+    present = 0;
+    for (size_t k = 0; k < ev->K; k++)
+        if (ev->ptp[k] + ev->pfn[k] > 0) {
+            pmacro += f1_of(ev->ptp[k], ev->pfp[k], ev->pfn[k]);
+            present++;
+        }
+    pmacro = present ? pmacro / (double)present : 0;
     double micro_p = ratio(tp, tp + fp), micro_r = ratio(tp, tp + fn);
     double micro = f1_of(tp, fp, fn);
     double hamming = ev->n && ev->K ? (double)(fp + fn) / ((double)ev->n * (double)ev->K) : 0;
@@ -154,6 +175,8 @@ void tsn_ml_write_evaluation(FILE *f, const tsn_ml_evaluation *ev, const tsn_mod
         tsn_json_num(f, subset);
         fputs(",\"primary_accuracy\":", f);
         tsn_json_num(f, primary);
+        fputs(",\"primary_macro_f1\":", f);
+        tsn_json_num(f, pmacro);
         fputs(",\"best_in_gold\":", f);
         tsn_json_num(f, any);
         fprintf(f, ",\"gold_labels\":%zu,\"predicted_labels\":%zu,\"per_label\":{", ev->gold,
@@ -184,6 +207,7 @@ void tsn_ml_write_evaluation(FILE *f, const tsn_ml_evaluation *ev, const tsn_mod
     fprintf(f, "subset accuracy   %.4f\n", subset);
     fprintf(f, "primary accuracy  %.4f  (best label = first gold label; in the gold set: %.4f)\n",
             primary, any);
+    fprintf(f, "primary macro-F1  %.4f\n", pmacro);
     size_t w = 5;
     for (size_t k = 0; k < ev->K; k++) {
         size_t l = strlen(tsn_model_label_name(m, k));

@@ -20,6 +20,7 @@
 typedef struct {
     size_t n, K;
     size_t *tp, *fp, *fn;  /* [K] per label */
+    size_t *ptp, *pfp, *pfn; /* [K] per label, the best label against the first gold one */
     size_t exact;          /* documents whose predicted set is exactly the gold set */
     size_t primary_hits;   /* documents whose best label is their first gold label */
     size_t any_hits;       /* documents whose best label is one of their gold labels */

@@ -126,6 +126,9 @@ void tsn_scorer_free(tsn_scorer *s); /* NULL is a no-op */
 /* The model's own scorer (what tsn_model_predict uses); borrowed. */
 tsn_scorer *tsn_model_scorer(tsn_model *m);
 /* tsn_model_predict() and tsn_model_explain() through a scorer. */
+/* True when the last document tsn_scorer_predict() scored had no features at all: blank, or
+ * nothing left after normalization (its probabilities are the bias's alone). */
+bool tsn_scorer_empty(const tsn_scorer *s);
 tsn_status tsn_scorer_predict(tsn_scorer *s, const tsn_doc *doc, double *probs, size_t *best,
                               tsn_error *err);
 tsn_status tsn_scorer_explain(tsn_scorer *s, const tsn_doc *doc, size_t k, tsn_contrib *out,

@@ -47,9 +47,11 @@ struct tsn_reader {
     char *line;
     size_t line_cap, len, lineno;
     bool pending;   /* line holds a line not yet returned */
+    size_t leading_blank; /* keep_blank: blank lines read while detecting, not yet returned */
+    size_t blank_line;    /* the line number of the next of them */
     int ncols;      /* TSV: columns of the first line */
     cJSON *json;    /* the last JSONL object */
-    char idbuf[64];
+    char idbuf[128];
     char *labbuf;   /* JSONL "labels", joined by TSN_LABEL_SEP */
     size_t labcap;
     /* directories */
@@ -229,8 +231,17 @@ static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
         if (memchr(s, '\0', len) != NULL)
             return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: NUL byte in text", r->path,
                                  r->lineno);
-        if (is_blank(s, len))
+        if (is_blank(s, len) && r->o.keep_blank && r->fmt == TSN_FMT_TEXT) {
+            r->len = 0; /* an empty document, so that output lines stay input lines */
+            s[0] = '\0';
+            *eof = false;
+            return TSN_OK;
+        }
+        if (is_blank(s, len)) {
+            if (r->o.keep_blank && r->fmt == TSN_FMT_AUTO && r->leading_blank++ == 0)
+                r->blank_line = r->lineno;
             continue;
+        }
         if (!tsn_utf8_valid(s, len)) {
             if (looks_cp1256(s, len))
                 return tsn_error_set(err, TSN_ERR_UNICODE,
@@ -665,6 +676,54 @@ static size_t fix_lone_surrogates(char *s, size_t len, size_t *nuls)
     return fixed;
 }
 
+/* The source text of the number that is the value of the top-level member `key` of the JSON
+ * object in s[0..n), as [*a, *b): cJSON keeps numbers only as doubles. The first such member,
+ * as cJSON_GetObjectItem finds it; false when the key is written with escapes. */
+static bool member_text(const char *s, size_t n, const char *key, const char **a,
+                        const char **b)
+{
+    size_t klen = strlen(key);
+    int depth = 0;
+    bool want_key = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < n && s[j] != '"')
+                j += s[j] == '\\' ? 2 : 1;
+            if (j >= n)
+                return false;
+            if (depth == 1 && want_key) {
+                bool match = j - i - 1 == klen && memcmp(s + i + 1, key, klen) == 0;
+                size_t k = j + 1;
+                while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n'))
+                    k++;
+                if (k < n && s[k] == ':' && match) {
+                    k++;
+                    while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n'))
+                        k++;
+                    size_t e = k;
+                    while (e < n && strchr("+-0123456789.eE", s[e]) != NULL && s[e] != '\0')
+                        e++;
+                    *a = s + k;
+                    *b = s + e;
+                    return e > k;
+                }
+                want_key = false;
+            }
+            i = j;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            want_key = c == '{' && depth == 1;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        } else if (c == ',' && depth == 1) {
+            want_key = true;
+        }
+    }
+    return false;
+}
+
 /* JSONL "labels": an array of one or more non-empty strings, joined by TSN_LABEL_SEP into
  * r->labbuf. More than one needs multi-label mode. */
 static tsn_status json_labels(tsn_reader *r, const cJSON *labs, const char **out,
@@ -774,11 +833,20 @@ static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
                                  r->lineno);
     }
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(r->json, "id");
+    ex->id_number = false;
     if (cJSON_IsString(id))
         ex->id = id->valuestring;
     else if (cJSON_IsNumber(id)) {
-        snprintf(r->idbuf, sizeof r->idbuf, "%.17g", id->valuedouble);
+        /* as written, not through a double: 1456789012345678901 stays itself */
+        const char *a, *b;
+        if (member_text(r->line, r->len, "id", &a, &b) && (size_t)(b - a) < sizeof r->idbuf) {
+            memcpy(r->idbuf, a, (size_t)(b - a));
+            r->idbuf[b - a] = '\0';
+        } else {
+            snprintf(r->idbuf, sizeof r->idbuf, "%.17g", id->valuedouble);
+        }
         ex->id = r->idbuf;
+        ex->id_number = true;
     } else if (id != NULL && !cJSON_IsNull(id))
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: \"id\" must be a string or number",
                              r->path, r->lineno);
@@ -869,6 +937,15 @@ tsn_status tsn_reader_next(tsn_reader *r, tsn_example *ex, bool *done, tsn_error
 {
     if (r->fmt == TSN_FMT_DIR)
         return next_file(r, ex, done, err);
+    if (r->fmt == TSN_FMT_TEXT && r->leading_blank > 0) { /* blank lines before the first */
+        r->leading_blank--;
+        memset(ex, 0, sizeof *ex);
+        ex->text = "";
+        ex->source = r->path;
+        ex->line = r->blank_line++;
+        *done = false;
+        return TSN_OK;
+    }
     tsn_status st = read_line(r, done, err);
     if (st != TSN_OK || *done)
         return st;
@@ -883,7 +960,7 @@ tsn_status tsn_reader_next(tsn_reader *r, tsn_example *ex, bool *done, tsn_error
     }
     if (st != TSN_OK)
         return st;
-    if (is_blank(e.text, e.text_len))
+    if (is_blank(e.text, e.text_len) && !(r->o.keep_blank && r->fmt == TSN_FMT_TEXT))
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty text", r->path, r->lineno);
     *ex = e;
     return TSN_OK;

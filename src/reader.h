@@ -42,6 +42,7 @@ typedef struct {
     bool pair;            /* text format: lines are claim<TAB>text */
     bool multi_label;     /* examples may carry several labels (see TSN_LABEL_SEP) */
     char label_sep;       /* multi-label TSV: what separates labels (0: ',') */
+    bool keep_blank;      /* text format: a blank line is an empty document, not skipped */
 } tsn_read_opts;
 
 /* In multi-label mode an example's label string lists its labels, the first one the primary,
@@ -55,7 +56,8 @@ typedef struct {
     const char *claim; /* NULL when none */
     const char *text;
     size_t claim_len, text_len;
-    const char *id;    /* JSONL "id" as text, or NULL */
+    const char *id;    /* JSONL "id" as text (a number as its source text), or NULL */
+    bool id_number;    /* the id was a JSON number: written back unquoted */
     const char *source;
     size_t line;       /* 1-based line in source; 0 for one-file documents */
 } tsn_example;

@@ -63,18 +63,27 @@ void tsn_rank(const double *probs, size_t *order, size_t n)
     }
 }
 
-void tsn_write_prediction(FILE *f, const tsn_model *m, const char *id, const double *probs,
+/* An id as it was given: a string quoted, a number (id_number) as its source text. */
+static void write_id(FILE *f, const char *id, bool id_number)
+{
+    fputs("\"id\":", f);
+    if (id_number)
+        fputs(id, f);
+    else
+        tsn_json_str(f, id);
+    fputs(",", f);
+}
+
+void tsn_write_prediction(FILE *f, const tsn_model *m, const char *id, bool id_number,
+                          const double *probs,
                           size_t best, const size_t *order, size_t top, double min_prob,
                           bool explain, const tsn_contrib *contrib, size_t ne)
 {
     /* Below --min-prob the answer is withheld: a null label. */
     const char *label = probs[best] >= min_prob ? tsn_model_label_name(m, best) : NULL;
     fputs("{", f);
-    if (id != NULL) {
-        fputs("\"id\":", f);
-        tsn_json_str(f, id);
-        fputs(",", f);
-    }
+    if (id != NULL)
+        write_id(f, id, id_number);
     fputs("\"label\":", f);
     if (label != NULL)
         tsn_json_str(f, label);
@@ -308,15 +317,12 @@ size_t tsn_labeler_count(const tsn_labeler *lb, size_t k)
 }
 
 tsn_status tsn_labeler_write_json(const tsn_labeler *lb, FILE *f, const char *text,
-                                  const char *id, tsn_error *err)
+                                  const char *id, bool id_number, tsn_error *err)
 {
     size_t K = tsn_model_n_labels(lb->stance);
     fputs("{", f);
-    if (id != NULL) {
-        fputs("\"id\":", f);
-        tsn_json_str(f, id);
-        fputs(",", f);
-    }
+    if (id != NULL)
+        write_id(f, id, id_number);
     fputs("\"topic\":{\"label\":", f);
     tsn_json_str(f, tsn_model_label_name(lb->topic, lb->tbest));
     fputs(",\"prob\":", f);
@@ -439,6 +445,34 @@ void tsn_evaluation_release(tsn_evaluation *ev)
     ev->metrics = NULL;
 }
 
+/* Beyond TSN_CONFUSION_MAX labels the aligned report lists the most frequent confusions
+ * instead of the whole matrix (K x K cells: 8 MB of text for 1,000 labels); --json keeps all. */
+static void write_top_confusions(FILE *f, const tsn_metrics *mt, const tsn_model *m)
+{
+    enum { TOP = 20 };
+    size_t K = mt->n_labels, cell[TOP], n = 0, errors = 0;
+    for (size_t c = 0; c < K * K; c++) {
+        size_t v = mt->confusion[c];
+        if (v == 0 || c / K == c % K)
+            continue;
+        errors += v;
+        size_t i = n < TOP ? n++ : TOP;
+        if (i == TOP && mt->confusion[cell[TOP - 1]] >= v)
+            continue;
+        if (i == TOP)
+            i = TOP - 1;
+        for (; i > 0 && mt->confusion[cell[i - 1]] < v; i--) /* most frequent first */
+            cell[i] = cell[i - 1];
+        cell[i] = c;
+    }
+    fprintf(f, "\nconfusion: %zu labels, too many for the matrix (--json has all of it); the "
+               "%zu most frequent of %zu errors (gold -> predicted):\n",
+            K, n, errors);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "  %7zu  %s -> %s\n", mt->confusion[cell[i]],
+                tsn_model_label_name(m, cell[i] / K), tsn_model_label_name(m, cell[i] % K));
+}
+
 void tsn_write_evaluation(FILE *f, const tsn_evaluation *ev, const tsn_model *m, bool json)
 {
     const tsn_metrics *mt = ev->metrics;
@@ -505,6 +539,9 @@ void tsn_write_evaluation(FILE *f, const tsn_evaluation *ev, const tsn_model *m,
         fprintf(f, "%-*s  %9.4f  %6.4f  %6.4f  %7zu\n", w, tsn_model_label_name(m, k),
                 s.precision, s.recall, s.f1, s.support);
     }
+    if (K > TSN_CONFUSION_MAX) {
+        write_top_confusions(f, mt, m);
+    } else {
     fprintf(f, "\nconfusion (rows: gold, columns: predicted)\n%-*s", w, "");
     for (size_t k = 0; k < K; k++)
         fprintf(f, "  %*zu", 6, k + 1);
@@ -514,6 +551,7 @@ void tsn_write_evaluation(FILE *f, const tsn_evaluation *ev, const tsn_model *m,
         for (size_t p = 0; p < K; p++)
             fprintf(f, "  %6zu", mt->confusion[g * K + p]);
         fprintf(f, "   (%zu)\n", g + 1);
+    }
     }
     fprintf(f, "\nprobabilities: log-loss %.4f, expected calibration error %.4f\n",
             ev->log_loss, ev->ece);

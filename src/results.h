@@ -29,7 +29,8 @@ void tsn_rank(const double *probs, size_t *order, size_t n);
 /* One document's prediction as `classify --format jsonl` writes it, without a line break:
  * {["id",]"label","prob"[,"top"][,"explain"]}. The label is null when probs[best] < min_prob;
  * "top" lists order[0..top) when top > 0; "explain" lists contrib[0..ne) when explain. */
-void tsn_write_prediction(FILE *f, const tsn_model *m, const char *id, const double *probs,
+void tsn_write_prediction(FILE *f, const tsn_model *m, const char *id, bool id_number,
+                          const double *probs,
                           size_t best, const size_t *order, size_t top, double min_prob,
                           bool explain, const tsn_contrib *contrib, size_t ne);
 
@@ -63,7 +64,7 @@ size_t tsn_labeler_count(const tsn_labeler *lb, size_t k);
 /* The last run as `label --json` writes it, without a line break (text is the article it
  * was run on; id, when not NULL, comes first). */
 tsn_status tsn_labeler_write_json(const tsn_labeler *lb, FILE *f, const char *text,
-                                  const char *id, tsn_error *err);
+                                  const char *id, bool id_number, tsn_error *err);
 
 /* ---- Evaluation ---- */
 
@@ -83,7 +84,9 @@ typedef struct {
 tsn_status tsn_evaluate(const tsn_model *m, const tsn_dataset *d, double min_prob,
                         tsn_evaluation *ev, tsn_error *err);
 void tsn_evaluation_release(tsn_evaluation *ev);
-/* The evaluation as `eval` writes it: JSON without a line break, or the aligned report. */
+/* The evaluation as `eval` writes it: JSON without a line break, or the aligned report (whose
+ * confusion matrix is replaced by the most frequent confusions beyond this many labels). */
+#define TSN_CONFUSION_MAX 20
 void tsn_write_evaluation(FILE *f, const tsn_evaluation *ev, const tsn_model *m, bool json);
 
 #endif

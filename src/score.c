@@ -230,6 +230,11 @@ static void score(tsn_scorer *s, double *probs, size_t *best)
     *best = b;
 }
 
+bool tsn_scorer_empty(const tsn_scorer *s)
+{
+    return s->bag.n == 0;
+}
+
 tsn_status tsn_scorer_predict(tsn_scorer *s, const tsn_doc *doc, double *probs, size_t *best,
                               tsn_error *err)
 {

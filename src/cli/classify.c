@@ -64,6 +64,8 @@ typedef struct {
     double min_prob; /* below it, no label (null) */
     bool flush;
     size_t *given; /* multi-label: room for the labels given (tsn_model_given) */
+    bool strict;   /* an empty document is an error, not a null label */
+    size_t *empty; /* empty documents so far (blank, or nothing left after normalization) */
 } classifier;
 
 /* One document's outcome; buffers sized for the model's labels and --explain. */
@@ -72,6 +74,7 @@ typedef struct {
     size_t *order;
     tsn_contrib *contrib;
     size_t best, ne;
+    bool empty; /* no features: no label (see tsn_scorer_empty) */
     tsn_status st;
     tsn_error err;
 } outcome;
@@ -99,14 +102,25 @@ static void compute(const classifier *cl, tsn_scorer *sc, const tsn_doc *doc, ou
     r->st = tsn_scorer_predict(sc, doc, r->probs, &r->best, &r->err);
     if (r->st != TSN_OK)
         return;
-    tsn_rank(r->probs, r->order, tsn_model_n_labels(cl->m));
+    size_t K = tsn_model_n_labels(cl->m);
+    if ((r->empty = tsn_scorer_empty(sc))) { /* nothing to go on: no label, no probability */
+        for (size_t k = 0; k < K; k++)
+            r->probs[k] = 0;
+        r->best = 0;
+        if (cl->strict)
+            r->st = tsn_error_set(&r->err, TSN_ERR_DATA,
+                                  "empty document (blank, or nothing left after normalization; "
+                                  "without --strict it gets no label)");
+        return;
+    }
+    tsn_rank(r->probs, r->order, K);
     if (cl->explain > 0)
         r->st = tsn_scorer_explain(sc, doc, r->best, r->contrib, (size_t)cl->explain, &r->ne,
                                    &r->err);
 }
 
 /* Prints r as one output line; -1 to go on, or an exit code. */
-static int print_outcome(const classifier *cl, const outcome *r, const char *id,
+static int print_outcome(const classifier *cl, const outcome *r, const char *id, bool id_number,
                          const char *where)
 {
     if (r->st != TSN_OK) {
@@ -114,10 +128,13 @@ static int print_outcome(const classifier *cl, const outcome *r, const char *id,
         return EXIT_FAILURE;
     }
     size_t K = tsn_model_n_labels(cl->m);
-    size_t top = cl->top > 0 ? ((size_t)cl->top < K ? (size_t)cl->top : K) : 0;
-    /* Below --min-prob the answer is withheld: null label (JSON), "-" (text and TSV). */
-    const char *label = r->probs[r->best] >= cl->min_prob ? tsn_model_label_name(cl->m, r->best)
-                                                          : NULL;
+    size_t top = cl->top > 0 && !r->empty ? ((size_t)cl->top < K ? (size_t)cl->top : K) : 0;
+    /* Below --min-prob the answer is withheld: null label (JSON), "-" (text and TSV); an
+     * empty document gets none either (with a warning at the end). */
+    double min_prob = r->empty ? 2 : cl->min_prob;
+    *cl->empty += r->empty;
+    const char *label = r->probs[r->best] >= min_prob ? tsn_model_label_name(cl->m, r->best)
+                                                      : NULL;
     /* a multi-label model's answer is every label it gives (tsn_model_given) */
     size_t n_given = label != NULL && cl->given != NULL
                    ? tsn_model_given(cl->m, r->probs, r->best, cl->given) : 0;
@@ -128,6 +145,8 @@ static int print_outcome(const classifier *cl, const outcome *r, const char *id,
         else
             fputs(label ? label : "-", stdout);
         putchar('\n');
+    } else if (cl->format == 1 && r->empty) {
+        puts("-\t0.0000");
     } else if (cl->format == 1) {
         if (label == NULL)
             printf("-\t");
@@ -140,8 +159,8 @@ static int print_outcome(const classifier *cl, const outcome *r, const char *id,
             printf("\t%s=%.4f", r->contrib[i].feature, r->contrib[i].contribution);
         putchar('\n');
     } else {
-        tsn_write_prediction(stdout, cl->m, id, r->probs, r->best, r->order, top, cl->min_prob,
-                             cl->explain > 0, r->contrib, r->ne);
+        tsn_write_prediction(stdout, cl->m, id, id_number, r->probs, r->best, r->order, top,
+                             min_prob, cl->explain > 0, r->contrib, r->ne);
         fputc('\n', stdout);
     }
     if (cl->flush)
@@ -158,6 +177,7 @@ static int print_outcome(const classifier *cl, const outcome *r, const char *id,
 typedef struct {
     char *text, *claim, *id;
     size_t text_len, claim_len;
+    bool id_number;
     char where[600];
     outcome r;
 } batch_item;
@@ -227,6 +247,7 @@ static int classify_stream(const classifier *cl, tsn_reader *r, int threads)
             it->text = dup_or_null(ex.text, ex.text_len);
             it->claim = dup_or_null(ex.claim, ex.claim_len);
             it->id = ex.id ? strdup(ex.id) : NULL;
+            it->id_number = ex.id_number;
             it->text_len = ex.text_len;
             it->claim_len = ex.claim_len;
             snprintf(it->where, sizeof it->where, "%s:%zu", ex.source, ex.line);
@@ -250,7 +271,8 @@ static int classify_stream(const classifier *cl, tsn_reader *r, int threads)
             pthread_join(tids[w], NULL);
         /* the documents read before a reading error still get their answers */
         for (size_t i = 0; i < n; i++) {
-            int prc = print_outcome(cl, &items[i].r, items[i].id, items[i].where);
+            int prc = print_outcome(cl, &items[i].r, items[i].id, items[i].id_number,
+                                    items[i].where);
             if (prc >= 0) {
                 rc = prc;
                 break;
@@ -272,11 +294,12 @@ static int classify_stream(const classifier *cl, tsn_reader *r, int threads)
 }
 
 static int classify_one(classifier *cl, outcome *r, const tsn_doc *doc, const char *id,
+                        bool id_number,
                         const char *where)
 {
     tsn_scorer *sc = tsn_model_scorer(cl->m);
     compute(cl, sc, doc, r);
-    return print_outcome(cl, r, id, where);
+    return print_outcome(cl, r, id, id_number, where);
 }
 
 /* Reads a whole file as one document. */
@@ -301,7 +324,7 @@ static int classify_file(classifier *cl, outcome *out, const char *path,
         if (invalid)
             cli_warn_invalid(path, 1, false);
         tsn_doc doc = {buf, n, NULL, 0};
-        rc = classify_one(cl, out, &doc, path, path);
+        rc = classify_one(cl, out, &doc, path, false, path);
     }
     free(buf);
     return rc;
@@ -343,6 +366,9 @@ int cli_classify(int argc, char **argv)
         cli_diag("out of memory");
         return EXIT_FAILURE;
     }
+    size_t n_empty = 0;
+    cl.empty = &n_empty;
+    cl.strict = o.read.strict;
     cl.top = o.top;
     cl.explain = o.explain;
     cl.min_prob = o.min_prob;
@@ -360,6 +386,7 @@ int cli_classify(int argc, char **argv)
                      S_ISREG(sb.st_mode);
     if (rc < 0 && optind >= argc) {
         o.read.pair = tsn_model_is_pair(cl.m);
+        o.read.keep_blank = !o.read.pair; /* one output line per input line, blank ones too */
         tsn_reader *r =
             tsn_reader_open(o.input, (tsn_format)o.input_format, false, &o.read, &err);
         if (r == NULL)
@@ -376,12 +403,16 @@ int cli_classify(int argc, char **argv)
             char where[600];
             snprintf(where, sizeof where, "%s:%zu", ex.source, ex.line);
             tsn_doc doc = {ex.text, ex.text_len, ex.claim, ex.claim_len};
-            rc = classify_one(&cl, &one, &doc, ex.id, where);
+            rc = classify_one(&cl, &one, &doc, ex.id, ex.id_number, where);
         }
         if (r != NULL)
             cli_warn_invalid(o.input ? o.input : "<stdin>", tsn_reader_invalid_lines(r), false);
         tsn_reader_close(r);
     }
+    if (n_empty > 0 && rc < 0)
+        cli_diag("warning: %zu empty %s (blank, or nothing left after normalization) got no "
+                 "label",
+                 n_empty, n_empty == 1 ? "document" : "documents");
     outcome_release(&one);
     free(cl.given);
     tsn_model_free(cl.m);

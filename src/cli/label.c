@@ -52,7 +52,7 @@ typedef struct {
 } labeler;
 
 static int label_article(labeler *lb, const char *text, size_t len, const char *id,
-                         const char *where)
+                         bool id_number, const char *where)
 {
     tsn_error err = {0};
     if (tsn_labeler_run(lb->lab, text, len, lb->min_prob, &err) != TSN_OK) {
@@ -61,7 +61,7 @@ static int label_article(labeler *lb, const char *text, size_t len, const char *
     }
     size_t K = tsn_model_n_labels(lb->stance), n = tsn_labeler_n_sentences(lb->lab);
     if (lb->json) {
-        if (tsn_labeler_write_json(lb->lab, stdout, text, id, &err) != TSN_OK) {
+        if (tsn_labeler_write_json(lb->lab, stdout, text, id, id_number, &err) != TSN_OK) {
             cli_diag("%s: %s", where, err.msg);
             return EXIT_FAILURE;
         }
@@ -141,7 +141,7 @@ static int label_file(labeler *lb, const char *path, size_t max, bool show_id)
     }
     if (invalid)
         cli_warn_invalid(where, 1, false);
-    rc = label_article(lb, buf, len, show_id ? where : NULL, where);
+    rc = label_article(lb, buf, len, show_id ? where : NULL, false, where);
     free(buf);
     return rc;
 }
@@ -181,7 +181,7 @@ static int label_stream(labeler *lb, const char *path, int fmt, size_t max,
         while (rc < 0 && cli_next_example(r, &ex, &rc)) {
             char at[600];
             snprintf(at, sizeof at, "%s:%zu", ex.source, ex.line);
-            rc = label_article(lb, ex.text, ex.text_len, ex.id, at);
+            rc = label_article(lb, ex.text, ex.text_len, ex.id, ex.id_number, at);
         }
         tsn_reader_close(r);
     } else {
@@ -206,7 +206,7 @@ static int label_stream(labeler *lb, const char *path, int fmt, size_t max,
         if (rc < 0 && invalid)
             cli_warn_invalid(where, 1, false);
         if (rc < 0)
-            rc = label_article(lb, buf, len, NULL, where);
+            rc = label_article(lb, buf, len, NULL, false, where);
         free(buf);
     }
     if (path != NULL)

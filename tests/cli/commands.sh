@@ -56,7 +56,7 @@ check classify_tsv_format_prints_label_prob_pairs 'echo "$out" | head -1 | grep 
 
 printf '{"id":"x1","text":"فاز الفريق"}\n{"id":2,"text":"ارتفع الدولار"}\n' > "$T/in.jsonl"
 run classify -m "$T/m" -i "$T/in.jsonl"
-check classify_jsonl_input_keeps_ids '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^{\"id\":\"x1\",\"label\":\"sports\"" && echo "$out" | tail -1 | grep -q "^{\"id\":\"2\","'
+check classify_jsonl_input_keeps_ids '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^{\"id\":\"x1\",\"label\":\"sports\"" && echo "$out" | tail -1 | grep -q "^{\"id\":2,"'
 
 printf 'فاز الفريق بالمباراة' > "$T/doc1.txt"
 run classify -m "$T/m" "$T/doc1.txt"

@@ -132,6 +132,36 @@ printf '{ملاحظة} نفت الوزارة الاتهامات\nقال الوز
 run classify -m stance -i "$T/brace.txt"
 check a_text_beginning_with_a_brace_is_read_as_text '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 2 ]'
 
+# JSON ids come back exactly as given: numbers as their source text (not through a double),
+# strings as strings, even when they look like numbers
+printf '{"id":1456789012345678901,"text":"فاز الفريق"}\n{"id": 1.50e3 ,"text":"ارتفع الدولار"}\n{"id":"007","text":"فاز"}\n{"meta":{"id":5},"id":-0.0,"text":"فاز"}\n' >"$T/ids.jsonl"
+run classify -m topic -i "$T/ids.jsonl"
+check json_ids_are_echoed_exactly_as_given \
+    '[ $rc -eq 0 ] && [ "$(echo "$out" | grep -o "^{\"id\":[^,]*" | tr "\n" " ")" = "{\"id\":1456789012345678901 {\"id\":1.50e3 {\"id\":\"007\" {\"id\":-0.0 " ]'
+run label -i "$T/ids.jsonl" --json
+check label_echoes_numeric_ids_exactly '[ $rc -eq 0 ] && echo "$out" | head -1 | grep -q "^{\"id\":1456789012345678901,"'
+
+# one output line per input line: blank and whitespace-only lines, and text with nothing left
+# after normalization (tatweel, diacritics), get no label and a warning; --strict refuses them
+printf '\nفاز الفريق\n\n   \nـــــ\nارتفع التضخم\n' >"$T/blanks.txt"
+run classify -m topic -i "$T/blanks.txt" --format text
+check blank_lines_keep_output_aligned_with_input \
+    '[ $rc -eq 0 ] && [ "$(echo "$out" | tr "\n" " ")" = "- sports - - - economy " ] && echo "$err" | grep -q "warning: 4 empty documents"'
+run classify -m topic -i "$T/blanks.txt" -t 2
+check blank_lines_keep_alignment_on_threads_too \
+    '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 6 ] && [ "$(echo "$out" | grep -c "{\"label\":null,\"prob\":0.0000}")" -eq 4 ]'
+run classify -m topic -i "$T/blanks.txt" --strict
+check strict_refuses_an_empty_document '[ $rc -eq 1 ] && echo "$err" | grep -q "blanks.txt:1: empty document"'
+
+# eval beyond 20 labels lists the most frequent confusions instead of the whole matrix
+awk 'BEGIN { for (i = 1; i <= 25; i++) for (j = 1; j <= 3; j++) printf "l%02d\tكلمة%d نص%d عام\n", i, i, j }' >"$T/many.tsv"
+run train -i "$T/many.tsv" -o "$T/many.model" -q --min-df 1
+run eval -m "$T/many.model" -i "$T/many.tsv"
+check eval_caps_the_confusion_matrix_beyond_20_labels \
+    '[ $rc -eq 0 ] && echo "$out" | grep -q "confusion: 25 labels, too many for the matrix" && ! echo "$out" | grep -q "rows: gold"'
+run eval -m "$T/many.model" -i "$T/many.tsv" --json
+check eval_json_keeps_the_whole_matrix '[ $rc -eq 0 ] && [ "$(echo "$out" | sed "s/.*\"matrix\":\[//" | grep -o "\[" | wc -l)" -eq 25 ]'
+
 mkdir "$T/empty"
 run label -i "$T/empty"
 check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
