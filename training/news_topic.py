@@ -6,7 +6,9 @@ over the ANT multi-source corpus (../shared/datasets/ant_multisource, or $ANT_DI
                                              topic) and DIR/{train,test}.multi.tsv (all topics)
   news_topic.py hints TASNIF DIR             the shipped topic model's guess for every article
   news_topic.py sample HINTDIR OUTDIR        draw the annotation sample (seeded, see README)
-  news_topic.py batches OUTDIR N             the annotators' batches (25 % of items read twice)
+  news_topic.py more HINTDIR OUTDIR          a second draw, training outlets only (appended)
+  news_topic.py batches OUTDIR N [FIRST]     the annotators' batches (25 % of items read twice),
+                                             of the items from FIRST on (default: all)
   news_topic.py assemble ITEMS LABELDIR      annotators' labels + adjudication -> annotations.tsv
   news_topic.py agreement                    Cohen's kappa on the doubly read items
 
@@ -168,14 +170,56 @@ def sample(args):
     print("news_topic: %d items -> %s" % (len(chosen), outdir))
 
 
+def more(args):
+    """A second draw, after cross-validation on the training outlets showed accuracy still
+    rising with the amount of real data: more articles of the training outlets only (the test
+    split is not touched), drawn as the first draw was, none of them already drawn; appended to
+    OUTDIR/items.tsv with the next item ids."""
+    hintdir, outdir = args[0], args[1]
+    d = ant_dir()
+    check_ant(d)
+    guess = dict(line.rstrip("\n").split("\t") for line in
+                 open(os.path.join(hintdir, "hints.tsv"), encoding="utf-8"))
+    items = read_table(os.path.join(outdir, "items.tsv"))
+    drawn = {r["article"] for r in items}
+    rng = random.Random(SEED + 2)
+    seen, part = set(), []
+    for aid, outlet, sec, asplit, text in read_ant(d):
+        key = text[:300]
+        if key in seen or len(text) < 200:
+            continue
+        seen.add(key)
+        if outlet in TEST_OUTLETS or aid in drawn:
+            continue
+        part.append({"article": aid, "outlet": outlet, "section": sec, "ant_split": asplit,
+                     "sha1": sha(text), "split": "train", "guess": guess[aid]})
+    rng.shuffle(part)
+    chosen = []
+    for r in part[:700]:
+        r["sampling"], r["taken"] = "random2", True
+        chosen.append(r)
+    for t in TOPICS:
+        for r in [r for r in part if not r.get("taken") and r["guess"] == t][:143]:
+            r["sampling"], r["taken"] = "guess2-" + t, True
+            chosen.append(r)
+    rng.shuffle(chosen)
+    cols = ("item", "article", "outlet", "section", "ant_split", "sha1", "sampling", "split")
+    with open(os.path.join(outdir, "items.tsv"), "a", encoding="utf-8") as o:
+        for i, r in enumerate(chosen, len(items) + 1):
+            r["item"] = "nt%05d" % i
+            o.write("\t".join(r[c] for c in cols) + "\n")
+    print("news_topic: %d more items -> %s" % (len(chosen), outdir))
+
+
 def batches(args):
     """OUTDIR/batches/bNN.tsv: ITEM<TAB>article as shown. Every item is read once; a seeded 25 %
     a second time, in a different batch (so by a different annotator)."""
     outdir, nb = args[0], int(args[1])
+    first = args[2] if len(args) > 2 else ""
     d = ant_dir()
     arts = {a[0]: a for a in read_ant(d)}
-    items = read_table(os.path.join(outdir, "items.tsv"))
-    rng = random.Random(SEED + 1)
+    items = [r for r in read_table(os.path.join(outdir, "items.tsv")) if r["item"] >= first]
+    rng = random.Random(SEED + 1 + (len(args) > 2))
     double = set(r["item"] for r in rng.sample(items, (len(items) + 3) // 4))
     reads = [(r, 1) for r in items] + [(r, 2) for r in items if r["item"] in double]
     rng.shuffle(reads)
@@ -187,12 +231,15 @@ def batches(args):
         where[r["item"]] = b
         out[b].append(r)
     os.makedirs(os.path.join(outdir, "batches"), exist_ok=True)
-    for b, rows in enumerate(out, 1):
+    start = 1
+    while first and os.path.exists(os.path.join(outdir, "batches", "b%02d.tsv" % start)):
+        start += 1  # a later draw's batches follow the earlier ones'
+    for b, rows in enumerate(out, start):
         with open(os.path.join(outdir, "batches", "b%02d.tsv" % b), "w", encoding="utf-8") as o:
             for r in rows:
                 text = shown(arts[r["article"]][4]).replace("\t", " ").replace("\n", " ")
                 o.write("%s\t%s\n" % (r["item"], text))
-    with open(os.path.join(outdir, "double.txt"), "w") as o:
+    with open(os.path.join(outdir, "double.txt"), "a" if first else "w") as o:
         o.write("\n".join(sorted(double)) + "\n")
     print("news_topic: %d readings in %d batches (%d items twice)" % (len(reads), nb, len(double)))
 
@@ -290,7 +337,7 @@ def agreement(args):
 
 
 if __name__ == "__main__":
-    cmds = {"rebuild": rebuild, "hints": hints, "sample": sample, "batches": batches,
+    cmds = {"rebuild": rebuild, "hints": hints, "sample": sample, "more": more, "batches": batches,
             "assemble": assemble, "agreement": agreement}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
