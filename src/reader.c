@@ -47,6 +47,9 @@ struct tsn_reader {
     char *line;
     size_t line_cap, len, lineno;
     bool pending;   /* line holds a line not yet returned */
+    char *ahead;    /* detection's look-ahead: a second line read, returned after line */
+    size_t ahead_cap, ahead_len, ahead_lineno;
+    bool has_ahead;
     size_t leading_blank; /* keep_blank: blank lines read while detecting, not yet returned */
     size_t blank_line;    /* the line number of the next of them */
     int ncols;      /* TSV: columns of the first line */
@@ -99,6 +102,7 @@ void tsn_reader_close(tsn_reader *r)
     free(r->files);
     free(r->labels);
     free(r->labbuf);
+    free(r->ahead);
     free(r->doc);
     free(r->line);
     free(r->path);
@@ -194,6 +198,17 @@ static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
 {
     if (r->pending) {
         r->pending = false;
+        *eof = false;
+        return TSN_OK;
+    }
+    if (r->has_ahead) { /* the line detection read ahead: swap it in */
+        char *t = r->line;
+        size_t cap = r->line_cap;
+        r->line = r->ahead, r->line_cap = r->ahead_cap;
+        r->ahead = t, r->ahead_cap = cap;
+        r->len = r->ahead_len;
+        r->lineno = r->ahead_lineno;
+        r->has_ahead = false;
         *eof = false;
         return TSN_OK;
     }
@@ -321,6 +336,44 @@ static tsn_status open_dir(tsn_reader *r, const char *path, tsn_error *err)
     return st;
 }
 
+/* Unlabeled input whose first line starts with __label__: fastText only when the next line
+ * does too (or there is none); a plain text that happens to begin so stays text. The second
+ * line is read ahead and kept for read_line(). */
+static tsn_status detect_fasttext(tsn_reader *r, tsn_error *err)
+{
+    size_t len1 = r->len, line1 = r->lineno;
+    char *first = malloc(len1 + 1);
+    if (first == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", r->path);
+    memcpy(first, r->line, len1 + 1);
+    r->pending = false;
+    r->fmt = TSN_FMT_TEXT; /* so that a blank second line is a document (keep_blank) */
+    bool eof;
+    tsn_status st = read_line(r, &eof, err);
+    if (st != TSN_OK) {
+        free(first);
+        return st;
+    }
+    const char *s = r->line;
+    while (!eof && (*s == ' ' || *s == '\t'))
+        s++;
+    r->fmt = eof || strncmp(s, "__label__", 9) == 0 ? TSN_FMT_FASTTEXT : TSN_FMT_TEXT;
+    if (!eof) { /* the second line waits in ahead; the first goes back into line */
+        free(r->ahead);
+        r->ahead = r->line, r->ahead_cap = r->line_cap;
+        r->ahead_len = r->len, r->ahead_lineno = r->lineno;
+        r->has_ahead = true;
+        r->line = first, r->line_cap = len1 + 1;
+    } else {
+        memcpy(r->line, first, len1 + 1);
+        free(first);
+    }
+    r->len = len1;
+    r->lineno = line1;
+    r->pending = true;
+    return TSN_OK;
+}
+
 static tsn_status detect(tsn_reader *r, tsn_error *err)
 {
     bool eof;
@@ -348,6 +401,8 @@ static tsn_status detect(tsn_reader *r, tsn_error *err)
     }
     if (object)
         r->fmt = TSN_FMT_JSONL;
+    else if (strncmp(s, "__label__", 9) == 0 && !r->labeled)
+        return detect_fasttext(r, err);
     else if (strncmp(s, "__label__", 9) == 0)
         r->fmt = TSN_FMT_FASTTEXT;
     else if (r->labeled && strchr(r->line, '\t') != NULL)

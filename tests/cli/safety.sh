@@ -149,7 +149,7 @@ check blank_lines_keep_output_aligned_with_input \
     '[ $rc -eq 0 ] && [ "$(echo "$out" | tr "\n" " ")" = "- sports - - - economy " ] && echo "$err" | grep -q "warning: 4 empty documents"'
 run classify -m topic -i "$T/blanks.txt" -t 2
 check blank_lines_keep_alignment_on_threads_too \
-    '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 6 ] && [ "$(echo "$out" | grep -c "{\"label\":null,\"prob\":0.0000}")" -eq 4 ]'
+    '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 6 ] && [ "$(echo "$out" | grep -c "^{\"label\":null,\"prob\":0.0000")" -eq 4 ]'
 run classify -m topic -i "$T/blanks.txt" --strict
 check strict_refuses_an_empty_document '[ $rc -eq 1 ] && echo "$err" | grep -q "blanks.txt:1: empty document"'
 
@@ -161,6 +161,19 @@ check eval_caps_the_confusion_matrix_beyond_20_labels \
     '[ $rc -eq 0 ] && echo "$out" | grep -q "confusion: 25 labels, too many for the matrix" && ! echo "$out" | grep -q "rows: gold"'
 run eval -m "$T/many.model" -i "$T/many.tsv" --json
 check eval_json_keeps_the_whole_matrix '[ $rc -eq 0 ] && [ "$(echo "$out" | sed "s/.*\"matrix\":\[//" | grep -o "\[" | wc -l)" -eq 25 ]'
+
+# a plain text whose first line begins with __label__ is text; fastText needs the next line
+# to begin so too
+printf '__label__ قيل في المباراة إن الفريق فاز\nارتفع التضخم في البلاد\n\nفاز المنتخب\n' >"$T/lbl.txt"
+run classify -m topic -i "$T/lbl.txt" --format text
+check a_text_beginning_with_label_prefix_is_read_as_text \
+    '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 4 ] && [ "$(echo "$out" | sed -n 3p)" = "-" ]'
+printf '__label__sports فاز المنتخب\n__label__economy ارتفع التضخم\n' >"$T/real.ft"
+run classify -m topic -i "$T/real.ft" --format text
+check a_fasttext_file_is_still_read_as_fasttext '[ $rc -eq 0 ] && [ "$(echo "$out" | tr "\n" " ")" = "sports economy " ]'
+printf '__label__sports فاز المنتخب\n' >"$T/one.ft"
+run classify -m topic -i "$T/one.ft" --input-format auto --format text
+check a_single_fasttext_line_is_fasttext '[ $rc -eq 0 ] && [ "$out" = "sports" ]'
 
 mkdir "$T/empty"
 run label -i "$T/empty"
