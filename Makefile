@@ -35,7 +35,7 @@ FUZZ_NAMES := pipeline reader model sentence
 REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
 DEPS    := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(CLI_OBJ:.o=.d) $(BUILD)/stages.d $(UNIT_BIN:=.d) $(REPLAY_BIN:=.d)
 
-.PHONY: all check test asan tsan valgrind fuzz bench bench-accuracy bench-speed bench-serve bench-deps install uninstall installcheck clean format lint help models deps demo
+.PHONY: failalloc coverage all check test asan tsan valgrind fuzz bench bench-accuracy bench-speed bench-serve bench-deps install uninstall installcheck clean format lint help models deps demo
 
 all: $(BUILD)/tasnif $(BUILD)/$(SO_FILE)
 
@@ -83,7 +83,8 @@ $(BUILD)/cli/serve_page.c: src/cli/serve_page.html | $(BUILD)/cli
 $(BUILD)/cli/serve_page.o: $(BUILD)/cli/serve_page.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
-$(BUILD)/tasnif: $(BUILD)/main.o $(CLI_OBJ) $(BUILD)/cli/serve_page.o $(BUILD)/libtasnif.a
+$(BUILD)/tasnif: $(BUILD)/main.o $(CLI_OBJ) $(BUILD)/cli/serve_page.o $(BUILD)/libtasnif.a \
+                 $(TASNIF_EXTRA)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs libmicrohttpd)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtasnif.a | $(BUILD)/tests
@@ -138,6 +139,28 @@ fuzz: $(BUILD)/tasnif
 	    (cd build-fuzz && ./fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
 	        -print_final_stats=1 $(FUZZ_ARGS) corpus/$$n \
 	        $$(ls -d ../tests/fuzz/seeds/$$n seeds/$$n 2>/dev/null)) || exit 1; done
+
+# Coverage of src/ by the suite (gcov): a --coverage build, the suite, then lines and
+# branches taken per file and in total (tests/coverage.sh).
+coverage:
+	rm -f build-cov/*.gcda build-cov/cli/*.gcda
+	$(MAKE) BUILD=build-cov CFLAGS='-O0 -g --coverage' LDFLAGS=--coverage check
+	sh tests/coverage.sh build-cov
+
+# Allocation-failure injection (tests/failalloc/): a tasnif built with ASan + UBSan whose own
+# allocations go through tests/failalloc/failalloc.c, then the sweep: every allocation of
+# train, classify, eval, label and model loading, failed one at a time, must end in a clean
+# error or the same output (FAILALLOC_STEP=K for every Kth only).
+FAILALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+failalloc:
+	$(MAKE) BUILD=build-failalloc \
+	    CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
+	    LDFLAGS='$(FAILALLOC_WRAP)' TASNIF_EXTRA=build-failalloc/failalloc.o build-failalloc/tasnif
+	sh tests/failalloc/sweep.sh build-failalloc/tasnif
+
+build-failalloc/failalloc.o: tests/failalloc/failalloc.c
+	mkdir -p build-failalloc
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -c -o $@ $<
 
 bench: bench-accuracy bench-speed
 

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "bigmem.h"
 #include "features.h"
@@ -463,6 +465,28 @@ fail:
     return NULL;
 }
 
+tsn_status tsn_weights_check(size_t n_features, size_t n_labels, bool multi_label,
+                             tsn_error *err)
+{
+    size_t cols = n_labels == 2 && !multi_label ? 1 : n_labels;
+    double weights = ((double)n_features + 1) * (double)cols * sizeof(double);
+    /* while it trains, liblinear holds a class's weight vector and as large a working copy
+     * beside the model's (and, inside, does not check its allocations) */
+    double need = weights + 2 * ((double)n_features + 1) * sizeof(double);
+    double have = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (double)rl.rlim_cur < have)
+        have = (double)rl.rlim_cur;
+    if (have > 0 && need > 0.8 * have)
+        return tsn_error_set(err, TSN_ERR_DATA,
+                             "the model would hold %zu features x %zu labels = %.1f GB of "
+                             "weights, and training needs more than the %.1f GB of memory "
+                             "here: lower max_features or hash_buckets, or raise min_df",
+                             n_features, n_labels, weights / 1e9, have / 1e9);
+    return TSN_OK;
+}
+
 tsn_model *tsn_model_fit(const tsn_corpus *c, const size_t *idx, size_t n, tsn_error *err)
 {
     return fit((tsn_corpus *)c, idx, n, false, err); /* not consumed: not written to */
@@ -527,6 +551,9 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
                       "over-long tokens) or is rarer than min_df");
         goto fail;
     }
+    if (tsn_weights_check(tsn_vocab_size(m->vocab), m->n_labels, c->lstart != NULL, err) !=
+        TSN_OK)
+        goto fail;
     if (tsn_model_ready(m, err) != TSN_OK)
         goto fail;
     if (consume)

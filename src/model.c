@@ -31,7 +31,7 @@ void tsn_model_free(tsn_model *m)
     if (m == NULL)
         return;
     free(m->stopwords);
-    for (size_t k = 0; k < m->n_labels; k++)
+    for (size_t k = 0; m->names != NULL && k < m->n_labels; k++)
         free(m->names[k]);
     free(m->names);
     free(m->support);

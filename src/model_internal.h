@@ -80,6 +80,12 @@ static inline size_t w_rows(const struct model *ll)
     return (size_t)ll->nr_feature + (ll->bias >= 0 ? 1 : 0);
 }
 
+/* Refuses, before any training, a model whose weights (n_features x the columns n_labels
+ * need, doubles) would not fit in memory: this machine's physical memory or the address-space
+ * limit (ulimit -v), whichever is smaller. TSN_ERR_DATA with the sizes in the message (fit.c). */
+tsn_status tsn_weights_check(size_t n_features, size_t n_labels, bool multi_label,
+                             tsn_error *err);
+
 /* Finishes a model whose config, labels, stop words and vocabulary are set: builds the
  * prediction scratch (model.c). */
 tsn_status tsn_model_ready(tsn_model *m, tsn_error *err);

@@ -93,18 +93,29 @@ void tsn_write_prediction(FILE *f, const tsn_model *m, const char *id, bool id_n
     tsn_json_num(f, probs[best]);
     if (tsn_model_multi_label(m)) { /* every label given: the best one and those at their
                                      * thresholds, none when the answer is withheld */
-        size_t *given = malloc(tsn_model_n_labels(m) * sizeof *given);
-        size_t n = label != NULL && given != NULL ? tsn_model_given(m, probs, best, given) : 0;
         fputs(",\"labels\":[", f);
-        for (size_t i = 0; i < n; i++) {
+        /* tsn_model_given's order, found without allocating: the best label, then each next
+         * one at its threshold by falling probability (ties by index) */
+        size_t K = tsn_model_n_labels(m), k = best;
+        for (size_t i = 0; label != NULL && k < K; i++) {
             fputs(i ? ",{\"label\":" : "{\"label\":", f);
-            tsn_json_str(f, tsn_model_label_name(m, given[i]));
+            tsn_json_str(f, tsn_model_label_name(m, k));
             fputs(",\"prob\":", f);
-            tsn_json_num(f, probs[given[i]]);
+            tsn_json_num(f, probs[k]);
             fputs("}", f);
+            size_t prev = k;
+            k = K;
+            for (size_t j = 0; j < K; j++) {
+                if (j == best || probs[j] < tsn_model_threshold(m, j))
+                    continue;
+                /* after prev in that order (the best is the first of all: the argmax) */
+                if (!(probs[j] < probs[prev] || (probs[j] == probs[prev] && j > prev)))
+                    continue;
+                if (k == K || probs[j] > probs[k] || (probs[j] == probs[k] && j < k))
+                    k = j;
+            }
         }
         fputs("]", f);
-        free(given);
     }
     if (top) {
         fputs(",\"top\":[", f);
@@ -286,12 +297,12 @@ size_t tsn_labeler_second_topic(const tsn_labeler *lb, double *prob)
     size_t K = tsn_model_n_labels(m), second = (size_t)-1;
     if (!tsn_model_multi_label(m))
         return second;
-    size_t *given = malloc(K * sizeof *given);
-    if (given != NULL && tsn_model_given(m, lb->tp, lb->tbest, given) > 1) {
-        second = given[1];
+    for (size_t k = 0; k < K; k++) /* the most probable other label at its threshold */
+        if (k != lb->tbest && lb->tp[k] >= tsn_model_threshold(m, k) &&
+            (second == (size_t)-1 || lb->tp[k] > lb->tp[second]))
+            second = k;
+    if (second != (size_t)-1)
         *prob = lb->tp[second];
-    }
-    free(given);
     return second;
 }
 

@@ -175,6 +175,12 @@ printf '__label__sports فاز المنتخب\n' >"$T/one.ft"
 run classify -m topic -i "$T/one.ft" --input-format auto --format text
 check a_single_fasttext_line_is_fasttext '[ $rc -eq 0 ] && [ "$out" = "sports" ]'
 
+# a model whose weights would not fit in memory is refused before any training, with its size
+awk 'BEGIN { for (i = 1; i <= 200; i++) printf "l%03d\tنص رقم %d\n", i, i }' >"$T/wide.tsv"
+run train -i "$T/wide.tsv" -o "$T/wide.model" --hash-buckets 268435456 -q
+check a_model_too_big_for_memory_is_refused_before_training \
+    '[ $rc -eq 1 ] && echo "$err" | grep -q "268435456 features x 200 labels = 429.5 GB of weights" && [ ! -e "$T/wide.model" ]'
+
 mkdir "$T/empty"
 run label -i "$T/empty"
 check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
