@@ -17,6 +17,7 @@
 #include "cv.h"
 #include "dataset.h"
 #include "error.h"
+#include "mleval.h"
 #include "model.h"
 #include "results.h"
 
@@ -371,7 +372,19 @@ char *tasnif_evaluate(const tasnif_model *m, const char *dataset_path, tasnif_er
     tsn_evaluation ev;
     char *buf = NULL, *out = NULL;
     size_t blen;
-    if (tsn_evaluate(m->m, &d, 0, &ev, &e) != TSN_OK) {
+    if (tsn_model_multi_label(m->m)) { /* as eval --json writes a multi-label evaluation */
+        tsn_ml_evaluation mv;
+        if (tsn_ml_evaluate(m->m, &d, &mv, &e) != TSN_OK) {
+            copy_error(err, &e);
+        } else {
+            FILE *f = memstream(&buf, &blen, err);
+            if (f != NULL) {
+                tsn_ml_write_evaluation(f, &mv, m->m, true);
+                out = finish(f, &buf, true, err);
+            }
+            tsn_ml_evaluation_release(&mv);
+        }
+    } else if (tsn_evaluate(m->m, &d, 0, &ev, &e) != TSN_OK) {
         copy_error(err, &e);
     } else {
         FILE *f = memstream(&buf, &blen, err);

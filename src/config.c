@@ -330,6 +330,9 @@ tsn_status tsn_config_check(const tsn_config *c, tsn_error *err)
     if (c->char_ngram_max != 0 && c->char_ngram_max < c->char_ngram_min)
         return tsn_error_set(err, TSN_ERR_ARG, "char_ngram_max (%d) is below char_ngram_min (%d)",
                              c->char_ngram_max, c->char_ngram_min);
+    if (c->multi_label && c->solver == TSN_SOLVER_MCSVM)
+        return tsn_error_set(err, TSN_ERR_ARG,
+                             "multi_label needs a one-vs-rest solver (not mcsvm)");
     return TSN_OK;
 }
 

@@ -298,7 +298,8 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
         tsn_config c = *base;
         c.solver = learners[i].solver;
         c.C = learners[i].C;
-        if (c.solver == base->solver && c.C == base->C)
+        if ((c.solver == base->solver && c.C == base->C) ||
+            (c.multi_label && c.solver == TSN_SOLVER_MCSVM)) /* one-vs-rest only */
             continue;
         char v[32];
         snprintf(change, sizeof change, "solver=%s C=%g", opt(&c, "solver", v, sizeof v), c.C);

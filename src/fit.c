@@ -826,8 +826,9 @@ static void platt_fit(const double *z, size_t stride, const unsigned char *y, si
             break;
     }
 #undef T
-    *a_out = a;
-    *b_out = b;
+    /* what the model file accepts (modelfile.c): finite, at most 1e6 either way */
+    *a_out = isfinite(a) ? fmax(-1e6, fmin(1e6, a)) : 1;
+    *b_out = isfinite(b) ? fmax(-1e6, fmin(1e6, b)) : 0;
 }
 
 typedef struct {

@@ -27,15 +27,19 @@ static tsn_status gold_set(const tsn_model *m, const tsn_example *ex, unsigned c
     for (const char *p = ex->label;;) {
         const char *e = strchr(p, TSN_LABEL_SEP);
         size_t len = e ? (size_t)(e - p) : strlen(p);
-        char name[512];
-        if (len >= sizeof name)
-            len = sizeof name - 1;
+        char small[256], *name = len < sizeof small ? small : malloc(len + 1);
+        if (name == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
         memcpy(name, p, len);
         name[len] = '\0';
         int k = tsn_model_find_label(m, name);
         if (k < 0)
-            return tsn_error_set(err, TSN_ERR_DATA, "%s:%zu: label \"%s\" is unknown to the model",
-                                 ex->source, ex->line, name);
+            tsn_error_set(err, TSN_ERR_DATA, "%s:%zu: label \"%s\" is unknown to the model",
+                          ex->source, ex->line, name);
+        if (name != small)
+            free(name);
+        if (k < 0)
+            return TSN_ERR_DATA;
         if (!any)
             *first = (size_t)k;
         any = true;

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,10 +338,16 @@ static tsn_status open_dir(tsn_reader *r, const char *path, tsn_error *err)
 }
 
 /* Unlabeled input whose first line starts with __label__: fastText only when the next line
- * does too (or there is none); a plain text that happens to begin so stays text. The second
- * line is read ahead and kept for read_line(). */
+ * does too (or is blank, or there is none); a plain text that happens to begin so stays text.
+ * The second line is read ahead and kept for read_line() -- in a regular file only: on a pipe
+ * the first answer may not wait for a second line, and fastText is assumed as before. */
 static tsn_status detect_fasttext(tsn_reader *r, tsn_error *err)
 {
+    struct stat sb;
+    if (fstat(fileno(r->f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        r->fmt = TSN_FMT_FASTTEXT; /* a pipe is answered line by line: no waiting for line 2 */
+        return TSN_OK;
+    }
     size_t len1 = r->len, line1 = r->lineno;
     char *first = malloc(len1 + 1);
     if (first == NULL)
@@ -357,7 +364,8 @@ static tsn_status detect_fasttext(tsn_reader *r, tsn_error *err)
     const char *s = r->line;
     while (!eof && (*s == ' ' || *s == '\t'))
         s++;
-    r->fmt = eof || strncmp(s, "__label__", 9) == 0 ? TSN_FMT_FASTTEXT : TSN_FMT_TEXT;
+    r->fmt = eof || r->len == 0 || strncmp(s, "__label__", 9) == 0 ? TSN_FMT_FASTTEXT
+                                                                  : TSN_FMT_TEXT;
     if (!eof) { /* the second line waits in ahead; the first goes back into line */
         free(r->ahead);
         r->ahead = r->line, r->ahead_cap = r->line_cap;
@@ -532,8 +540,10 @@ static tsn_status split_labels(tsn_reader *r, char *s, char sep, tsn_error *err)
         while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
             b--;
         if (a == b)
-            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label in \"%s\"", r->path,
-                                 r->lineno, s);
+            return tsn_error_set(err, TSN_ERR_FORMAT,
+                                 "%s:%zu: empty label (two separators together, or one at an "
+                                 "end)",
+                                 r->path, r->lineno);
         for (const char *c = a; c < b; c++)
             if ((unsigned char)*c < 0x20)
                 return tsn_error_set(err, TSN_ERR_FORMAT,
@@ -617,8 +627,20 @@ static tsn_status parse_fasttext(tsn_reader *r, tsn_example *ex, tsn_error *err)
         *text++ = '\0';
     while (*text == ' ' || *text == '\t')
         text++;
+    for (const char *c = label; c < p; c++)
+        if ((unsigned char)*c < 0x20)
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: control character in a label",
+                                 r->path, r->lineno);
     char *out = p; /* further labels are moved down behind the first, TSN_LABEL_SEP between */
     while (strncmp(text, "__label__", 9) == 0) {
+        if (!r->labeled) { /* classify: every label is skipped, whatever the mode */
+            text += 9;
+            while (*text && *text != ' ' && *text != '\t')
+                text++;
+            while (*text == ' ' || *text == '\t')
+                text++;
+            continue;
+        }
         if (!r->o.multi_label)
             return tsn_error_set(err, TSN_ERR_FORMAT,
                                  "%s:%zu: several labels on one line (multi-label data: train "
@@ -729,6 +751,41 @@ static size_t fix_lone_surrogates(char *s, size_t len, size_t *nuls)
         }
     }
     return fixed;
+}
+
+/* True when [a, b) is a number as JSON writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+ * (cJSON also takes 007 and 1., which may not be written back as numbers). */
+static bool json_number(const char *a, const char *b)
+{
+    const char *p = a;
+#define DIGIT(q) ((q) < b && *(q) >= '0' && *(q) <= '9')
+    if (p < b && *p == '-')
+        p++;
+    if (p < b && *p == '0')
+        p++;
+    else if (DIGIT(p))
+        while (DIGIT(p))
+            p++;
+    else
+        return false;
+    if (p < b && *p == '.') {
+        p++;
+        if (!DIGIT(p))
+            return false;
+        while (DIGIT(p))
+            p++;
+    }
+    if (p < b && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < b && (*p == '+' || *p == '-'))
+            p++;
+        if (!DIGIT(p))
+            return false;
+        while (DIGIT(p))
+            p++;
+    }
+#undef DIGIT
+    return p == b;
 }
 
 /* The source text of the number that is the value of the top-level member `key` of the JSON
@@ -870,7 +927,7 @@ static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
                              r->lineno);
     tsn_status st;
     const cJSON *labs = cJSON_GetObjectItemCaseSensitive(r->json, "labels");
-    if (labs != NULL && !cJSON_IsNull(labs)) {
+    if (labs != NULL && !cJSON_IsNull(labs) && r->labeled) { /* unlabeled: ignored */
         if ((st = json_labels(r, labs, &ex->label, err)) != TSN_OK)
             return st;
     } else if ((st = json_string(r, "label", r->labeled, &ex->label, NULL, err)) != TSN_OK)
@@ -882,10 +939,11 @@ static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
         if (ex->label[0] == '\0')
             return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label", r->path,
                                  r->lineno);
-        if (strpbrk(ex->label, "\t\n\r") != NULL)
+        if (ex->label != r->labbuf && strpbrk(ex->label, "\t\n\r\x1f") != NULL)
             return tsn_error_set(err, TSN_ERR_FORMAT,
-                                 "%s:%zu: label contains a tab or line break", r->path,
-                                 r->lineno);
+                                 "%s:%zu: label contains a tab, a line break or a control "
+                                 "character",
+                                 r->path, r->lineno);
     }
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(r->json, "id");
     ex->id_number = false;
@@ -894,14 +952,16 @@ static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
     else if (cJSON_IsNumber(id)) {
         /* as written, not through a double: 1456789012345678901 stays itself */
         const char *a, *b;
-        if (member_text(r->line, r->len, "id", &a, &b) && (size_t)(b - a) < sizeof r->idbuf) {
+        ex->id_number = true;
+        if (member_text(r->line, r->len, "id", &a, &b) && (size_t)(b - a) < sizeof r->idbuf &&
+            json_number(a, b)) {
             memcpy(r->idbuf, a, (size_t)(b - a));
             r->idbuf[b - a] = '\0';
-        } else {
+        } else { /* what JSON does not allow (007, 1.) as a number, inf as a string */
             snprintf(r->idbuf, sizeof r->idbuf, "%.17g", id->valuedouble);
+            ex->id_number = isfinite(id->valuedouble);
         }
         ex->id = r->idbuf;
-        ex->id_number = true;
     } else if (id != NULL && !cJSON_IsNull(id))
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: \"id\" must be a string or number",
                              r->path, r->lineno);

@@ -690,6 +690,10 @@ done:
 tsn_status tsn_write_report(FILE *f, const tsn_model *m, const tsn_dataset *d,
                             const char *model_name, const char *test_name, tsn_error *err)
 {
+    if (tsn_model_multi_label(m))
+        return tsn_error_set(err, TSN_ERR_ARG,
+                             "the report is for single-label models; for a multi-label model "
+                             "use eval (--json)");
     tsn_evaluation ev;
     tsn_status st = tsn_evaluate(m, d, 0, &ev, err);
     if (st != TSN_OK)

@@ -34,7 +34,7 @@ typedef struct {
     const char *out_format;
     const char *stance_model, *topic_model;
     double min_prob;
-    double threshold;    /* classify, eval, label: > 0 overrides a multi-label model's */
+    double threshold;    /* classify, eval: > 0 overrides a multi-label model's thresholds */
     double budget;       /* tune: seconds */
     bool by_accuracy;    /* tune: --metric accuracy */
     bool force;          /* train, tune: -o may replace a file that is not a model */

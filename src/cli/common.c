@@ -230,7 +230,8 @@ int cli_parse_options(int argc, char **argv, const char *shortopts, const char *
             break;
         }
         case CLI_OPT_LABEL_SEP:
-            if (strlen(optarg) != 1 || (unsigned char)optarg[0] < 0x20 || optarg[0] == '\t')
+            if (strlen(optarg) != 1 || (unsigned char)optarg[0] <= 0x20 ||
+                (unsigned char)optarg[0] >= 0x7F)
                 rc = cli_usage_error(usage, "--label-sep needs one printable ASCII character");
             else
                 o->read.label_sep = optarg[0];

@@ -124,6 +124,10 @@ int cli_eval(int argc, char **argv)
                                   : cli_usage_error(eval_usage,
                                                     "--threshold is for multi-label models");
     }
+    if (tsn_model_multi_label(m) && (html != NULL || o.min_prob > 0)) {
+        tsn_model_free(m);
+        return cli_usage_error(eval_usage, "--html and --min-prob are for single-label models");
+    }
     o.read.multi_label = tsn_model_multi_label(m); /* gold sets of several labels */
     tsn_dataset d;
     if ((rc = cli_load_dataset(&o, &d)) >= 0) {

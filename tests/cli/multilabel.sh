@@ -75,6 +75,26 @@ printf 'science\tنص عن العلوم\n' >"$T/unknown.tsv"
 run eval -m "$T/m.model" -i "$T/unknown.tsv"
 check eval_names_an_unknown_label '[ $rc -ne 0 ] && echo "$err" | grep -q "unknown.tsv:1: label \"science\" is unknown"'
 
+# classify reads multi-label data as unlabeled input: the labels are skipped, not an error
+run classify -m "$T/m.model" -i "$T/multi.jsonl" --format text
+check classify_skips_the_labels_of_multi_label_jsonl '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 36 ]'
+run classify -m "$T/single.model" -i "$T/multi.ft" --format text
+check classify_skips_repeated_fasttext_labels '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 36 ]'
+# what multi-label models do not do is refused up front
+run eval -m "$T/m.model" -i $D/multi-test.tsv --min-prob 0.5
+check eval_min_prob_is_refused_for_multi_label '[ $rc -eq 2 ] && echo "$err" | grep -q "single-label models"'
+run report -m "$T/m.model" -i $D/multi-test.tsv -o "$T/r.html"
+check report_is_refused_for_multi_label '[ $rc -ne 0 ] && echo "$err" | grep -q "single-label models" && [ ! -e "$T/r.html" ]'
+run train -i $D/multi.tsv -o "$T/x.model" --multi-label true --solver mcsvm -q
+check multi_label_with_mcsvm_is_refused '[ $rc -ne 0 ] && echo "$err" | grep -q "one-vs-rest solver" && [ ! -e "$T/x.model" ]'
+run tune -i $D/multi.tsv -o "$T/t.model" --multi-label true --min-df 1 --budget 30 -q
+check tune_searches_multi_label_configs '[ $rc -eq 0 ] && [ -s "$T/t.model" ]'
+run train -i $D/multi.tsv -o "$T/x.model" --multi-label true --label-sep 'é' -q
+check label_sep_must_be_printable_ascii '[ $rc -eq 2 ]'
+printf '{"label":"a\\u001fb","text":"نص"}\n{"label":"c","text":"نص آخر"}\n' >"$T/us.jsonl"
+run train -i "$T/us.jsonl" -o "$T/x.model" --multi-label true -q
+check a_control_character_in_a_jsonl_label_is_refused '[ $rc -ne 0 ] && echo "$err" | grep -q "us.jsonl:1: label contains"'
+
 # label: a multi-label topic model's second topic on the topic line and in JSON
 printf 'باع مالك النادي حصته لمستثمر وسدد ديون النادي بعد خسائر مالية في الدوري.\n' >"$T/art.txt"
 run label -i "$T/art.txt" --topic-model "$T/m.model" --json

@@ -181,6 +181,12 @@ run train -i "$T/wide.tsv" -o "$T/wide.model" --hash-buckets 268435456 -q
 check a_model_too_big_for_memory_is_refused_before_training \
     '[ $rc -eq 1 ] && echo "$err" | grep -q "268435456 features x 200 labels = 429.5 GB of weights" && [ ! -e "$T/wide.model" ]'
 
+# ids that cJSON takes but JSON does not write (007, 1.) come back as valid JSON; inf as a string
+printf '{"id":007,"text":"فاز"}\n{"id":1.,"text":"فاز"}\n{"\\u0069d":1e999,"text":"فاز"}\n' >"$T/oddids.jsonl"
+run classify -m topic -i "$T/oddids.jsonl"
+check odd_numeric_ids_come_back_as_valid_json \
+    '[ $rc -eq 0 ] && [ "$(echo "$out" | grep -o "^{\"id\":[^,]*" | tr "\n" " ")" = "{\"id\":7 {\"id\":1 {\"id\":\"inf\" " ]'
+
 mkdir "$T/empty"
 run label -i "$T/empty"
 check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
