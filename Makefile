@@ -185,7 +185,7 @@ bench-deps:
 # Debian packages needed to build and test (sudo when not root).
 DEB_PKGS := build-essential pkg-config liblinear-dev libicu-dev libstemmer-dev libcjson-dev \
             clang libclang-rt-14-dev valgrind python3 python3-pytest python3-setuptools \
-            python3-pip man-db libmicrohttpd-dev curl chromium
+            python3-pip man-db libmicrohttpd-dev curl chromium parallel
 deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive \
