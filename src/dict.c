@@ -68,8 +68,8 @@ tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_er
         if (i + AHEAD < b->n)
             hmap_prefetch(&d->map, b->v[i + AHEAD].h);
         size_t slot = hmap_slot(&d->map, b->v[i].h);
-        if (d->map.vals[slot] != 0) {
-            ids[i] = d->map.vals[slot] - 1;
+        if (hmap_val(&d->map, slot) != 0) {
+            ids[i] = hmap_val(&d->map, slot) - 1;
             continue;
         }
         if (d->n >= UINT32_MAX - 1)
@@ -97,8 +97,7 @@ tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_er
         d->offs[d->n] = d->slen;
         d->slen += len + 1;
         d->hashes[d->n] = b->v[i].h;
-        d->map.keys[slot] = b->v[i].h;
-        d->map.vals[slot] = (uint32_t)d->n + 1;
+        hmap_put(&d->map, slot, b->v[i].h, (uint32_t)d->n + 1);
         d->map.n++;
         ids[i] = (uint32_t)d->n++;
     }

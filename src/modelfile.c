@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bigmem.h"
 #include "features.h"
 #include "hash.h"
 #include "model_internal.h"
@@ -362,7 +363,8 @@ static tsn_status get_doubles(reader *r, const char *name, size_t expect, double
 }
 
 /* Checks the magic, the version and the checksum line; r->end is set before the checksum. */
-static tsn_status check_envelope(reader *r, const char *buf, size_t len, tsn_error *err)
+static tsn_status check_envelope(reader *r, const char *buf, size_t len, uint64_t *checksum,
+                                 tsn_error *err)
 {
     size_t ml = strlen(MAGIC);
     if (len < ml || memcmp(buf, MAGIC, ml) != 0)
@@ -405,12 +407,52 @@ static tsn_status check_envelope(reader *r, const char *buf, size_t len, tsn_err
             return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
         want = want << 4 | (uint64_t)d;
     }
-    if (tsn_hash(buf, len - cl) != want)
-        return tsn_error_set(err, TSN_ERR_MODEL,
-                             "%s: checksum mismatch: the model file is corrupt", r->path);
+    *checksum = want;
     r->p = (const char *)memchr(buf, '\n', len) + 1;
     r->end = buf + len - cl;
     return TSN_OK;
+}
+
+/* The checksum of a model file: FNV-1a over every byte before the checksum line, a serial
+ * chain of multiplies (about a tenth of a second for 64 MB). A large file's is computed on a
+ * thread of its own while the sections are parsed (the parser checks everything it reads, so
+ * it needs no checksum to be safe); the checksum's verdict still comes first. */
+typedef struct {
+    const char *p;
+    size_t n;
+    uint64_t h;
+    pthread_t th;
+    bool threaded;
+} checksum_job;
+
+#define CHECKSUM_THREAD_MIN ((size_t)4 << 20)
+
+static void *checksum_run(void *arg)
+{
+    checksum_job *j = arg;
+    j->h = tsn_hash(j->p, j->n);
+    return NULL;
+}
+
+static void checksum_start(checksum_job *j, const char *p, size_t n)
+{
+    j->p = p;
+    j->n = n;
+    j->h = 0;
+    j->threaded = false;
+    if (n >= CHECKSUM_THREAD_MIN && pthread_create(&j->th, NULL, checksum_run, j) == 0)
+        j->threaded = true;
+    else
+        checksum_run(j);
+}
+
+static uint64_t checksum_finish(checksum_job *j)
+{
+    if (j->threaded) {
+        pthread_join(j->th, NULL);
+        j->threaded = false;
+    }
+    return j->h;
 }
 
 /* A whole number in [0, max] (JSON numbers are doubles: a file could hold -5, 1e300, 0.5). */
@@ -540,6 +582,15 @@ done:
     return st;
 }
 
+/* Frees a buffer of read_model_file(): cap is the size of a big block, 0 for malloc's. */
+static void free_model_buffer(char *buf, size_t cap)
+{
+    if (cap > 0)
+        tsn_big_free(buf, cap);
+    else
+        free(buf);
+}
+
 /* The largest model file read from something that is not a regular file (a pipe, a device):
  * what never ends is refused instead of filling memory. */
 #define MODEL_STREAM_MAX ((size_t)16 << 30)
@@ -548,7 +599,8 @@ done:
  * first bytes (so /dev/zero or a text file is refused at once, not read whole) and, for a
  * regular file, checked unchanged when read (a file replaced in place or truncated during a
  * deploy is "changed while reading", never a crash on a shrinking mapping). */
-static tsn_status read_model_file(const char *path, char **out, size_t *out_len, tsn_error *err)
+static tsn_status read_model_file(const char *path, char **out, size_t *out_len, size_t *out_cap,
+                                  tsn_error *err)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0)
@@ -565,7 +617,9 @@ static tsn_status read_model_file(const char *path, char **out, size_t *out_len,
     bool regular = S_ISREG(before.st_mode);
     size_t cap = regular ? (size_t)before.st_size + 1 : (size_t)1 << 20, len = 0;
     size_t ml = strlen(MAGIC);
-    char *buf = malloc(cap);
+    /* A regular file's buffer is one block of its size, in huge pages where the kernel gives
+     * them (bigmem.h): a model of tens of megabytes is otherwise thousands of page faults. */
+    char *buf = regular ? tsn_big_alloc(cap) : malloc(cap);
     tsn_status st = TSN_OK;
     if (buf == NULL) {
         close(fd);
@@ -617,11 +671,12 @@ static tsn_status read_model_file(const char *path, char **out, size_t *out_len,
                            path);
     close(fd);
     if (st != TSN_OK) {
-        free(buf);
+        free_model_buffer(buf, regular ? cap : 0);
         return st;
     }
     *out = buf;
     *out_len = len;
+    *out_cap = regular ? cap : 0;
     return TSN_OK;
 }
 
@@ -678,11 +733,11 @@ bool tsn_model_sniff(const char *path)
 tsn_model *tsn_model_load(const char *path, tsn_error *err)
 {
     char *buf = NULL;
-    size_t len = 0;
-    if (read_model_file(path, &buf, &len, err) != TSN_OK)
+    size_t len = 0, cap = 0;
+    if (read_model_file(path, &buf, &len, &cap, err) != TSN_OK)
         return NULL;
     tsn_model *m = tsn_model_parse(buf, len, path, err);
-    free(buf);
+    free_model_buffer(buf, cap);
     return m;
 }
 
@@ -692,8 +747,12 @@ tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_er
     int *order = NULL;
     double *idf = NULL, *w = NULL;
     reader r = {path, NULL, NULL};
-    if (check_envelope(&r, buf, len, err) != TSN_OK)
-        goto fail;
+    uint64_t want = 0;
+    checksum_job sum;
+    memset(&sum, 0, sizeof sum);
+    if (check_envelope(&r, buf, len, &want, err) != TSN_OK)
+        return NULL;
+    checksum_start(&sum, buf, (size_t)(r.end - buf));
     if ((m = calloc(1, sizeof *m)) == NULL)
         goto nomem;
     size_t n;
@@ -748,6 +807,11 @@ tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_er
         tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: trailing data", path);
         goto fail;
     }
+    if (checksum_finish(&sum) != want) {
+        tsn_error_set(err, TSN_ERR_MODEL, "%s: checksum mismatch: the model file is corrupt",
+                      path);
+        goto fail;
+    }
     if (tsn_model_ready(m, err) != TSN_OK)
         goto fail;
     free(idf);
@@ -755,6 +819,9 @@ tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_er
 nomem:
     tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", path);
 fail:
+    if (checksum_finish(&sum) != want) /* a corrupt file is reported as corrupt, first */
+        tsn_error_set(err, TSN_ERR_MODEL, "%s: checksum mismatch: the model file is corrupt",
+                      path);
     free(order);
     free(idf);
     free(w);
