@@ -66,8 +66,12 @@ static void bag_next_gen(tsn_bag *b)
     }
 }
 
+static void memo_next_doc(tsn_charmemo *m);
+
 void tsn_bag_reset(tsn_bag *b)
 {
+    if (b->memo != NULL)
+        memo_next_doc(b->memo);
     b->n = 0;
     b->slen = 0;
     bag_next_gen(b);
@@ -212,9 +216,14 @@ static bool add_word_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u
     return true;
 }
 
-/* Character n-grams of "<word>" counted in code points (UTF-8 lead bytes). */
-static bool add_char_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u,
-                            const char *ns)
+/* Receives one character n-gram: its grouped hash, and its string as prefix + g. */
+typedef bool (*char_sink)(void *ctx, uint64_t gh, const char *prefix, size_t plen,
+                          const char *g, size_t glen);
+
+/* Character n-grams of "<word>" counted in code points (UTF-8 lead bytes), in order, each
+ * given to sink. */
+static bool char_ngrams(const tsn_config *cfg, const tsn_unit *u, const char *ns, char_sink sink,
+                        void *ctx)
 {
     size_t starts[TSN_TOKEN_MAX_UNITS * 2 + 4];
     char word[TSN_TOKEN_MAX_UNITS * 4 + 3];
@@ -244,10 +253,184 @@ static bool add_char_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u
             if (g < cfg->char_ngram_min || (g == 1 && (word[from] == '<' || word[from] == '>')))
                 continue;
             uint64_t gh = (h & ~((uint64_t)3 << 62)) | ((uint64_t)group << 62);
-            if (!push_hashed(b, gh, prefix, plen, word + from, to - from))
+            if (!sink(ctx, gh, prefix, plen, word + from, to - from))
                 return false;
         }
     }
+    return true;
+}
+
+static bool bag_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, const char *g,
+                     size_t glen)
+{
+    return push_hashed(ctx, gh, prefix, plen, g, glen);
+}
+
+/* ---- Word-type memo of resolved character n-grams (scoring) ---- */
+
+/* One word type: its surface form, and its character n-grams as vocabulary entries
+ * (id * 4 + group, in order, repeats kept; those outside the vocabulary dropped). */
+typedef struct {
+    uint64_t h;     /* hash of the surface form; 0 marks an empty slot */
+    uint32_t soff;  /* surface form in strs */
+    uint32_t slen;
+    uint32_t ioff;  /* entries in ids */
+    uint32_t nids;
+    uint32_t ngen;  /* n-grams generated, in the vocabulary or not */
+} memo_type;
+
+struct tsn_charmemo {
+    const tsn_vocab *vocab;
+    tsn_bag ids;       /* this document's resolved n-grams: hash field = id * 4 + group */
+    size_t generated;  /* n-grams this document generated, in the vocabulary or not */
+    memo_type *tab;
+    size_t cap, n;
+    char *strs;
+    size_t slen, scap;
+    uint32_t *e;       /* entries of all types */
+    size_t elen, ecap;
+    uint32_t *fresh;   /* a type being resolved: its entries */
+    size_t fn, fcap, fgen;
+};
+
+/* Types held before the memo starts over (a document stream's vocabulary keeps growing;
+ * the frequent types come straight back). */
+#define MEMO_TYPES ((size_t)1 << 17)
+#define MEMO_BYTES ((size_t)16 << 20)
+
+tsn_charmemo *tsn_charmemo_new(const tsn_vocab *v)
+{
+    size_t len;
+    if (tsn_vocab_strings(v, &len) == NULL) /* hashing: ids are not unique per n-gram */
+        return NULL;
+    tsn_charmemo *m = calloc(1, sizeof *m);
+    if (m == NULL)
+        return NULL;
+    m->vocab = v;
+    tsn_bag_init(&m->ids, false);
+    m->cap = MEMO_TYPES * 2;
+    if ((m->tab = calloc(m->cap, sizeof *m->tab)) == NULL) {
+        tsn_charmemo_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void tsn_charmemo_free(tsn_charmemo *m)
+{
+    if (m == NULL)
+        return;
+    tsn_bag_release(&m->ids);
+    free(m->tab);
+    free(m->strs);
+    free(m->e);
+    free(m->fresh);
+    free(m);
+}
+
+static void memo_next_doc(tsn_charmemo *m)
+{
+    tsn_bag_reset(&m->ids);
+    m->generated = 0;
+}
+
+static void memo_clear(tsn_charmemo *m)
+{
+    memset(m->tab, 0, m->cap * sizeof *m->tab);
+    m->n = m->slen = m->elen = 0;
+}
+
+static bool fresh_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, const char *g,
+                       size_t glen)
+{
+    (void)prefix, (void)plen, (void)g, (void)glen;
+    tsn_charmemo *m = ctx;
+    m->fgen++;
+    int id = tsn_vocab_find(m->vocab, gh);
+    if (id == 0)
+        return true;
+    if (m->fn == m->fcap) {
+        size_t n = m->fcap ? m->fcap * 2 : 64;
+        uint32_t *p = realloc(m->fresh, n * sizeof *p);
+        if (p == NULL)
+            return false;
+        m->fresh = p;
+        m->fcap = n;
+    }
+    m->fresh[m->fn++] = (uint32_t)id * 4 + (uint32_t)(gh >> 62);
+    return true;
+}
+
+/* The memo's type for unit u, resolved and entered now if it is new; NULL out of memory. */
+static const memo_type *memo_type_of(tsn_charmemo *m, const tsn_config *cfg, const tsn_unit *u)
+{
+    uint64_t h = tsn_hash(u->surf, u->surf_len) | 1; /* never 0, the empty mark */
+    size_t i = (size_t)(h ^ (h >> 31)) & (m->cap - 1);
+    for (; m->tab[i].h != 0; i = (i + 1) & (m->cap - 1))
+        if (m->tab[i].h == h && m->tab[i].slen == u->surf_len &&
+            memcmp(m->strs + m->tab[i].soff, u->surf, u->surf_len) == 0)
+            return &m->tab[i];
+    m->fn = m->fgen = 0;
+    if (!char_ngrams(cfg, u, "", fresh_sink, m))
+        return NULL;
+    if (m->n + 1 > MEMO_TYPES || m->slen + u->surf_len > MEMO_BYTES ||
+        (m->elen + m->fn) * sizeof *m->e > MEMO_BYTES) {
+        memo_clear(m);
+        i = (size_t)(h ^ (h >> 31)) & (m->cap - 1);
+    }
+    if (!grow_bytes(&m->strs, &m->scap, m->slen + u->surf_len + 1))
+        return NULL;
+    if (m->elen + m->fn > m->ecap) {
+        size_t n = m->ecap ? m->ecap : 4096;
+        while (n < m->elen + m->fn)
+            n *= 2;
+        uint32_t *p = realloc(m->e, n * sizeof *p);
+        if (p == NULL)
+            return NULL;
+        m->e = p;
+        m->ecap = n;
+    }
+    memcpy(m->strs + m->slen, u->surf, u->surf_len);
+    memcpy(m->e + m->elen, m->fresh, m->fn * sizeof *m->e);
+    m->tab[i] = (memo_type){h, (uint32_t)m->slen, (uint32_t)u->surf_len, (uint32_t)m->elen,
+                            (uint32_t)m->fn, (uint32_t)m->fgen};
+    m->slen += u->surf_len;
+    m->elen += m->fn;
+    m->n++;
+    return &m->tab[i];
+}
+
+void tsn_bag_set_memo(tsn_bag *b, tsn_charmemo *m)
+{
+    b->memo = m;
+}
+
+bool tsn_bag_empty(const tsn_bag *b)
+{
+    return b->n == 0 && (b->memo == NULL || b->memo->generated == 0);
+}
+
+const tsn_feat *tsn_bag_resolved(const tsn_bag *b, size_t *n)
+{
+    *n = b->memo != NULL ? b->memo->ids.n : 0;
+    return b->memo != NULL ? b->memo->ids.v : NULL;
+}
+
+/* The character n-grams of unit u: through the memo when the bag has one (text features
+ * only), else hashed into the bag. */
+static bool add_char_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u,
+                            const char *ns)
+{
+    tsn_charmemo *m = b->memo;
+    if (m == NULL || ns[0] != '\0')
+        return char_ngrams(cfg, u, ns, bag_sink, b);
+    const memo_type *t = memo_type_of(m, cfg, u);
+    if (t == NULL)
+        return false;
+    m->generated += t->ngen;
+    for (uint32_t k = 0; k < t->nids; k++)
+        if (!push_hashed(&m->ids, m->e[t->ioff + k], NULL, 0, NULL, 0))
+            return false;
     return true;
 }
 

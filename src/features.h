@@ -51,6 +51,11 @@ typedef struct {
     uint32_t str;   /* offset of the string in tsn_bag.strs, if strings are kept */
 } tsn_feat;
 
+/* A scorer's memo of word types and their character n-grams resolved to vocabulary ids
+ * (opaque; tsn_charmemo_new). */
+typedef struct tsn_charmemo tsn_charmemo;
+typedef struct tsn_vocab tsn_vocab; /* opaque: the vocabulary, below */
+
 typedef struct {
     tsn_feat *v;
     size_t n, cap;
@@ -63,6 +68,7 @@ typedef struct {
     size_t tab_cap;           /* slots in use: a power of two, at least twice n */
     size_t tab_alloc;         /* slots allocated (tab_cap starts small for each document) */
     uint32_t gen;             /* bumped by reset, which so empties the table in O(1) */
+    tsn_charmemo *memo;       /* when set: text character n-grams resolved through it */
 } tsn_bag;
 
 void tsn_bag_init(tsn_bag *b, bool keep_strings);
@@ -76,6 +82,21 @@ tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *
 /* Adds one feature given as its full string ("claim." prefix and kind letter included: its
  * group follows from them, as in tsn_feature_hash). */
 tsn_status tsn_bag_add_feature(tsn_bag *b, const char *s, size_t len, tsn_error *err);
+
+/* A memo of word types for scoring with vocabulary v (NULL in hashing mode, or out of
+ * memory): each type's character n-grams are hashed and looked up in v once, and a bag that
+ * uses the memo (tsn_bag_set_memo) collects their vocabulary entries instead of their
+ * hashes: tsn_bag_resolved() lists them (hash field = id * 4 + group), and
+ * tsn_vocab_vectorize_bag() takes both parts. The vector is the same as without the memo.
+ * One memo per bag and thread; free it after the bag. It holds at most 2^17 types, then
+ * starts over. */
+tsn_charmemo *tsn_charmemo_new(const tsn_vocab *v);
+void tsn_charmemo_free(tsn_charmemo *m);
+void tsn_bag_set_memo(tsn_bag *b, tsn_charmemo *m);
+/* True when the document gave no feature at all (in the vocabulary or not). */
+bool tsn_bag_empty(const tsn_bag *b);
+/* The resolved entries of a bag with a memo (none without). */
+const tsn_feat *tsn_bag_resolved(const tsn_bag *b, size_t *n);
 
 #define TSN_NO_STRING UINT32_MAX /* tsn_feat.str of a feature whose string was not kept */
 /* The string of feature i, or NULL when it was not kept. */
@@ -109,7 +130,6 @@ typedef struct {
     double value;
 } tsn_sparse;
 
-typedef struct tsn_vocab tsn_vocab; /* opaque */
 
 /* Selects a vocabulary from documents: docs[k] lists n_feats[k] (feature id, count) pairs
  * (ids from d). Feature ids are ordered by their string (deterministic). In hashing mode
@@ -145,6 +165,9 @@ void tsn_vector_release(tsn_vector *x);
  * Features outside the vocabulary are ignored. x is reset first. */
 tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
                                size_t n, double bias, tsn_vector *x, tsn_error *err);
+/* tsn_vocab_vectorize() of a bag, its memo's resolved entries included. */
+tsn_status tsn_vocab_vectorize_bag(const tsn_vocab *v, const tsn_config *cfg, const tsn_bag *b,
+                                   double bias, tsn_vector *x, tsn_error *err);
 
 /* The vocabulary id and group of every dictionary feature, so that corpus rows vectorize
  * without a hash lookup per feature: map[dict id] = vocab id * 4 + group, or 0 when the

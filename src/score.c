@@ -21,6 +21,7 @@ struct tsn_scorer {
     const tsn_model *m;
     tsn_pipeline *pipe;
     tsn_bag bag, sbag; /* sbag keeps strings, for explanations */
+    tsn_charmemo *memo; /* bag's word types (NULL: none, as in hashing mode) */
     tsn_vector x;
     double *dec;       /* [n_labels]: liblinear's values */
     double *z;         /* [n_labels]: decision value by label index */
@@ -39,6 +40,10 @@ tsn_scorer *tsn_scorer_new(const tsn_model *m, tsn_error *err)
     tsn_vector_init(&s->x);
     if ((s->pipe = tsn_pipeline_new(&m->cfg, m->stopwords, m->stop_len, err)) == NULL)
         goto fail;
+    /* A speed-up only: without it (hashing, or no memory for it) the bag hashes every
+     * character n-gram of every token, to the same vector. */
+    s->memo = tsn_charmemo_new(m->vocab);
+    tsn_bag_set_memo(&s->bag, s->memo);
     if ((s->dec = calloc(m->n_labels, sizeof *s->dec)) == NULL ||
         (s->z = calloc(m->n_labels, sizeof *s->z)) == NULL) {
         tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
@@ -56,6 +61,7 @@ void tsn_scorer_free(tsn_scorer *s)
         return;
     tsn_pipeline_free(s->pipe);
     tsn_bag_release(&s->bag);
+    tsn_charmemo_free(s->memo);
     tsn_bag_release(&s->sbag);
     tsn_vector_release(&s->x);
     free(s->dec);
@@ -269,7 +275,7 @@ static void score(tsn_scorer *s, double *probs, size_t *best)
 
 bool tsn_scorer_empty(const tsn_scorer *s)
 {
-    return s->bag.n == 0;
+    return tsn_bag_empty(&s->bag);
 }
 
 tsn_status tsn_scorer_predict(tsn_scorer *s, const tsn_doc *doc, double *probs, size_t *best,
@@ -281,7 +287,7 @@ tsn_status tsn_scorer_predict(tsn_scorer *s, const tsn_doc *doc, double *probs, 
         d.claim = NULL;
     tsn_status st = tsn_pipeline_featurize(s->pipe, &d, &s->bag, err);
     if (st == TSN_OK)
-        st = tsn_vocab_vectorize(m->vocab, &m->cfg, s->bag.v, s->bag.n, m->ll->bias, &s->x, err);
+        st = tsn_vocab_vectorize_bag(m->vocab, &m->cfg, &s->bag, m->ll->bias, &s->x, err);
     if (st == TSN_OK)
         score(s, probs, best);
     return st;

@@ -381,10 +381,11 @@ static void vector_finish(const tsn_vocab *v, tsn_vector *x, size_t m, double bi
     x->n = j;
 }
 
-tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
-                               size_t n, double bias, tsn_vector *x, tsn_error *err)
+static tsn_status vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
+                            size_t n, const tsn_feat *r, size_t nr, double bias, tsn_vector *x,
+                            tsn_error *err)
 {
-    if (vector_reserve(x, n, err) != TSN_OK)
+    if (vector_reserve(x, n + nr, err) != TSN_OK)
         return err != NULL ? err->code : TSN_ERR_NOMEM;
     /* Entries carry their group in the two low bits of the index until the groups are
      * normalized (ids stay below 2^29: see tsn_vocab_build and the hash_buckets range). */
@@ -403,10 +404,28 @@ tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const 
         int group = (int)(f[i].h >> 62);
         x->v[m++] = (tsn_sparse){id * 4 + group, (double)f[i].count};
     }
+    for (size_t i = 0; i < nr; i++) { /* already resolved: the entry is in the hash field */
+        __builtin_prefetch(&v->idf[(r[i].h >> 2) - 1]);
+        x->v[m++] = (tsn_sparse){(int)r[i].h, (double)r[i].count};
+    }
     for (size_t i = 0; i < m; i++)
         x->v[i].value = tf_idf(v, cfg, x->v[i].index >> 2, (uint32_t)x->v[i].value);
     vector_finish(v, x, m, bias);
     return TSN_OK;
+}
+
+tsn_status tsn_vocab_vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn_feat *f,
+                               size_t n, double bias, tsn_vector *x, tsn_error *err)
+{
+    return vectorize(v, cfg, f, n, NULL, 0, bias, x, err);
+}
+
+tsn_status tsn_vocab_vectorize_bag(const tsn_vocab *v, const tsn_config *cfg, const tsn_bag *b,
+                                   double bias, tsn_vector *x, tsn_error *err)
+{
+    size_t nr;
+    const tsn_feat *r = tsn_bag_resolved(b, &nr);
+    return vectorize(v, cfg, b->v, b->n, r, nr, bias, x, err);
 }
 
 uint32_t *tsn_vocab_map_dict(const tsn_vocab *v, const tsn_dict *d, tsn_error *err)
