@@ -169,9 +169,11 @@ bench: bench-accuracy bench-speed
 bench-accuracy: $(BUILD)/tasnif
 	sh bench/accuracy.sh $(BUILD)/tasnif
 
-# tasnif against fastText on ant_multisource: speed and memory (bench/speed.md).
+# tasnif against fastText on ant_multisource: speed and memory, warm caches, alternating runs,
+# medians (bench/speed.md). RUNS=N runs after a warm-up (3); THREADS, TRAIN, TEST, OUT: see
+# bench/speed.py.
 bench-speed: $(BUILD)/tasnif $(BUILD)/stages
-	sh bench/speed.sh $(BUILD)/tasnif
+	/usr/bin/python3 bench/speed.py $(BUILD)/tasnif
 
 # tasnif serve under load with wrk: requests/s, latency, and the CLI's documents/s (bench/serve.md).
 bench-serve: $(BUILD)/tasnif

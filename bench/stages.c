@@ -1,33 +1,42 @@
 /* stages.c -- throughput of each featurization stage, alone, on 1 and N threads.
  *
- *   stages FILE [THREADS]
+ *   stages FILE [THREADS [RUNS]]
  *
  * Loads a labeled dataset (any format tasnif reads) into memory, then times, over all its
  * texts, each prefix of the pipeline with the default config: ICU normalization; + ICU word
  * breaks and tokens; + stop words and Snowball stems (tsn_pipeline_lex); + n-gram features
- * into a bag (tsn_pipeline_featurize, no dictionary). Threads split the documents by
- * stride, each with its own pipeline, as training does. Prints a Markdown table of MB/s.
+ * into a bag (tsn_pipeline_featurize, no dictionary); and last all of featurization as
+ * `tasnif train` does it, the feature dictionary included (tsn_corpus_build: the time
+ * `train -v` reports as `featurize`). The first four split the documents by stride over the
+ * threads, each with its own pipeline; the last is training's own code on as many threads.
+ * Each stage gets one discarded warm-up pass, then RUNS passes (default 3) alternating
+ * 1 and THREADS threads. Prints a Markdown table of the median MB/s of each, and a last row
+ * with the whole of featurization as a share of normalization + word breaks (the second row).
  * Input bytes are the texts' UTF-8 bytes; reading the file is not timed.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "config.h"
+#include "corpus.h"
 #include "dataset.h"
 #include "normalize.h"
 #include "pipeline.h"
 #include "tokenize.h"
 
-enum { STAGE_NORMALIZE, STAGE_TOKENIZE, STAGE_LEX, STAGE_FEATURIZE, N_STAGES };
+enum { STAGE_NORMALIZE, STAGE_TOKENIZE, STAGE_LEX, STAGE_FEATURIZE, STAGE_CORPUS, N_STAGES };
 
 static const char *const stage_names[N_STAGES] = {
     "normalize (ICU NFKC + folds)",
     "+ word breaks and tokens (ICU)",
     "+ stop words and stems (Snowball, cached)",
     "+ n-gram features into a bag (all of featurization but the dictionary)",
+    "all of featurization, dictionary included (as `train` does it)",
 };
 
 typedef struct {
@@ -86,10 +95,30 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Seconds for one pass of the corpus stage: the dataset featurized and interned as training
+ * does it, under the default config (the one `tasnif train` uses); < 0 on failure. */
+static double timed_corpus(const tsn_dataset *d, size_t workers)
+{
+    tsn_config cfg;
+    tsn_config_init(&cfg);
+    tsn_error err = {0};
+    double t0 = now();
+    tsn_corpus *c = tsn_corpus_build(&cfg, d, (int)workers, NULL, NULL, &err);
+    double t = now() - t0;
+    if (c == NULL) {
+        fprintf(stderr, "stages: %s\n", err.msg);
+        return -1;
+    }
+    tsn_corpus_free(c);
+    return t;
+}
+
 /* Seconds for one pass of `stage` over d on `workers` threads; < 0 on failure. */
 static double timed(const tsn_dataset *d, const tsn_config *cfg, const char *stop,
                     size_t stop_len, int stage, size_t workers)
 {
+    if (stage == STAGE_CORPUS)
+        return timed_corpus(d, workers);
     job jobs[64];
     pthread_t tids[64];
     double t0 = now();
@@ -110,15 +139,35 @@ static double timed(const tsn_dataset *d, const tsn_config *cfg, const char *sto
     return t;
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of v[0..n), n >= 1; sorts v. */
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, by_value);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Parses arg as an integer in [lo, hi] into *out; false if it is not one. */
+static bool parse_arg(const char *arg, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtol(arg, &end, 10);
+    return errno == 0 && end != arg && *end == '\0' && *out >= lo && *out <= hi;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: stages FILE [THREADS]\n");
-        return 2;
-    }
-    long threads = argc == 3 ? strtol(argv[2], NULL, 10) : 2;
-    if (threads < 1 || threads > 64) {
-        fprintf(stderr, "stages: THREADS must be 1 to 64\n");
+    long threads = 2, runs = 3;
+    if (argc < 2 || argc > 4 || (argc > 2 && !parse_arg(argv[2], 1, 64, &threads)) ||
+        (argc > 3 && !parse_arg(argv[3], 1, 99, &runs))) {
+        fprintf(stderr, "usage: stages FILE [THREADS (1-64, default 2) [RUNS (1-99, "
+                        "default 3)]]\n");
         return 2;
     }
     tsn_config cfg;
@@ -143,23 +192,31 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < d.n; i++)
         mb += (double)(d.v[i].text_len + d.v[i].claim_len) / 1e6;
     printf("| stage | 1 thread MB/s | %ld threads MB/s |\n|---|---|---|\n", threads);
+    fflush(stdout);
     int rc = 0;
+    double mbs[N_STAGES][2] = {{0}};
     for (int s = 0; s < N_STAGES && rc == 0; s++) {
-        double best[2] = {0, 0};
-        for (int k = 0; k < 2 && rc == 0; k++) {
-            size_t workers = k == 0 ? 1 : (size_t)threads;
-            for (int rep = 0; rep < 3; rep++) { /* the best of three passes */
-                double t = timed(&d, &cfg, stop, stop_len, s, workers);
-                if (t < 0) {
-                    rc = 1;
-                    break;
-                }
-                if (mb / t > best[k])
-                    best[k] = mb / t;
+        double v[2][99];
+        /* a discarded warm-up pass, then 1 and N threads in turn */
+        rc = timed(&d, &cfg, stop, stop_len, s, (size_t)threads) < 0;
+        for (long rep = 0; rep < runs && rc == 0; rep++)
+            for (int k = 0; k < 2 && rc == 0; k++) {
+                double t = timed(&d, &cfg, stop, stop_len, s, k == 0 ? 1 : (size_t)threads);
+                rc = t <= 0;
+                v[k][rep] = t > 0 ? mb / t : 0;
             }
-        }
-        printf("| %s | %.1f | %.1f |\n", stage_names[s], best[0], best[1]);
+        if (rc != 0)
+            break;
+        for (int k = 0; k < 2; k++)
+            mbs[s][k] = median(v[k], (size_t)runs);
+        printf("| %s | %.1f | %.1f |\n", stage_names[s], mbs[s][0], mbs[s][1]);
+        fflush(stdout);
     }
+    if (rc == 0)
+        printf("| all of featurization as a share of normalization + word breaks | %.1f %% | "
+               "%.1f %% |\n",
+               100 * mbs[STAGE_CORPUS][0] / mbs[STAGE_TOKENIZE][0],
+               100 * mbs[STAGE_CORPUS][1] / mbs[STAGE_TOKENIZE][1]);
     free(stop);
     tsn_dataset_release(&d);
     return rc;
