@@ -173,7 +173,14 @@ static int print_outcome(const classifier *cl, const outcome *r, const char *id,
     return -1;
 }
 
-/* ---- Parallel classification of a batch, output in input order ---- */
+/* ---- Parallel classification in batches, output in input order ---- */
+
+/* The stream is read in batches of BATCH_PER_THREAD documents per thread. While the
+ * threads classify one batch, the main thread prints the one before and reads the one
+ * after, then joins in: reading and printing overlap classification instead of holding
+ * every thread up. Documents are handed out one at a time from a shared counter, so long
+ * and short documents even out. */
+#define BATCH_PER_THREAD 128
 
 typedef struct {
     char *text, *claim, *id;
@@ -184,21 +191,94 @@ typedef struct {
 } batch_item;
 
 typedef struct {
-    const classifier *cl;
-    tsn_scorer *sc;
     batch_item *items;
-    size_t n, worker, workers;
-} batch_work;
+    size_t n;
+} batch;
 
-static void *classify_batch(void *arg)
+typedef struct {
+    const classifier *cl;
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    batch *cur;             /* the batch being classified, or NULL */
+    size_t next;            /* its next document to take (atomic) */
+    size_t finished;        /* its documents finished */
+    size_t active;          /* threads working on it: it is done when none is */
+    unsigned long gen;      /* bumped for each batch handed out */
+    bool quit;
+} pool;
+
+/* Classifies documents of b, the pool's current batch, until none is left to take. */
+static void take_documents(pool *p, batch *b, tsn_scorer *sc)
 {
-    batch_work *w = arg;
-    for (size_t i = w->worker; i < w->n; i += w->workers) {
-        batch_item *it = &w->items[i];
+    for (;;) {
+        size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+        if (i >= b->n)
+            return;
+        batch_item *it = &b->items[i];
         tsn_doc doc = {it->text, it->text_len, it->claim, it->claim_len};
-        compute(w->cl, w->sc, &doc, &it->r);
+        compute(p->cl, sc, &doc, &it->r);
+        pthread_mutex_lock(&p->mu);
+        if (++p->finished == b->n)
+            pthread_cond_broadcast(&p->done);
+        pthread_mutex_unlock(&p->mu);
     }
+}
+
+typedef struct {
+    pool *p;
+    tsn_scorer *sc;
+} worker;
+
+/* A thread: waits for a batch, takes documents of it, reports when it has stopped taking
+ * (so that no thread still holds a batch the main thread goes on to refill). */
+static void *work_loop(void *arg)
+{
+    worker *w = arg;
+    pool *p = w->p;
+    unsigned long seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->quit && p->gen == seen)
+            pthread_cond_wait(&p->go, &p->mu);
+        if (p->quit)
+            break;
+        seen = p->gen;
+        batch *b = p->cur;
+        if (b == NULL) /* woke after the batch was over */
+            continue;
+        p->active++;
+        pthread_mutex_unlock(&p->mu);
+        take_documents(p, b, w->sc);
+        pthread_mutex_lock(&p->mu);
+        if (--p->active == 0)
+            pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
     return NULL;
+}
+
+/* Hands batch b to the threads (none is working: see pool_finish). */
+static void pool_start(pool *p, batch *b)
+{
+    pthread_mutex_lock(&p->mu);
+    p->cur = b;
+    __atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
+    p->finished = 0;
+    p->gen++;
+    pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Joins in on the current batch, then waits until it is classified and no thread works
+ * on it any more. */
+static void pool_finish(pool *p, tsn_scorer *sc)
+{
+    take_documents(p, p->cur, sc);
+    pthread_mutex_lock(&p->mu);
+    while (p->finished < p->cur->n || p->active > 0)
+        pthread_cond_wait(&p->done, &p->mu);
+    p->cur = NULL;
+    pthread_mutex_unlock(&p->mu);
 }
 
 static char *dup_or_null(const char *s, size_t n)
@@ -206,90 +286,132 @@ static char *dup_or_null(const char *s, size_t n)
     return s != NULL ? strndup(s, n) : NULL;
 }
 
-/* Reads the whole stream in batches, classifies each batch on `threads` threads, prints in
- * order. Used when the input is a file: a pipe is classified a line at a time instead, so a
- * filter answers each line as soon as it arrives. */
+/* Reads up to cap documents into b; -1 when all went well (*done at the end of the input),
+ * else the exit code. */
+static int read_batch(const classifier *cl, tsn_reader *r, batch *b, size_t cap, bool *done)
+{
+    tsn_error err = {0};
+    b->n = 0;
+    while (b->n < cap && !*done) {
+        tsn_example ex;
+        if (tsn_reader_next(r, &ex, done, &err) != TSN_OK)
+            return cli_fail(&err);
+        if (*done)
+            break;
+        if (tsn_model_is_pair(cl->m) && ex.claim == NULL) {
+            cli_diag("%s:%zu: this model needs a claim with each text", ex.source, ex.line);
+            return EXIT_FAILURE;
+        }
+        batch_item *it = &b->items[b->n++];
+        free(it->text);
+        free(it->claim);
+        free(it->id);
+        it->text = dup_or_null(ex.text, ex.text_len);
+        it->claim = dup_or_null(ex.claim, ex.claim_len);
+        it->id = ex.id ? strdup(ex.id) : NULL;
+        it->id_number = ex.id_number;
+        it->text_len = ex.text_len;
+        it->claim_len = ex.claim_len;
+        snprintf(it->where, sizeof it->where, "%s:%zu", ex.source, ex.line);
+        if (it->text == NULL || (ex.claim && !it->claim) || (ex.id && !it->id)) {
+            b->n--;
+            cli_diag("out of memory");
+            return EXIT_FAILURE;
+        }
+    }
+    return -1;
+}
+
+/* Prints a classified batch; -1, or the exit code of a failed write. */
+static int print_batch(const classifier *cl, const batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const batch_item *it = &b->items[i];
+        int prc = print_outcome(cl, &it->r, it->id, it->id_number, it->where);
+        if (prc >= 0)
+            return prc;
+    }
+    return -1;
+}
+
+/* Reads the whole stream in batches, classifies each on `threads` threads, prints in
+ * order. Used when the input is a file: a pipe is classified a line at a time instead, so
+ * a filter answers each line as soon as it arrives. */
 static int classify_stream(const classifier *cl, tsn_reader *r, int threads)
 {
-    size_t workers = (size_t)threads, cap = workers * 64, K = tsn_model_n_labels(cl->m);
-    batch_item *items = calloc(cap, sizeof *items);
-    batch_work *work = calloc(workers, sizeof *work);
-    pthread_t *tids = calloc(workers, sizeof *tids);
+    size_t workers = (size_t)threads - 1, cap = (size_t)threads * BATCH_PER_THREAD;
+    size_t K = tsn_model_n_labels(cl->m), started = 0;
+    batch bufs[2] = {{calloc(cap, sizeof(batch_item)), 0}, {calloc(cap, sizeof(batch_item)), 0}};
+    worker *ws = calloc(workers + 1, sizeof *ws);
+    pthread_t *tids = calloc(workers + 1, sizeof *tids);
+    pool p = {.cl = cl};
     tsn_error err = {0};
-    int rc = items && work && tids ? -1 : (cli_diag("out of memory"), EXIT_FAILURE);
-    for (size_t i = 0; rc < 0 && i < cap; i++)
-        if (!outcome_init(&items[i].r, K, cl->explain))
-            rc = (cli_diag("out of memory"), EXIT_FAILURE);
+    tsn_scorer *own = NULL;
+    int rc = bufs[0].items && bufs[1].items && ws && tids ? -1
+                                                         : (cli_diag("out of memory"), EXIT_FAILURE);
+    for (int k = 0; rc < 0 && k < 2; k++)
+        for (size_t i = 0; rc < 0 && i < cap; i++)
+            if (!outcome_init(&bufs[k].items[i].r, K, cl->explain))
+                rc = (cli_diag("out of memory"), EXIT_FAILURE);
+    if (rc < 0 && (own = tsn_scorer_new(cl->m, &err)) == NULL)
+        rc = cli_fail(&err);
+    bool sync = rc < 0 && pthread_mutex_init(&p.mu, NULL) == 0;
+    bool cgo = sync && pthread_cond_init(&p.go, NULL) == 0;
+    bool cdone = cgo && pthread_cond_init(&p.done, NULL) == 0;
+    if (rc < 0 && !cdone)
+        rc = (cli_diag("cannot start threads"), EXIT_FAILURE);
+    /* threads that cannot be started or get no scorer leave their share to the others */
     for (size_t w = 0; rc < 0 && w < workers; w++) {
-        work[w] = (batch_work){cl, tsn_scorer_new(cl->m, &err), items, 0, w, workers};
-        if (work[w].sc == NULL)
-            rc = cli_fail(&err);
+        ws[started] = (worker){&p, tsn_scorer_new(cl->m, &err)};
+        if (ws[started].sc == NULL)
+            break;
+        if (pthread_create(&tids[started], NULL, work_loop, &ws[started]) != 0) {
+            tsn_scorer_free(ws[started].sc);
+            break;
+        }
+        started++;
     }
     bool done = false;
-    while (rc < 0 && !done) {
-        size_t n = 0;
-        while (n < cap) {
-            tsn_example ex;
-            if (tsn_reader_next(r, &ex, &done, &err) != TSN_OK) {
-                rc = cli_fail(&err);
-                break;
-            }
-            if (done)
-                break;
-            if (tsn_model_is_pair(cl->m) && ex.claim == NULL) {
-                cli_diag("%s:%zu: this model needs a claim with each text", ex.source, ex.line);
-                rc = EXIT_FAILURE;
-                break;
-            }
-            batch_item *it = &items[n++];
-            free(it->text);
-            free(it->claim);
-            free(it->id);
-            it->text = dup_or_null(ex.text, ex.text_len);
-            it->claim = dup_or_null(ex.claim, ex.claim_len);
-            it->id = ex.id ? strdup(ex.id) : NULL;
-            it->id_number = ex.id_number;
-            it->text_len = ex.text_len;
-            it->claim_len = ex.claim_len;
-            snprintf(it->where, sizeof it->where, "%s:%zu", ex.source, ex.line);
-            if (it->text == NULL || (ex.claim && !it->claim) || (ex.id && !it->id)) {
-                rc = (cli_diag("out of memory"), EXIT_FAILURE);
-                break;
-            }
-        }
-        size_t started = 0;
-        for (size_t w = 0; w < workers; w++)
-            work[w].n = n;
-        for (size_t w = 1; w < workers && n > 1; w++) {
-            if (pthread_create(&tids[w], NULL, classify_batch, &work[w]) != 0)
-                break;
-            started = w;
-        }
-        classify_batch(&work[0]);
-        for (size_t w = started + 1; w < workers && n > 1; w++)
-            classify_batch(&work[w]);
-        for (size_t w = 1; w <= started; w++)
+    int k = 0, rrc = rc < 0 ? read_batch(cl, r, &bufs[0], cap, &done) : rc;
+    /* the documents read before a reading error still get their answers */
+    while (rc < 0 && bufs[k].n > 0) {
+        pool_start(&p, &bufs[k]);
+        bufs[1 - k].n = 0;
+        if (rrc < 0 && !done)
+            rrc = read_batch(cl, r, &bufs[1 - k], cap, &done);
+        pool_finish(&p, own);
+        rc = print_batch(cl, &bufs[k]);
+        k = 1 - k;
+    }
+    if (rc < 0 && rrc >= 0)
+        rc = rrc;
+    if (started > 0) {
+        pthread_mutex_lock(&p.mu);
+        p.quit = true;
+        pthread_cond_broadcast(&p.go);
+        pthread_mutex_unlock(&p.mu);
+        for (size_t w = 0; w < started; w++) {
             pthread_join(tids[w], NULL);
-        /* the documents read before a reading error still get their answers */
-        for (size_t i = 0; i < n; i++) {
-            int prc = print_outcome(cl, &items[i].r, items[i].id, items[i].id_number,
-                                    items[i].where);
-            if (prc >= 0) {
-                rc = prc;
-                break;
-            }
+            tsn_scorer_free(ws[w].sc);
         }
     }
-    for (size_t i = 0; items != NULL && i < cap; i++) {
-        free(items[i].text);
-        free(items[i].claim);
-        free(items[i].id);
-        outcome_release(&items[i].r);
-    }
-    for (size_t w = 0; work != NULL && w < workers; w++)
-        tsn_scorer_free(work[w].sc);
-    free(items);
-    free(work);
+    if (cdone)
+        pthread_cond_destroy(&p.done);
+    if (cgo)
+        pthread_cond_destroy(&p.go);
+    if (sync)
+        pthread_mutex_destroy(&p.mu);
+    for (int b = 0; b < 2; b++)
+        for (size_t i = 0; bufs[b].items != NULL && i < cap; i++) {
+            free(bufs[b].items[i].text);
+            free(bufs[b].items[i].claim);
+            free(bufs[b].items[i].id);
+            outcome_release(&bufs[b].items[i].r);
+        }
+    tsn_scorer_free(own);
+    free(bufs[0].items);
+    free(bufs[1].items);
+    free(ws);
     free(tids);
     return rc;
 }
