@@ -236,8 +236,9 @@ tsn_vocab *tsn_vocab_from_parts(const tsn_config *cfg, size_t n_features, const 
         return v;
     }
     size_t count = 0;
-    for (size_t i = 0; i < strings_len; i++)
-        count += strings[i] == '\0';
+    for (const char *p = strings, *e = strings + strings_len;
+         p < e && (p = memchr(p, '\0', (size_t)(e - p))) != NULL; p++)
+        count++;
     if (count != n_features || (strings_len > 0 && strings[strings_len - 1] != '\0')) {
         tsn_error_set(err, TSN_ERR_MODEL, "vocabulary: %zu strings for %zu features", count,
                       n_features);
@@ -338,7 +339,8 @@ static tsn_status vector_reserve(tsn_vector *x, size_t n, tsn_error *err)
 /* The tf-idf weight of a feature of vocabulary id `id` seen `count` times. */
 static double tf_idf(const tsn_vocab *v, const tsn_config *cfg, int id, uint32_t count)
 {
-    double tf = cfg->sublinear_tf ? 1.0 + log((double)count) : (double)count;
+    /* log(1) is exactly 0, and most features occur once: the same value without the call */
+    double tf = !cfg->sublinear_tf || count == 1 ? (double)count : 1.0 + log((double)count);
     return tf * v->idf[id - 1];
 }
 
