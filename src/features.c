@@ -391,7 +391,8 @@ static const memo_type *memo_type_of(tsn_charmemo *m, const tsn_config *cfg, con
         m->ecap = n;
     }
     memcpy(m->strs + m->slen, u->surf, u->surf_len);
-    memcpy(m->e + m->elen, m->fresh, m->fn * sizeof *m->e);
+    if (m->fn > 0) /* (fresh is NULL until a type has an n-gram in the vocabulary) */
+        memcpy(m->e + m->elen, m->fresh, m->fn * sizeof *m->e);
     m->tab[i] = (memo_type){h, (uint32_t)m->slen, (uint32_t)u->surf_len, (uint32_t)m->elen,
                             (uint32_t)m->fn, (uint32_t)m->fgen};
     m->slen += u->surf_len;
