@@ -124,6 +124,13 @@ json '{"model":"stance","docs":["نص"]}'; req POST /v1/classify "$T/req.json"
 check a_doc_that_is_no_object_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "docs\[0\]: must be an object"'
 json '{"model":"stance","docs":[{"id":2.5,"text":"نص","claim":null}]}'; req POST /v1/classify "$T/req.json"
 check a_numeric_id_comes_back_as_its_digits '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":\"2.5\",\"label\""'
+# \uzzzz and \u0000 read as U+0000 by cJSON: the text used to end there, silently
+json '{"model":"stance","texts":["نفت موسكو \uzzzz الاتهامات"]}'; req POST /v1/classify "$T/req.json"
+check a_bad_u_escape_is_400_not_a_cut_text '[ "$code" = 400 ] && echo "$body" | grep -q "bad_json" && echo "$body" | grep -q "without four hex digits"'
+json '{"text":"نفت موسكو \u0000 الاتهامات"}'; req POST /v1/label "$T/req.json"
+check a_u0000_escape_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "bad_json"'
+json '{"model":"stance","texts":["\\u0041 \u0627 \uD83D\uDE00"]}'; req POST /v1/classify "$T/req.json"
+check good_escapes_still_answer '[ "$code" = 200 ]'
 for path in /healthz /v1/models /metrics /; do
     req POST $path
     check "post_to_${path}_is_405" '[ "$code" = 405 ] && echo "$body" | grep -q "GET"'
