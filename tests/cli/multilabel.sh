@@ -102,4 +102,10 @@ check label_json_has_the_second_topic_when_given \
     '[ $rc -eq 0 ] && echo "$out" | grep -q "\"topic\":{\"label\":\"[a-z]*\",\"prob\":[0-9.]*,\"second\":{\"label\":\"[a-z]*\""'
 run label -i "$T/art.txt" --json
 check label_json_of_a_single_label_topic_model_is_unchanged '[ $rc -eq 0 ] && ! echo "$out" | grep -q "\"second\""'
+# a label on every example (a fold sees no negative for it): it trains and is always given
+awk -F'\t' '{print $1 ",news\t" $2}' tests/data/tiny.tsv >"$T/allnews.tsv"
+run train --multi-label true -i "$T/allnews.tsv" -o "$T/allnews.model" --min-df 1
+printf 'فاز الفريق بالمباراة\nارتفع سعر الدولار\n' >"$T/two.txt"
+run classify -m "$T/allnews.model" -i "$T/two.txt" --format text
+check a_label_on_every_example_is_always_given '[ $rc -eq 0 ] && [ "$out" = "$(printf "sports,news\neconomy,news")" ]'
 finish
