@@ -86,6 +86,15 @@ check hashing_model_classifies_held_out_text '[ $rc -eq 0 ] && echo "$out" | gre
 run info -m "$T/hash"
 check hashing_model_reports_buckets 'echo "$out" | grep -q "^features      4096 (hash buckets)"'
 
+run train -i $D/tiny.tsv -o "$T/cap" --min-df 1 --max-features 50 --use-idf false --sublinear-tf false
+run info -m "$T/cap"
+check max_features_caps_the_vocabulary '[ $rc -eq 0 ] && echo "$out" | grep -q "^features      50 (vocabulary)$" && echo "$out" | grep -q "^  use_idf  *false$" && echo "$out" | grep -q "^  sublinear_tf  *false$"'
+run eval -m "$T/cap" -i $D/tiny-test.tsv --json
+check a_capped_raw_tf_model_classifies '[ $rc -eq 0 ] && echo "$out" | grep -q "\"n\":4"'
+run train -i $D/tiny.tsv -o "$T/hash-noidf" --hash-buckets 1024 --use-idf false
+run eval -m "$T/hash-noidf" -i $D/tiny-test.tsv --json
+check a_hashing_model_without_idf_classifies '[ $rc -eq 0 ] && echo "$out" | grep -q "\"n\":4"'
+
 run train -i $D/pair.tsv -o "$T/pair" --min-df 1
 check pair_training_records_the_pair '[ $rc -eq 0 ]'
 run info -m "$T/pair"
