@@ -34,6 +34,10 @@ END
 run classify -m "$T/m" -i "$T/ids.jsonl"
 ids=$(echo "$out" | sed -n 's/^{"id":\([^,]*\),.*/\1/p' | tr '\n' ' ')
 check numeric_ids_come_back_as_written '[ $rc -eq 0 ] && [ "$ids" = "-0.5e+3 12 1E5 7 5 2.5e-3 " ] && [ "$(echo "$out" | sed -n 7p | cut -c1-9)" = "{\"label\":" ]'
+printf '{"id": 0, "text": "نص"}\n{"id": -5, "text": "نص"}\n{"id": 1.5E+2, "text": "نص"}\n{"id"\t:\t3, "text": "نص"}\n{"text": "نص", "id": 1.}\n' >"$T/ids2.jsonl"
+run classify -m "$T/m" -i "$T/ids2.jsonl"
+ids=$(echo "$out" | sed -n 's/^{"id":\([^,]*\),.*/\1/p' | tr '\n' ' ')
+check zero_negative_exponent_and_spaced_ids_come_back_as_written '[ $rc -eq 0 ] && [ "$ids" = "0 -5 1.5E+2 3 1 " ]'
 printf '{"text": "نص"}\n{"id": true, "text": "نص"}\n' >"$T/idbool.jsonl"
 run classify -m "$T/m" -i "$T/idbool.jsonl"
 check an_id_that_is_no_string_or_number_is_refused '[ $rc -eq 1 ] && echo "$err" | grep -q "^tasnif: classify: .*idbool.jsonl:2: \"id\" must be a string or number$"'
@@ -74,6 +78,17 @@ run train -i "$T/labels6.jsonl" -o "$T/x"
 check two_labels_need_multi_label '[ $rc -eq 1 ] && echo "$err" | grep -q "labels6.jsonl:2: several labels (multi-label data: train with --multi-label)"'
 run classify -m "$T/m" -i "$T/labels6.jsonl" --format text
 check classify_ignores_labels '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 2 ]'
+
+printf '{"label": "sports", "labels": null, "text": "%s"}\n{"label": "economy", "text": "%s"}\n' "$sports" "$economy" >"$T/nulllabels.jsonl"
+run train -i "$T/nulllabels.jsonl" -o "$T/nl.model" --min-df 1
+run info -m "$T/nl.model"
+check null_labels_fall_back_to_label '[ $rc -eq 0 ] && echo "$out" | grep -q "^  sports  "'
+
+# ---- A format forced on the wrong kind of input
+run train -i $D/dir -o "$T/x" --input-format tsv
+check a_directory_read_as_tsv_is_named '[ $rc -eq 1 ] && [ "$err" = "tasnif: train: $D/dir: is a directory" ]'
+run classify -m "$T/m" -i $D/tiny.tsv --input-format dir
+check a_file_read_as_a_directory_is_named '[ $rc -eq 1 ] && [ "$err" = "tasnif: classify: $D/tiny.tsv: not a directory" ]'
 
 # ---- fastText: tabs and runs of blanks separate; labels are single words
 printf '  __label__sports\t%s  \n__label__economy   %s\n' "$sports" "$economy" >"$T/blanks.ft"
