@@ -66,4 +66,34 @@ run help
 check help_as_a_command_prints_the_commands '[ $rc -eq 0 ] && echo "$out" | grep -q "^usage: tasnif <command>" && [ -z "$err" ]'
 run -h
 check dash_h_prints_the_commands '[ $rc -eq 0 ] && echo "$out" | grep -q "^usage: tasnif <command>"'
+expect eval_threshold_is_for_multi_label_models 2 '^tasnif: eval: --threshold is for multi-label models$' \
+    eval -m "$T/m" -i $D/tiny-test.tsv --threshold=0.5
+expect eval_html_needs_a_file_name 2 '^tasnif: eval: --html needs a file name \(standard output carries the evaluation\)$' \
+    eval -m "$T/m" -i $D/tiny-test.tsv --html -
+expect eval_html_empty_needs_a_file_name 2 '^tasnif: eval: --html needs a file name' \
+    eval -m "$T/m" -i $D/tiny-test.tsv --html=
+$TASNIF train -q --multi-label true -i $D/multi.tsv -o "$T/ml.model" --min-df 1 </dev/null 2>/dev/null
+expect eval_html_is_for_single_label_models 2 '^tasnif: eval: --html and --min-prob are for single-label models$' \
+    eval -m "$T/ml.model" -i $D/multi-test.tsv --html "$T/x.html"
+expect eval_options_end_at_a_double_dash 2 '^tasnif: eval: unexpected argument "-i"$' \
+    eval -m "$T/m" -- -i $D/tiny-test.tsv
+expect serve_wants_an_ipv4_address 1 '^tasnif: serve: --listen: "nohost" is not an IPv4 address$' \
+    serve --listen nohost:0 -m "$T/m"
+run info -m "$T/m" --json -k 2
+check info_json_lists_each_labels_top_features '[ $rc -eq 0 ] && echo "$out" | grep -q "{\"label\":\"economy\",\"support\":10,\"top\":\[{\"feature\":\"[^\"]*\",\"weight\":[0-9.-]*},{\"feature\""'
+
+# warnings count what they replaced or ignored, in the singular or the plural
+printf 'sports\tفاز \377 الفريق\neconomy\tارتفع \376 السعر\nsports\tفاز الفريق\neconomy\tارتفع السعر\n' >"$T/inv2.tsv"
+run train -i "$T/inv2.tsv" -o "$T/inv.model" --min-df 1
+check two_invalid_examples_are_counted_in_one_warning '[ $rc -eq 0 ] && [ "$err" = "tasnif: train: warning: $T/inv2.tsv: 2 examples contain invalid UTF-8, replaced with U+FFFD (--strict to fail)" ]'
+printf 'فاز \377 الفريق\nارتفع السعر\n' >"$T/inv1.txt"
+run classify -m "$T/m" -i "$T/inv1.txt"
+check one_invalid_line_is_counted_in_one_warning '[ $rc -eq 0 ] && [ "$err" = "tasnif: classify: warning: $T/inv1.txt: 1 line contains invalid UTF-8, replaced with U+FFFD (--strict to fail)" ]'
+mkdir -p "$T/dd/sports" "$T/dd/economy"
+printf 'فاز الفريق\n' >"$T/dd/sports/a.txt"
+printf 'ارتفع السعر\n' >"$T/dd/economy/b.txt"
+printf 'ملاحظة\n' >"$T/dd/n1.txt"
+printf 'ملاحظة\n' >"$T/dd/n2.txt"
+run train -i "$T/dd" -o "$T/dd.model" --min-df 1
+check two_stray_files_are_counted_in_one_warning '[ $rc -eq 0 ] && [ "$err" = "tasnif: train: warning: $T/dd: 2 entries hold no document and are ignored: $T/dd/n1.txt (not in a label directory)" ]'
 finish
