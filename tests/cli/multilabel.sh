@@ -108,4 +108,9 @@ run train --multi-label true -i "$T/allnews.tsv" -o "$T/allnews.model" --min-df 
 printf 'فاز الفريق بالمباراة\nارتفع سعر الدولار\n' >"$T/two.txt"
 run classify -m "$T/allnews.model" -i "$T/two.txt" --format text
 check a_label_on_every_example_is_always_given '[ $rc -eq 0 ] && [ "$out" = "$(printf "sports,news\neconomy,news")" ]'
+run train --multi-label true --bias -1 -i "$T/allnews.tsv" -o "$T/allnews-nobias.model" --min-df 1
+run classify -m "$T/allnews-nobias.model" -i "$T/two.txt" --format text
+check without_a_bias_a_label_on_every_example_is_still_given '[ $rc -eq 0 ] && [ "$out" = "$(printf "sports,news\neconomy,news")" ]'
+run train --multi-label true --solver mcsvm -i tests/data/multi.tsv -o "$T/mc.model"
+check multi_label_refuses_the_multi_class_svm '[ $rc -eq 2 ] && echo "$err" | head -1 | grep -q "^tasnif: train: multi_label needs a one-vs-rest solver (not mcsvm)$" && [ ! -e "$T/mc.model" ]'
 finish
