@@ -90,6 +90,21 @@ check a_directory_read_as_tsv_is_named '[ $rc -eq 1 ] && [ "$err" = "tasnif: tra
 run classify -m "$T/m" -i $D/tiny.tsv --input-format dir
 check a_file_read_as_a_directory_is_named '[ $rc -eq 1 ] && [ "$err" = "tasnif: classify: $D/tiny.tsv: not a directory" ]'
 
+# ---- Standard input: the format is told from the first non-blank line, as in a file
+printf '   __label__sports %s\n__label__economy %s\n' "$sports" "$economy" >"$T/stdin.ft"
+run_in "$T/stdin.ft" train -i - -o "$T/stdin.model" --min-df 1
+run info -m "$T/stdin.model"
+check fasttext_on_stdin_after_blanks_is_told_apart '[ $rc -eq 0 ] && echo "$out" | grep -q "^  economy  *1 examples$" && echo "$out" | grep -q "^  sports  *1 examples$"'
+: >"$T/empty"
+run_in "$T/empty" train -i - -o "$T/x"
+check empty_stdin_has_no_examples '[ $rc -eq 1 ] && [ "$err" = "tasnif: train: <stdin>: no examples" ] && [ ! -e "$T/x" ]'
+printf '\n\n{"id":1,"text":"%s"}\n' "$sports" >"$T/blank.jsonl"
+run_in "$T/blank.jsonl" classify -m "$T/m"
+check jsonl_on_stdin_after_blank_lines_skips_them '[ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && echo "$out" | grep -q "^{\"id\":1,\"label\":\"sports\""'
+printf '\n\n%s\n' "$sports" >"$T/blank.txt"
+run_in "$T/blank.txt" classify -m "$T/m"
+check text_on_stdin_keeps_leading_blank_lines_in_place '[ $rc -eq 0 ] && [ "$(echo "$out" | sed -n 2p)" = "{\"label\":null,\"prob\":0.0000}" ] && echo "$out" | sed -n 3p | grep -q "\"label\":\"sports\"" && echo "$err" | grep -q "warning: 2 empty documents"'
+
 # ---- fastText: tabs and runs of blanks separate; labels are single words
 printf '  __label__sports\t%s  \n__label__economy   %s\n' "$sports" "$economy" >"$T/blanks.ft"
 printf '__label__sports %s\n__label__economy %s\n' "$sports" "$economy" >"$T/plain.ft"
