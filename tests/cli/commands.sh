@@ -109,6 +109,9 @@ printf 'قال الوزير: «لن نتراجع» https://x.org ٣ صواريخ
 run tokens -i "$T/tok.txt"
 check tokens_shows_surface_and_stem '[ $rc -eq 0 ] && echo "$out" | grep -q "<url>/<url> <num>/<num>"'
 
+printf 'ﻻ ﺍﻟﻌﺮﺑﻴﺔ WWW.example.com HTTPS://x.y\n' >"$T/forms.txt"
+run tokens -i "$T/forms.txt" --nfkc false
+check without_nfkc_presentation_forms_stay_words_and_urls_are_classes '[ $rc -eq 0 ] && [ "$out" = "ﻻ/لا ﺍﻟﻌﺮﺑﻴﺔ/عرب <url>/<url> <url>/<url>" ]'
 run --help
 check help_lists_every_command '[ $rc -eq 0 ] && for c in train classify eval cv tune info tokens; do echo "$out" | grep -q "^  $c " || exit 1; done'
 for c in train classify eval cv tune info tokens; do

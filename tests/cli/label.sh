@@ -50,6 +50,17 @@ check label_bad_model_path_fails '[ $rc -eq 1 ] && echo "$err" | grep -q "/no/su
 printf 'نفت الحكومة الاتهامات\n' > "$T/s.txt"
 run classify -m stance -i "$T/s.txt"
 check shipped_models_resolve_by_name '[ $rc -eq 0 ] && echo "$out" | grep -q "\"label\":\"denial\""'
+mkdir -p "$T/mods"
+$TASNIF train -q -i tests/data/tiny.tsv -o "$T/mods/tiny.model" --min-df 1 </dev/null 2>/dev/null
+export TASNIF_MODELS="$T/mods"
+run info -m tiny
+check tasnif_models_names_a_directory_of_models '[ $rc -eq 0 ] && echo "$out" | grep -q "^  economy  *10 examples$"'
+TASNIF_MODELS="$T/none"
+run info -m stance
+check shipped_models_are_found_when_tasnif_models_lacks_them '[ $rc -eq 0 ] && echo "$out" | grep -q "^  denial "'
+run info -m nosuch
+check an_unknown_model_name_is_named '[ $rc -eq 1 ] && [ "$err" = "tasnif: info: nosuch: No such file or directory" ]'
+unset TASNIF_MODELS
 run info -m topic
 check shipped_topic_model_has_seven_labels '[ $rc -eq 0 ] && echo "$out" | grep -q "^labels        7"'
 # A real article's page furniture: a headline with no stop, a byline, a timestamp, an agency

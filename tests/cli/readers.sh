@@ -58,6 +58,17 @@ printf '{"label": "sports", "text": "فاز \\u00"}\n' >"$T/cuthex.jsonl"
 run train -i "$T/cuthex.jsonl" -o "$T/x"
 check a_u_escape_cut_short_is_invalid_json '[ $rc -eq 1 ] && echo "$err" | grep -q "cuthex.jsonl:1: invalid JSON at column 37: .u without four hex digits$"'
 
+printf '{"id":"a\\"b\\\\c\\nd\\re\\tf\\u0001g","text":"%s"}\n' "$sports" >"$T/idesc.jsonl"
+run classify -m "$T/m" -i "$T/idesc.jsonl"
+printf '%s' '{"id":"a\"b\\c\nd\re\tf\u0001g","label":' >"$T/idesc.want"
+check an_id_with_escapes_comes_back_escaped '[ $rc -eq 0 ] && head -c "$(wc -c <"$T/idesc.want")" "$T/out" | cmp -s - "$T/idesc.want"'
+printf '{"label":"sports","claim":"%s","text":"%s"}\n{"label":"economy","text":"%s"}\n' "$economy" "$sports" "$economy" >"$T/claim1.jsonl"
+run train -i "$T/claim1.jsonl" -o "$T/x"
+check an_example_without_the_claim_the_others_have_is_named '[ $rc -eq 1 ] && echo "$err" | grep -q "claim1.jsonl:2: lacks a claim, unlike the examples before it$"'
+printf '{"label":"sports","text":"%s"}\n{"label":"economy","claim":"%s","text":"%s"}\n' "$sports" "$sports" "$economy" >"$T/claim2.jsonl"
+run train -i "$T/claim2.jsonl" -o "$T/x"
+check an_example_with_a_claim_the_others_lack_is_named '[ $rc -eq 1 ] && echo "$err" | grep -q "claim2.jsonl:2: has a claim, unlike the examples before it$"'
+
 # ---- JSON lines "labels": one or more non-empty strings
 n=0
 for l in '[]' '"sports"' '[1]' '[""]' '["a\u0001"]' '["sports", "economy"]'; do
