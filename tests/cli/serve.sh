@@ -207,6 +207,14 @@ else
 fi
 req GET /healthz
 check the_server_is_still_up '[ "$code" = 200 ]'
+code=$(curl -s -I -o "$T/head" -w '%{http_code}' "$url/healthz")
+check head_is_answered_like_get '[ "$code" = 200 ] && grep -qi "^content-type: application/json" "$T/head"'
+req GET "/$(printf '%02000d' 0)"
+check a_very_long_path_is_404 '[ "$code" = 404 ] && echo "$body" | grep -q "not_found"'
+json '{"text":"نص","stance_model":"nope"}'; req POST /v1/label "$T/req.json"
+check label_names_an_unknown_stance_model '[ "$code" = 404 ] && echo "$body" | grep -q "no model named ..nope.."'
+run serve --listen "127.0.0.1:$port" -m "$T/stance.model"
+check a_port_in_use_is_named '[ $rc -eq 1 ] && echo "$err" | grep -q "^tasnif: serve: cannot listen on 127.0.0.1:$port (in use, or not allowed)$"'
 kill -TERM $pid; wait $pid
 
 # options: each refused before the server starts, with its usage error (2) or failure (1)
@@ -218,6 +226,10 @@ run serve --threads 0
 check zero_threads_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "^tasnif: serve: --threads must be an integer from 1 to 256"'
 run serve -m a="$T/pair.model" -m a="$T/topic.model"
 check two_models_of_one_name_are_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "two models named \"a\""'
+set --
+for i in $(seq 1 65); do set -- "$@" -m "m$i=$T/pair.model"; done
+run serve "$@"
+check more_than_64_models_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "^tasnif: serve: at most 64 models$"'
 run serve -m "$T/pair.model" extra
 check an_extra_argument_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "unexpected argument \"extra\""'
 run serve --no-such-option
