@@ -38,6 +38,13 @@ printf '{"id": 0, "text": "نص"}\n{"id": -5, "text": "نص"}\n{"id": 1.5E+2, "t
 run classify -m "$T/m" -i "$T/ids2.jsonl"
 ids=$(echo "$out" | sed -n 's/^{"id":\([^,]*\),.*/\1/p' | tr '\n' ' ')
 check zero_negative_exponent_and_spaced_ids_come_back_as_written '[ $rc -eq 0 ] && [ "$ids" = "0 -5 1.5E+2 3 1 " ]'
+printf '{"id": -0, "text": "نص"}\n{"id": -.5, "text": "نص"}\n{"id": 0.0e0, "text": "نص"}\n{"id": -00, "text": "نص"}\n{"id": 1e+5, "text": "نص"}\n{"id": 1.e3, "text": "نص"}\n' >"$T/ids3.jsonl"
+run classify -m "$T/m" -i "$T/ids3.jsonl"
+ids=$(echo "$out" | sed -n 's/^{"id":\([^,]*\),.*/\1/p' | tr '\n' ' ')
+check ids_json_would_not_write_come_back_as_numbers '[ $rc -eq 0 ] && [ "$ids" = "-0 -0.5 0.0e0 -0 1e+5 1000 " ]'
+printf '{"id": 1.5e, "text": "نص"}\n' >"$T/ids4.jsonl"
+run classify -m "$T/m" -i "$T/ids4.jsonl"
+check an_exponent_without_digits_is_invalid_json '[ $rc -eq 1 ] && echo "$err" | grep -q "ids4.jsonl:1: invalid JSON at column"'
 printf '{"text": "نص"}\n{"id": true, "text": "نص"}\n' >"$T/idbool.jsonl"
 run classify -m "$T/m" -i "$T/idbool.jsonl"
 check an_id_that_is_no_string_or_number_is_refused '[ $rc -eq 1 ] && echo "$err" | grep -q "^tasnif: classify: .*idbool.jsonl:2: \"id\" must be a string or number$"'
