@@ -215,7 +215,8 @@ static tsn_model *resealed(bool in_meta, const char *from, const char *to, bool 
     size_t rl = rest_len;
     memcpy(r, rest, rest_len);
     tsn_model *l = NULL;
-    *edited = in_meta ? edit(m, &ml, sizeof m - 1, from, to) : edit(r, &rl, rest_len + 64, from, to);
+    *edited = in_meta ? edit(m, &ml, sizeof m - 1, from, to)
+                      : edit(r, &rl, rest_len + 64, from, to);
     if (*edited) {
         m[ml] = '\0';
         n = (size_t)snprintf(b, cap, "tasnif-model 1\nmeta %zu\n%s\n", ml, m);
@@ -240,7 +241,8 @@ static void expect_resealed_error(bool in_meta, const char *from, const char *to
     if (!edited)
         return;
     CHECK(l == NULL);
-    if (l == NULL && (strstr(err.msg, fragment) == NULL || strstr(err.msg, "edited.model") == NULL)) {
+    if (l == NULL &&
+        (strstr(err.msg, fragment) == NULL || strstr(err.msg, "edited.model") == NULL)) {
         fprintf(stderr, "  %s -> %s: \"%s\" lacks \"%s\"\n", from, to, err.msg, fragment);
         check_failures++;
     }
@@ -282,7 +284,8 @@ static void resealed_models_with_bad_metadata_are_refused(void)
     expect_resealed_error(true, "\"labels\":[\"economy\",\"sports\"]", "\"labels\":[\"economy\",7]",
                           "bad label table");
     expect_resealed_error(true, "\"support\":[10,10]", "\"support\":[10,1e300]", "bad label table");
-    expect_resealed_error(true, "\"class_order\":[1,0]", "\"class_order\":[1,2]", "bad class order");
+    expect_resealed_error(true, "\"class_order\":[1,0]", "\"class_order\":[1,2]",
+                          "bad class order");
     expect_resealed_error(true, "\"class_order\":[1,0]", "\"class_order\":[1]",
                           "inconsistent solver");
     expect_resealed_error(true, "\"solver_type\":1", "\"solver_type\":0", "inconsistent solver");
