@@ -723,10 +723,13 @@ static long u_escape(const char *s, const char *end)
 
 /* JSON can escape half a UTF-16 surrogate pair ("\ud800"), which is no character at all and
  * which cJSON refuses. Rewrites each such escape in place as \ufffd (same length); returns
- * how many. *nuls gets the number of \u0000 escapes, which would end a C string early. */
-static size_t fix_lone_surrogates(char *s, size_t len, size_t *nuls)
+ * how many. *nuls gets the number of \u0000 escapes, which would end a C string early, and
+ * *bad_at the 1-based column of the first \u not followed by four hex digits (0: none),
+ * which cJSON reads as U+0000 and so would end the string there too. */
+static size_t fix_lone_surrogates(char *s, size_t len, size_t *nuls, size_t *bad_at)
 {
     *nuls = 0;
+    *bad_at = 0;
     size_t fixed = 0;
     const char *end = s + len;
     for (char *p = s; p < end; p++) {
@@ -734,6 +737,8 @@ static size_t fix_lone_surrogates(char *s, size_t len, size_t *nuls)
             continue;
         long v = u_escape(p, end);
         if (v < 0) {
+            if (p[1] == 'u' && *bad_at == 0)
+                *bad_at = (size_t)(p - s) + 1;
             p++; /* another escape: skip its letter (which may be a backslash) */
             continue;
         }
@@ -893,8 +898,12 @@ static tsn_status parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err)
 {
     cJSON_Delete(r->json);
     r->json = NULL;
-    size_t nuls;
-    size_t lone = fix_lone_surrogates(r->line, r->len, &nuls);
+    size_t nuls, bad_at;
+    size_t lone = fix_lone_surrogates(r->line, r->len, &nuls, &bad_at);
+    if (bad_at > 0)
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s:%zu: invalid JSON at column %zu: \\u without four hex digits",
+                             r->path, r->lineno, bad_at);
     if (nuls > 0) /* as a NUL byte is: cJSON would cut the string there, silently */
         return tsn_error_set(err, TSN_ERR_FORMAT,
                              "%s:%zu: NUL character (\\u0000) in a JSON string", r->path,

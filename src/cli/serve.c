@@ -241,11 +241,35 @@ static tasnif_model *find_model(const char *name)
     return NULL;
 }
 
+/* True when s[0..n) holds a \u escape without four hex digits, or \u0000: cJSON reads
+ * either as U+0000, which would cut the string short without a word (as the readers of
+ * JSON lines refuse both). */
+static bool cuts_a_string(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != '\\')
+            continue;
+        if (s[i + 1] == 'u') {
+            if (n - i < 6 || memcmp(s + i + 2, "0000", 4) == 0)
+                return true;
+            for (size_t k = i + 2; k < i + 6; k++)
+                if (strchr("0123456789abcdefABCDEF", s[k]) == NULL || s[k] == '\0')
+                    return true;
+        }
+        i++; /* the escaped character, which may be a backslash */
+    }
+    return false;
+}
+
 /* Parses the request body as a JSON object; NULL after answering 400. */
 static cJSON *parse_body(const tsn_http_request *rq, tsn_http_response *rs)
 {
     if (!tsn_utf8_valid(rq->body, rq->body_len)) {
         fail(rs, 400, "invalid_utf8", "the request body is not valid UTF-8");
+        return NULL;
+    }
+    if (cuts_a_string(rq->body, rq->body_len)) {
+        fail(rs, 400, "bad_json", "a \\u escape without four hex digits, or \\u0000, in a string");
         return NULL;
     }
     cJSON *j = cJSON_ParseWithLength(rq->body, rq->body_len);

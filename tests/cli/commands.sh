@@ -86,6 +86,15 @@ check hashing_model_classifies_held_out_text '[ $rc -eq 0 ] && echo "$out" | gre
 run info -m "$T/hash"
 check hashing_model_reports_buckets 'echo "$out" | grep -q "^features      4096 (hash buckets)"'
 
+run train -i $D/tiny.tsv -o "$T/cap" --min-df 1 --max-features 50 --use-idf false --sublinear-tf false
+run info -m "$T/cap"
+check max_features_caps_the_vocabulary '[ $rc -eq 0 ] && echo "$out" | grep -q "^features      50 (vocabulary)$" && echo "$out" | grep -q "^  use_idf  *false$" && echo "$out" | grep -q "^  sublinear_tf  *false$"'
+run eval -m "$T/cap" -i $D/tiny-test.tsv --json
+check a_capped_raw_tf_model_classifies '[ $rc -eq 0 ] && echo "$out" | grep -q "\"n\":4"'
+run train -i $D/tiny.tsv -o "$T/hash-noidf" --hash-buckets 1024 --use-idf false
+run eval -m "$T/hash-noidf" -i $D/tiny-test.tsv --json
+check a_hashing_model_without_idf_classifies '[ $rc -eq 0 ] && echo "$out" | grep -q "\"n\":4"'
+
 run train -i $D/pair.tsv -o "$T/pair" --min-df 1
 check pair_training_records_the_pair '[ $rc -eq 0 ]'
 run info -m "$T/pair"
@@ -100,6 +109,17 @@ printf 'قال الوزير: «لن نتراجع» https://x.org ٣ صواريخ
 run tokens -i "$T/tok.txt"
 check tokens_shows_surface_and_stem '[ $rc -eq 0 ] && echo "$out" | grep -q "<url>/<url> <num>/<num>"'
 
+printf 'ﻻ ﺍﻟﻌﺮﺑﻴﺔ WWW.example.com HTTPS://x.y\n' >"$T/forms.txt"
+run tokens -i "$T/forms.txt" --nfkc false
+check without_nfkc_presentation_forms_stay_words_and_urls_are_classes '[ $rc -eq 0 ] && [ "$out" = "ﻻ/لا ﺍﻟﻌﺮﺑﻴﺔ/عرب <url>/<url> <url>/<url>" ]'
+printf '# my list\r\n\tفي \r\n  على\t\n\n' >"$T/sw.txt"
+printf 'ذهب في الصباح على عجل\n' >"$T/sw-in.txt"
+run tokens -i "$T/sw-in.txt" --stopwords "$T/sw.txt"
+check a_stopword_file_ignores_comments_blanks_and_crlf '[ $rc -eq 0 ] && [ "$out" = "ذهب/ذهب الصباح/صباح عجل/عجل" ]'
+awk 'BEGIN { for (i = 0; i < 600; i++) printf "x%c%c%c\n", 97 + i % 26, 97 + int(i / 26) % 26, 97 + int(i / 676) }' >"$T/sw-long.txt"
+printf '%s keep %s this %s word\n' "$(sed -n 1p "$T/sw-long.txt")" "$(sed -n 300p "$T/sw-long.txt")" "$(sed -n 600p "$T/sw-long.txt")" >"$T/sw-long-in.txt"
+run tokens -i "$T/sw-long-in.txt" --stopwords "$T/sw-long.txt"
+check every_word_of_a_long_stopword_list_is_in_force '[ $rc -eq 0 ] && [ "$out" = "keep/keep this/this word/word" ]'
 run --help
 check help_lists_every_command '[ $rc -eq 0 ] && for c in train classify eval cv tune info tokens; do echo "$out" | grep -q "^  $c " || exit 1; done'
 for c in train classify eval cv tune info tokens; do

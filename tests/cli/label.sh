@@ -33,12 +33,34 @@ mkdir -p "$T/arts/x" && printf 'نص\n' > "$T/arts/x/ignored.txt"
 run label -i "$T/arts" --json
 check label_reads_a_directory_of_articles '[ $rc -eq 0 ] && [ $(echo "$out" | wc -l) -eq 2 ] && echo "$out" | tail -1 | grep -q "two.txt\",\"topic\":{\"label\":\"sports\""'
 
+run label -i "$T/arts.jsonl" --min-prob 0.99
+check label_report_names_each_article_and_counts_abstentions '[ $rc -eq 0 ] && [ "$(echo "$out" | sed -n 1p)" = a1 ] && echo "$out" | grep -q "^a2$" && echo "$out" | grep -q "^summary: 0 attribution, 0 denial, 0 other, 1 below --min-prob (1 sentences)$"'
+printf '\n\n  \n{"id":"s1","text":"نفت الحكومة الاتهامات."}\n' >"$T/blank-first.jsonl"
+run_in "$T/blank-first.jsonl" label
+check label_tells_jsonl_on_stdin_after_blank_lines '[ $rc -eq 0 ] && [ "$(echo "$out" | sed -n 1p)" = s1 ] && echo "$out" | grep -q "^  denial  "'
+printf '\n\nنفت الحكومة الاتهامات. وقال الوزير إن الوضع مستقر.\n' >"$T/blank-first.txt"
+run_in "$T/blank-first.txt" label
+check label_offsets_count_leading_blank_lines '[ $rc -eq 0 ] && echo "$out" | grep -q "^  denial       1.00  \[2-43\] "'
+: >"$T/empty.txt"
+run_in "$T/empty.txt" label
+check an_empty_article_on_stdin_is_refused '[ $rc -eq 1 ] && [ -z "$out" ] && [ "$err" = "tasnif: label: <stdin>: empty article" ]'
 run label -i $A --stance-model /no/such.model
 check label_bad_model_path_fails '[ $rc -eq 1 ] && echo "$err" | grep -q "/no/such.model"'
 
 printf 'نفت الحكومة الاتهامات\n' > "$T/s.txt"
 run classify -m stance -i "$T/s.txt"
 check shipped_models_resolve_by_name '[ $rc -eq 0 ] && echo "$out" | grep -q "\"label\":\"denial\""'
+mkdir -p "$T/mods"
+$TASNIF train -q -i tests/data/tiny.tsv -o "$T/mods/tiny.model" --min-df 1 </dev/null 2>/dev/null
+export TASNIF_MODELS="$T/mods"
+run info -m tiny
+check tasnif_models_names_a_directory_of_models '[ $rc -eq 0 ] && echo "$out" | grep -q "^  economy  *10 examples$"'
+TASNIF_MODELS="$T/none"
+run info -m stance
+check shipped_models_are_found_when_tasnif_models_lacks_them '[ $rc -eq 0 ] && echo "$out" | grep -q "^  denial "'
+run info -m nosuch
+check an_unknown_model_name_is_named '[ $rc -eq 1 ] && [ "$err" = "tasnif: info: nosuch: No such file or directory" ]'
+unset TASNIF_MODELS
 run info -m topic
 check shipped_topic_model_has_seven_labels '[ $rc -eq 0 ] && echo "$out" | grep -q "^labels        7"'
 # A real article's page furniture: a headline with no stop, a byline, a timestamp, an agency

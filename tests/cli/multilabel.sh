@@ -102,4 +102,23 @@ check label_json_has_the_second_topic_when_given \
     '[ $rc -eq 0 ] && echo "$out" | grep -q "\"topic\":{\"label\":\"[a-z]*\",\"prob\":[0-9.]*,\"second\":{\"label\":\"[a-z]*\""'
 run label -i "$T/art.txt" --json
 check label_json_of_a_single_label_topic_model_is_unchanged '[ $rc -eq 0 ] && ! echo "$out" | grep -q "\"second\""'
+# a label on every example (a fold sees no negative for it): it trains and is always given
+awk -F'\t' '{print $1 ",news\t" $2}' tests/data/tiny.tsv >"$T/allnews.tsv"
+run train --multi-label true -i "$T/allnews.tsv" -o "$T/allnews.model" --min-df 1
+printf 'فاز الفريق بالمباراة\nارتفع سعر الدولار\n' >"$T/two.txt"
+run classify -m "$T/allnews.model" -i "$T/two.txt" --format text
+check a_label_on_every_example_is_always_given '[ $rc -eq 0 ] && [ "$out" = "$(printf "sports,news\neconomy,news")" ]'
+run train --multi-label true --bias -1 -i "$T/allnews.tsv" -o "$T/allnews-nobias.model" --min-df 1
+run classify -m "$T/allnews-nobias.model" -i "$T/two.txt" --format text
+check without_a_bias_a_label_on_every_example_is_still_given '[ $rc -eq 0 ] && [ "$out" = "$(printf "sports,news\neconomy,news")" ]'
+run train --multi-label true --solver mcsvm -i tests/data/multi.tsv -o "$T/mc.model"
+check multi_label_refuses_the_multi_class_svm '[ $rc -eq 2 ] && echo "$err" | head -1 | grep -q "^tasnif: train: multi_label needs a one-vs-rest solver (not mcsvm)$" && [ ! -e "$T/mc.model" ]'
+$TASNIF train -q --multi-label true -i tests/data/multi.tsv -o "$T/mx.model" --min-df 1 </dev/null 2>/dev/null
+printf 'فاز الفريق بالمباراة\n' >"$T/one.txt"
+run classify -m "$T/mx.model" -i "$T/one.txt" --explain 2
+check multi_label_explains_the_best_label '[ $rc -eq 0 ] && echo "$out" | grep -q "^{\"label\":\"sports\",\"prob\":[0-9.]*,\"labels\":\[{\"label\":\"sports\",\"prob\":[0-9.]*}\],\"explain\":\[{\"feature\":\"[^\"]*\",\"weight\":[0-9.]*},{\"feature\""'
+run classify -m "$T/mx.model" -i "$T/one.txt" -k 2 --format tsv
+check multi_label_tsv_with_k_lists_the_top_labels '[ $rc -eq 0 ] && echo "$out" | grep -q "^sports	0\.[0-9]*	economy	0\.[0-9]*$"'
+run classify -m "$T/mx.model" -i "$T/one.txt" --format tsv
+check multi_label_tsv_lists_the_labels_given '[ $rc -eq 0 ] && echo "$out" | grep -q "^sports	0\.[0-9]*$"'
 finish

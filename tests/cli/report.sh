@@ -27,6 +27,21 @@ printf '%s\n' '{"label":"other","text":"نفت الحكومة <b>الاتهام�
 run report -m stance -i "$T/esc.jsonl" -o "$T/esc.html"
 check report_escapes_a_mistakes_text '[ $rc -eq 0 ] && grep -q "<td dir=\"rtl\" lang=\"ar\" class=\"ar\">نفت الحكومة &lt;b&gt;الاتهامات&lt;/b&gt; &amp; وصفتها &quot;بالكاذبة&quot; &#39;تماما&#39;</td>" "$T/esc.html" && ! grep -q "<b>الاتهامات" "$T/esc.html"'
 
+# A long mistake is cut at a character boundary with an ellipsis; control characters are blanks.
+long=$(for i in $(seq 1 80); do printf 'نفت الحكومة '; done)
+printf '{"label":"other","text":"%s"}\n{"label":"denial","text":"نفى المتحدث التقارير."}\n{"label":"attribution","text":"نفى\\u0001 المتحدث\\u007f التقارير."}\n' "$long" >"$T/long.jsonl"
+run report -m stance -i "$T/long.jsonl" -o "$T/long.html"
+check report_cuts_a_long_text_on_a_character_with_an_ellipsis '[ $rc -eq 0 ] && grep -q "الحكومة نفت ال…</td>" "$T/long.html" && iconv -f UTF-8 -t UTF-8 "$T/long.html" >/dev/null'
+check report_blanks_control_characters '! grep -q "$(printf "\001")" "$T/long.html" && ! grep -q "$(printf "\177")" "$T/long.html" && grep -q "نفى  المتحدث  التقارير." "$T/long.html"'
+$TASNIF train -q -i tests/data/tiny.tsv -o "$T/svm.model" --solver svm --calibrate false --min-df 1 </dev/null 2>/dev/null
+run report -m "$T/svm.model" -i tests/data/tiny-test.tsv -o "$T/svm.html"
+check report_of_an_uncalibrated_svm_warns_its_scores_are_no_probabilities '[ $rc -eq 0 ] && grep -q "squashed SVM decision values, not probabilities: calibrate it (train --calibrate)" "$T/svm.html"'
+$TASNIF train -q --multi-label true -i tests/data/multi.tsv -o "$T/ml.model" --min-df 1 </dev/null 2>/dev/null
+run report -m "$T/ml.model" -i tests/data/multi-test.tsv -o "$T/ml.html"
+check report_of_a_multi_label_model_points_to_eval '[ $rc -eq 1 ] && [ "$err" = "tasnif: report: the report is for single-label models; for a multi-label model use eval (--json)" ] && [ ! -e "$T/ml.html" ]'
+run eval -m "$T/ml.model" -i tests/data/pair.tsv
+check multi_label_eval_of_pairs_is_refused '[ $rc -eq 1 ] && echo "$err" | grep -q "pair.tsv: examples have claims, but the model was trained on single texts$"'
+
 run eval -m stance -i $S --html "$T/e.html"
 check eval_html_prints_the_report_and_writes_the_page '[ $rc -eq 0 ] && echo "$out" | grep -q "^accuracy  0\.8778" && [ $(grep -c "<rect class=\"cm-cell\"" "$T/e.html") -eq 9 ] && grep -q "<svg class=\"reliability\"" "$T/e.html"'
 check eval_html_is_the_report_page 'cmp -s "$T/r.html" "$T/e.html"'

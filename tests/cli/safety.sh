@@ -190,4 +190,12 @@ check odd_numeric_ids_come_back_as_valid_json \
 mkdir "$T/empty"
 run label -i "$T/empty"
 check label_on_a_directory_with_nothing_to_label_is_an_error '[ $rc -eq 1 ] && echo "$err" | grep -q "no files"'
+# bare file names: the model and the report land in the current directory, nothing else left
+mkdir "$T/here"
+(cd "$T/here" && $TASNIF train -q -i ../d.tsv -o bare.model --min-df 1 </dev/null >/dev/null 2>"$T/err")
+rc=$?
+check a_model_saved_by_a_bare_name_lands_in_the_current_directory '[ $rc -eq 0 ] && [ "$(ls "$T/here")" = bare.model ]'
+(cd "$T/here" && $TASNIF report -m bare.model -i ../d.tsv -o bare.html </dev/null >/dev/null 2>"$T/err")
+rc=$?
+check a_report_saved_by_a_bare_name_lands_in_the_current_directory '[ $rc -eq 0 ] && [ "$(ls "$T/here" | tr "\n" " ")" = "bare.html bare.model " ] && grep -q "</html>" "$T/here/bare.html"'
 finish

@@ -91,6 +91,55 @@ req GET /metrics
 check metrics_count_requests_errors_and_latency '[ "$code" = 200 ] && echo "$body" | grep -q "tasnif_requests_total{path=\"/v1/classify\",code=\"4xx\"}" && echo "$body" | grep -q "tasnif_request_duration_seconds_bucket{le=\"+Inf\"}" && echo "$body" | grep -q "^tasnif_documents_total [1-9]"'
 check one_access_log_line_per_request '[ "$(grep -c "^tasnif serve: [A-Z]* /" "$T/serve.log")" -eq 18 ]'
 
+# more request errors: each field of /v1/label and /v1/classify, and each path's method
+json '{"text":"نص","stance_model":7}'; req POST /v1/label "$T/req.json"
+check a_label_model_name_that_is_no_string_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "stance_model.. must be a string"'
+json '{"topic_model":"topic"}'; req POST /v1/label "$T/req.json"
+check label_without_text_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "text.. (the article, a string) is required"'
+json '{"text":"نص","min_prob":2}'; req POST /v1/label "$T/req.json"
+check a_min_prob_above_1_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "min_prob"'
+json '{"text":"نص","min_prob":"high"}'; req POST /v1/label "$T/req.json"
+check a_min_prob_that_is_no_number_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "min_prob"'
+json '{"text":"نص","topic_model":"nope"}'; req POST /v1/label "$T/req.json"
+check label_with_an_unknown_model_is_404 '[ "$code" = 404 ] && echo "$body" | grep -q "no model named ..nope.."'
+json '{"text":"نص","stance_model":"pair"}'; req POST /v1/label "$T/req.json"
+check label_with_a_pair_model_is_422 '[ "$code" = 422 ] && echo "$body" | grep -q "pair models"'
+json '{"text":"نفت الحكومة ذلك","min_prob":0.99,"stance_model":"stance","topic_model":"topic"}'; req POST /v1/label "$T/req.json"
+check label_with_min_prob_answers '[ "$code" = 200 ] && echo "$body" | grep -q "\"topic\""'
+json '[1,2]'; req POST /v1/label "$T/req.json"
+check a_body_that_is_no_object_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "bad_json"'
+json '{"model":5,"texts":["x"]}'; req POST /v1/classify "$T/req.json"
+check a_model_name_that_is_no_string_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q ".model.. must be a string"'
+json '{"model":"stance","texts":["x"],"k":2.5}'; req POST /v1/classify "$T/req.json"
+check a_fractional_k_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q ".k.. must be an integer"'
+json '{"model":"stance","texts":["x"],"explain":-1}'; req POST /v1/classify "$T/req.json"
+check a_negative_explain_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q ".explain.. must be an integer"'
+json '{"model":"stance","texts":["x"],"docs":[]}'; req POST /v1/classify "$T/req.json"
+check texts_and_docs_together_are_400 '[ "$code" = 400 ] && echo "$body" | grep -q "give either"'
+json '{"model":"stance","texts":"x"}'; req POST /v1/classify "$T/req.json"
+check texts_that_are_no_array_are_400 '[ "$code" = 400 ] && echo "$body" | grep -q "give either"'
+json '{"model":"pair","docs":[{"text":"نص","claim":5}]}'; req POST /v1/classify "$T/req.json"
+check a_claim_that_is_no_string_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "docs\[0\]: must be an object"'
+json '{"model":"stance","docs":["نص"]}'; req POST /v1/classify "$T/req.json"
+check a_doc_that_is_no_object_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "docs\[0\]: must be an object"'
+json '{"model":"stance","docs":[{"id":2.5,"text":"نص","claim":null}]}'; req POST /v1/classify "$T/req.json"
+check a_numeric_id_comes_back_as_its_digits '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":\"2.5\",\"label\""'
+# \uzzzz and \u0000 read as U+0000 by cJSON: the text used to end there, silently
+json '{"model":"stance","texts":["نفت موسكو \uzzzz الاتهامات"]}'; req POST /v1/classify "$T/req.json"
+check a_bad_u_escape_is_400_not_a_cut_text '[ "$code" = 400 ] && echo "$body" | grep -q "bad_json" && echo "$body" | grep -q "without four hex digits"'
+json '{"text":"نفت موسكو \u0000 الاتهامات"}'; req POST /v1/label "$T/req.json"
+check a_u0000_escape_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "bad_json"'
+json '{"model":"stance","texts":["\\u0041 \u0627 \uD83D\uDE00"]}'; req POST /v1/classify "$T/req.json"
+check good_escapes_still_answer '[ "$code" = 200 ]'
+for path in /healthz /v1/models /metrics /; do
+    req POST $path
+    check "post_to_${path}_is_405" '[ "$code" = 405 ] && echo "$body" | grep -q "GET"'
+done
+req GET /v1/label
+check get_of_label_is_405 '[ "$code" = 405 ] && echo "$body" | grep -q "POST"'
+req GET /index.html
+check the_page_is_also_index_html '[ "$code" = 200 ] && echo "$body" | grep -q "/v1/label"'
+
 # SIGHUP: a good reload swaps the models, a bad one keeps them
 wait_log() { # wait_log PATTERN: until the server's log has it (a reload under a sanitizer is slow)
     for i in $(seq 1 600); do grep -q "$1" "$T/serve.log" && return 0; sleep 0.1; done
@@ -158,5 +207,33 @@ else
 fi
 req GET /healthz
 check the_server_is_still_up '[ "$code" = 200 ]'
+code=$(curl -s -I -o "$T/head" -w '%{http_code}' "$url/healthz")
+check head_is_answered_like_get '[ "$code" = 200 ] && grep -qi "^content-type: application/json" "$T/head"'
+req GET "/$(printf '%02000d' 0)"
+check a_very_long_path_is_404 '[ "$code" = 404 ] && echo "$body" | grep -q "not_found"'
+json '{"text":"نص","stance_model":"nope"}'; req POST /v1/label "$T/req.json"
+check label_names_an_unknown_stance_model '[ "$code" = 404 ] && echo "$body" | grep -q "no model named ..nope.."'
+run serve --listen "127.0.0.1:$port" -m "$T/stance.model"
+check a_port_in_use_is_named '[ $rc -eq 1 ] && echo "$err" | grep -q "^tasnif: serve: cannot listen on 127.0.0.1:$port (in use, or not allowed)$"'
 kill -TERM $pid; wait $pid
+
+# options: each refused before the server starts, with its usage error (2) or failure (1)
+run serve --listen 8080
+check a_listen_without_a_port_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "^tasnif: serve: --listen takes HOST:PORT"'
+run serve --listen 127.0.0.1:70000
+check a_port_above_65535_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "^tasnif: serve: --listen takes HOST:PORT"'
+run serve --threads 0
+check zero_threads_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "^tasnif: serve: --threads must be an integer from 1 to 256"'
+run serve -m a="$T/pair.model" -m a="$T/topic.model"
+check two_models_of_one_name_are_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "two models named \"a\""'
+set --
+for i in $(seq 1 65); do set -- "$@" -m "m$i=$T/pair.model"; done
+run serve "$@"
+check more_than_64_models_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "^tasnif: serve: at most 64 models$"'
+run serve -m "$T/pair.model" extra
+check an_extra_argument_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "unexpected argument \"extra\""'
+run serve --no-such-option
+check an_unknown_serve_option_is_a_usage_error '[ $rc -eq 2 ] && echo "$err" | grep -q "unknown option --no-such-option"'
+run serve -m x="$T/missing.model" --listen 127.0.0.1:0
+check a_missing_model_file_stops_serve '[ $rc -eq 1 ] && echo "$err" | grep -q "missing.model" && [ -z "$out" ]'
 finish

@@ -23,4 +23,9 @@ check a_spent_budget_stops_the_search_with_a_warning \
     '[ $rc -eq 0 ] && [ $(echo "$out" | grep -c "± ") -eq 1 ] && echo "$err" | grep -q "budget" && [ -s "$T/d" ]'
 run tune -i $D/tiny.tsv -o "$T/e" --metric recall
 check an_unknown_metric_is_a_usage_error '[ $rc -eq 2 ] && [ ! -e "$T/e" ]'
+run tune -i $D/pair.tsv -o "$T/p" --min-df 1
+check tune_on_pairs_also_tries_the_claim_and_pair_features \
+    '[ $rc -eq 0 ] && echo "$out" | grep -q "claim_features=true pair_features=auto" && echo "$out" | grep -q "claim_features=false pair_features=auto" && echo "$out" | grep -q "claim_features=auto pair_features=true" && [ -s "$T/p" ]'
+run info -m "$T/p"
+check the_tuned_pair_model_reads_pairs '[ $rc -eq 0 ] && echo "$out" | grep -q "^input  *claim + text pairs$"'
 finish

@@ -113,6 +113,38 @@ static void unpunctuated_text_is_cut_at_a_maximum_length(void)
     CHECK(covered + n >= len - 1); /* every word is in a sentence */
 }
 
+/* Invalid UTF-8 (cut sequences, surrogates, overlong forms, bytes above F4) next to spaces
+ * and stops: spans stay inside the text, in order, never empty, and the bytes are kept. */
+static void invalid_utf8_near_stops_stays_in_bounds(void)
+{
+    static const struct {
+        const char *text;
+        size_t want;
+    } cases[] = {
+        {"\xd9\x83\xd9\x84\xd9\x85\xd8\xa9\xe2\x80 . \xd8\xa8\xf0\x9f. \xd8\xac\xed\xa0\x80. "
+         "\xd8\xaf\xc0\xaf. \xff",
+         5},
+        {"\xe2\x80", 1},
+        {"\xf0\x9f\x98", 1},
+        {"a \xf4\x90\x80\x80. b", 1},
+        {"\x80\x80 \xe2\x80\xa8\xe2\x80", 2},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *t = cases[c].text;
+        size_t len = strlen(t), n = 0;
+        const tsn_span *s;
+        CHECK(tsn_splitter_run(sp, t, len, &s, &n, NULL) == TSN_OK);
+        if (n != cases[c].want) {
+            fprintf(stderr, "  case %zu: %zu sentences, want %zu\n", c, n, cases[c].want);
+            check_failures++;
+        }
+        for (size_t i = 0; i < n; i++) {
+            CHECK(s[i].start < s[i].end && s[i].end <= len);
+            CHECK(i == 0 || s[i].start >= s[i - 1].end);
+        }
+    }
+}
+
 int main(void)
 {
     tsn_error err = {0};
@@ -125,6 +157,7 @@ int main(void)
     RUN(empty_and_invalid_input_do_not_fail);
     RUN(a_stray_quote_mark_does_not_swallow_the_paragraph);
     RUN(unpunctuated_text_is_cut_at_a_maximum_length);
+    RUN(invalid_utf8_near_stops_stays_in_bounds);
     tsn_splitter_free(sp);
     DONE();
 }
