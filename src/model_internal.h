@@ -52,6 +52,13 @@ struct tsn_model {
     bool pair;
     tsn_vocab *vocab;
     struct model *ll;  /* liblinear's; labels are our indices + 1 */
+    /* Sparse weights, from a model file's sparse-weights section (ll->w is then NULL and
+     * liblinear's predict functions are not called): row r -- feature r + 1, the bias term
+     * last -- has the weights wval[wstart[r]..wstart[r + 1]) in the columns wcol[...],
+     * ascending; every other weight is 0. */
+    size_t *wstart;    /* [w_rows + 1] */
+    uint32_t *wcol;    /* [wstart[w_rows]], each < n_cols */
+    double *wval;      /* [wstart[w_rows]] */
     double temperature; /* > 0: calibrated, probs = softmax(decisions / temperature) */
     double *platt;      /* multi-label: [2 * n_labels] a, b: prob of k = 1/(1+exp(-(a z + b))) */
     double *thresh;     /* multi-label: [n_labels] a label is given when its prob >= this */
@@ -79,6 +86,10 @@ static inline size_t w_rows(const struct model *ll)
 {
     return (size_t)ll->nr_feature + (ll->bias >= 0 ? 1 : 0);
 }
+
+/* The weight of row r (feature r + 1; the bias term is the last row) in column c, dense or
+ * sparse (score.c). */
+double tsn_model_weight(const tsn_model *m, size_t r, size_t c);
 
 /* Refuses, before any training, a model whose weights (n_features x the columns n_labels
  * need, doubles) would not fit in memory: this machine's physical memory or the address-space
