@@ -395,10 +395,10 @@ static bool ovr_alloc(ovr_job *j, size_t w_size)
 
 static void ovr_release(ovr_job *j)
 {
-    for (int k = 0; j->kept_row != NULL && k < j->nr_class; k++) {
+    for (int k = 0; j->kept_row != NULL && k < j->nr_class; k++)
         free(j->kept_row[k]);
+    for (int k = 0; j->kept_val != NULL && k < j->nr_class; k++)
         free(j->kept_val[k]);
-    }
     free(j->kept_row);
     free(j->kept_val);
     free(j->n_kept);
