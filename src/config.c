@@ -67,6 +67,9 @@ static const tsn_option options[] = {
     {"bias", TSN_OPT_DOUBLE, OFF(bias), -1, 1000, NULL, "bias feature value (< 0: none)"},
     {"class_weight", TSN_OPT_ENUM, OFF(class_weight), 0, 0, weight_names,
      "\"balanced\" weighs classes inversely to their frequency, \"sqrt\" to its square root"},
+    {"prune_weights", TSN_OPT_DOUBLE, OFF(prune_weights), -1, 0.5, NULL,
+     "drop each label's weights smaller than this fraction of its largest (0: keep all; -1: "
+     "auto, 0.01 from 100 labels up, else 0)"},
     BOOL(calibrate, "calibrate probabilities (a temperature fitted by 3-fold cross-validation)"),
     BOOL(multi_label, "examples may carry several labels (TSV a,b; JSONL \"labels\"; repeated "
                       "__label__): one binary classifier per label, with probabilities and "
@@ -108,6 +111,7 @@ void tsn_config_init(tsn_config *c)
     c->eps = 0;
     c->bias = 1;
     c->class_weight = TSN_CLASS_WEIGHT_BALANCED;
+    c->prune_weights = TSN_PRUNE_AUTO;
 }
 
 size_t tsn_config_n_options(void)
@@ -333,6 +337,9 @@ tsn_status tsn_config_check(const tsn_config *c, tsn_error *err)
     if (c->multi_label && c->solver == TSN_SOLVER_MCSVM)
         return tsn_error_set(err, TSN_ERR_ARG,
                              "multi_label needs a one-vs-rest solver (not mcsvm)");
+    if (c->prune_weights < 0 && c->prune_weights != TSN_PRUNE_AUTO)
+        return tsn_error_set(err, TSN_ERR_ARG,
+                             "prune_weights is a fraction from 0 to 0.5, or -1 for auto");
     return TSN_OK;
 }
 
@@ -359,6 +366,8 @@ char *tsn_config_to_json(const tsn_config *c, bool pretty)
         cJSON *v = NULL;
         if (field == (const char *)&c->multi_label && !c->multi_label)
             continue; /* single-label configs (and models) read as they always have */
+        if (field == (const char *)&c->prune_weights && c->prune_weights == TSN_PRUNE_AUTO)
+            continue; /* so do configs, and models, that auto did not prune */
         switch (o->type) {
         case TSN_OPT_BOOL: v = cJSON_CreateBool(*(const bool *)field); break;
         case TSN_OPT_INT: v = cJSON_CreateNumber(*(const int *)field); break;

@@ -35,6 +35,12 @@ enum {
 
 #define TSN_PATH_MAX 512
 
+/* prune_weights' default: 0.01 for a model of TSN_PRUNE_AUTO_LABELS labels or more, else 0. A
+ * fit records what auto became when it pruned; otherwise the value stays -1. */
+#define TSN_PRUNE_AUTO (-1.0)
+#define TSN_PRUNE_AUTO_LABELS 100
+#define TSN_PRUNE_AUTO_FRACTION 0.01
+
 typedef struct {
     /* normalize (applied in this order after NFKC) */
     bool nfkc;              /* Unicode NFKC (UAX #15) before folding */
@@ -73,6 +79,7 @@ typedef struct {
     double eps;        /* stopping tolerance; 0 = liblinear's default for the solver */
     double bias;       /* bias feature value; < 0 = no bias term */
     int class_weight;  /* TSN_CLASS_WEIGHT_* */
+    double prune_weights; /* drop |w| < this x its label's largest; TSN_PRUNE_AUTO: by labels */
     bool calibrate;    /* fit a probability temperature by 3-fold CV when training */
     bool multi_label;  /* several labels per example: one-vs-rest with per-label thresholds */
 } tsn_config;

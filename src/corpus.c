@@ -289,7 +289,7 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
     c->threads = workers;
     if (tsn_config_check(cfg, err) != TSN_OK || index_labels(c, d, err) != TSN_OK ||
         (cfg->hash_buckets > 0 && /* the size is known now: refuse before featurizing */
-         tsn_weights_check((size_t)cfg->hash_buckets, c->n_labels, cfg->multi_label, err) !=
+         tsn_weights_check(cfg, (size_t)cfg->hash_buckets, c->n_labels, workers, err) !=
              TSN_OK))
         goto fail;
     if (tsn_pipeline_stopwords_text(cfg, &c->stopwords, &c->stop_len, err) != TSN_OK)

@@ -43,6 +43,9 @@ void tsn_model_free(tsn_model *m)
         free_and_destroy_model(&m->ll);
     }
     tsn_scorer_free(m->own);
+    free(m->wstart);
+    free(m->wcol);
+    free(m->wval);
     free(m->dmap);
     free(m->platt);
     free(m->thresh);

@@ -52,6 +52,13 @@ struct tsn_model {
     bool pair;
     tsn_vocab *vocab;
     struct model *ll;  /* liblinear's; labels are our indices + 1 */
+    /* Sparse weights, from a model file's sparse-weights section or a pruned one-vs-rest
+     * fit (ll->w is then NULL and liblinear's predict functions are not called): row r --
+     * feature r + 1, the bias term last -- has the weights wval[wstart[r]..wstart[r + 1]) in
+     * the columns wcol[...], ascending; every other weight is 0. */
+    size_t *wstart;    /* [w_rows + 1] */
+    uint32_t *wcol;    /* [wstart[w_rows]], each < n_cols */
+    double *wval;      /* [wstart[w_rows]] */
     double temperature; /* > 0: calibrated, probs = softmax(decisions / temperature) */
     double *platt;      /* multi-label: [2 * n_labels] a, b: prob of k = 1/(1+exp(-(a z + b))) */
     double *thresh;     /* multi-label: [n_labels] a label is given when its prob >= this */
@@ -80,11 +87,18 @@ static inline size_t w_rows(const struct model *ll)
     return (size_t)ll->nr_feature + (ll->bias >= 0 ? 1 : 0);
 }
 
-/* Refuses, before any training, a model whose weights (n_features x the columns n_labels
- * need, doubles) would not fit in memory: this machine's physical memory or the address-space
- * limit (ulimit -v), whichever is smaller. TSN_ERR_DATA with the sizes in the message (fit.c). */
-tsn_status tsn_weights_check(size_t n_features, size_t n_labels, bool multi_label,
-                             tsn_error *err);
+/* The weight of row r (feature r + 1; the bias term is the last row) in column c, dense or
+ * sparse (score.c). */
+double tsn_model_weight(const tsn_model *m, size_t r, size_t c);
+
+/* Refuses, before any training, a configuration whose training would not fit in memory:
+ * this machine's physical memory or the address-space limit (ulimit -v), whichever is
+ * smaller. Dense training holds n_features x the columns n_labels need, as doubles; pruned
+ * one-vs-rest training (cfg's prune_weights, auto resolved) holds no such matrix, only a few
+ * vectors of n_features on each of `threads` threads. TSN_ERR_DATA with the sizes in the
+ * message (fit.c). */
+tsn_status tsn_weights_check(const tsn_config *cfg, size_t n_features, size_t n_labels,
+                             size_t threads, tsn_error *err);
 
 /* Finishes a model whose config, labels, stop words and vocabulary are set: builds the
  * prediction scratch (model.c). */

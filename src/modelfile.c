@@ -8,10 +8,22 @@
  *   vocab <bytes>\n<feature strings in id order, each NUL-terminated>\n   (empty when hashing)
  *   idf <count>\n<count little-endian IEEE-754 doubles>\n
  *   weights <count>\n<count little-endian doubles: liblinear's w, feature-major>\n
+ *     or, when it is smaller,
+ *   sparse-weights <bytes>\n<for each row of w (feature 1, 2, ..., the bias last): the count
+ *     of its non-zero weights, their columns as gaps (column - previous column - 1, the first
+ *     from -1), both LEB128 varints, then the weights as little-endian doubles>\n
  *   checksum <16 hex digits>\n     FNV-1a 64 of every byte before this line
  * Doubles are stored as bits, so a model loads to exactly the weights that were trained and
  * the same data and config give the same bytes. The checksum is verified before anything is
  * parsed, so truncation and bit flips are reported as such.
+ *
+ * Dense or sparse: a model of a few labels has nearly all its weights non-zero and stays
+ * dense (the shipped models keep their bytes); a model of many labels, its small weights
+ * pruned by the fit, is mostly zeros and goes sparse, and loads sparse (score.c never
+ * expands it). Rejected: per-row bitmaps (a row of 1,000 labels with 20 non-zero weights
+ * takes 125 bytes of bitmap against about 25 of gaps) and float32 values (pruning already
+ * takes the file under a tenth; halving what is left is not worth a lossy format).
+ * TASNIF_MODEL_LAYOUT=dense or sparse forces one, for comparisons.
  */
 #include "model.h"
 
@@ -73,6 +85,99 @@ static void put_doubles(writer *w, const double *v, size_t n)
         }
         put(w, buf, m);
     }
+}
+
+static size_t varint_len(size_t v)
+{
+    size_t n = 1;
+    for (; v >= 0x80; v >>= 7)
+        n++;
+    return n;
+}
+
+static size_t put_varint(unsigned char *buf, size_t v)
+{
+    size_t n = 0;
+    for (; v >= 0x80; v >>= 7)
+        buf[n++] = (unsigned char)(v | 0x80);
+    buf[n++] = (unsigned char)v;
+    return n;
+}
+
+/* The size of the sparse-weights body of m's weights (rows x cols). */
+static size_t sparse_size(const tsn_model *m, size_t rows, size_t cols)
+{
+    size_t total = 0;
+    for (size_t r = 0; r < rows; r++) {
+        size_t n = 0, prev = 0;
+        for (size_t k = 0; k < cols; k++) {
+            if (tsn_model_weight(m, r, k) == 0)
+                continue;
+            total += varint_len(k - prev) + 8;
+            prev = k + 1;
+            n++;
+        }
+        total += varint_len(n);
+    }
+    return total;
+}
+
+/* Writes the weights row by row, sparse or dense; row scratch from the heap. */
+static void put_weights(writer *w, const tsn_model *m, bool sparse, size_t bytes)
+{
+    size_t rows = w_rows(m->ll), cols = n_cols(m);
+    if (!sparse && m->wstart == NULL) {
+        put_header(w, "weights", rows * cols);
+        put_doubles(w, m->ll->w, rows * cols);
+        put(w, "\n", 1);
+        return;
+    }
+    double *val = malloc((cols ? cols : 1) * sizeof *val);
+    unsigned char *code = malloc((cols + 1) * 10);
+    if (val == NULL || code == NULL) {
+        w->ok = false;
+        goto done;
+    }
+    if (sparse)
+        put_header(w, "sparse-weights", bytes);
+    else
+        put_header(w, "weights", rows * cols);
+    for (size_t r = 0; r < rows && w->ok; r++) {
+        size_t n = 0, len = 0, prev = 0;
+        for (size_t k = 0; k < cols; k++) {
+            double v = tsn_model_weight(m, r, k);
+            if (!sparse) {
+                val[n++] = v;
+            } else if (v != 0) {
+                len += put_varint(code + 10 + len, k - prev);
+                prev = k + 1;
+                val[n++] = v;
+            }
+        }
+        if (sparse) {
+            size_t head = put_varint(code, n); /* the count, then the gaps after it */
+            put(w, code, head);
+            put(w, code + 10, len);
+        }
+        put_doubles(w, val, n);
+    }
+    put(w, "\n", 1);
+done:
+    free(val);
+    free(code);
+}
+
+/* Sparse when smaller, or as TASNIF_MODEL_LAYOUT says; *bytes gets the sparse body's size. */
+static bool use_sparse(const tsn_model *m, size_t *bytes)
+{
+    size_t rows = w_rows(m->ll), cols = n_cols(m);
+    const char *force = getenv("TASNIF_MODEL_LAYOUT");
+    if (force != NULL && strcmp(force, "dense") == 0)
+        return false;
+    *bytes = sparse_size(m, rows, cols);
+    if (force != NULL && strcmp(force, "sparse") == 0)
+        return true;
+    return *bytes < rows * cols * 8;
 }
 
 static char *meta_json(const tsn_model *m)
@@ -254,10 +359,9 @@ static tsn_status save(const tsn_model *m, const char *path, tsn_error *err)
         put_header(&w, "idf", V);
         put_doubles(&w, tsn_vocab_idf(m->vocab), V);
         put(&w, "\n", 1);
-        size_t nw = w_rows(m->ll) * n_cols(m);
-        put_header(&w, "weights", nw);
-        put_doubles(&w, m->ll->w, nw);
-        put(&w, "\n", 1);
+        size_t bytes = 0;
+        bool sparse = use_sparse(m, &bytes);
+        put_weights(&w, m, sparse, bytes);
         if (w.ok && fprintf(w.f, "checksum %016llx\n", (unsigned long long)w.h) < 0)
             w.ok = false;
     }
@@ -360,6 +464,97 @@ static tsn_status get_doubles(reader *r, const char *name, size_t expect, double
 #endif
     *out = v;
     return TSN_OK;
+}
+
+/* Reads a LEB128 varint below 2^32 at *p (< end); false when cut or too large. */
+static bool get_varint(const unsigned char **p, const unsigned char *end, size_t *out)
+{
+    size_t v = 0;
+    for (unsigned shift = 0; *p < end && shift < 35; shift += 7) {
+        unsigned char b = *(*p)++;
+        v |= (size_t)(b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+            *out = v;
+            return v <= UINT32_MAX;
+        }
+    }
+    return false;
+}
+
+/* One pass over a sparse-weights body: checks every count, column and length against the
+ * model's rows x cols, and when m's arrays are there, fills them. *nnz gets the total. */
+static tsn_status scan_sparse(const unsigned char *body, size_t n, size_t rows, size_t cols,
+                              tsn_model *m, size_t *nnz, const char *path, tsn_error *err)
+{
+    const unsigned char *p = body, *end = body + n;
+    size_t total = 0;
+    for (size_t r = 0; r < rows; r++) {
+        size_t c;
+        if (!get_varint(&p, end, &c) || c > cols)
+            return tsn_error_set(err, TSN_ERR_MODEL,
+                                 "%s: corrupt model: sparse weights: bad count in row %zu",
+                                 path, r + 1);
+        if (m != NULL)
+            m->wstart[r] = total;
+        for (size_t i = 0, next = 0; i < c; i++) {
+            size_t gap;
+            if (!get_varint(&p, end, &gap) || gap >= cols - next)
+                return tsn_error_set(err, TSN_ERR_MODEL,
+                                     "%s: corrupt model: sparse weights: bad column in row %zu",
+                                     path, r + 1);
+            next += gap;
+            if (m != NULL)
+                m->wcol[total + i] = (uint32_t)next;
+            next++;
+        }
+        if ((size_t)(end - p) / 8 < c)
+            return tsn_error_set(err, TSN_ERR_MODEL,
+                                 "%s: corrupt model: sparse weights: row %zu is cut", path,
+                                 r + 1);
+        for (size_t i = 0; m != NULL && i < c; i++) {
+            uint64_t bits = 0;
+            for (int b = 0; b < 8; b++)
+                bits |= (uint64_t)p[i * 8 + (size_t)b] << (8 * b);
+            memcpy(&m->wval[total + i], &bits, 8);
+        }
+        p += 8 * c;
+        total += c;
+    }
+    if (p != end)
+        return tsn_error_set(err, TSN_ERR_MODEL,
+                             "%s: corrupt model: sparse weights: %zu bytes after the last row",
+                             path, (size_t)(end - p));
+    if (m != NULL)
+        m->wstart[rows] = total;
+    *nnz = total;
+    return TSN_OK;
+}
+
+/* The weights section, dense ("weights") or sparse ("sparse-weights"), into m. */
+static tsn_status get_weights(reader *r, tsn_model *m, tsn_error *err)
+{
+    size_t rows = w_rows(m->ll), cols = n_cols(m);
+    const char *sw = "sparse-weights ";
+    if ((size_t)(r->end - r->p) <= strlen(sw) || memcmp(r->p, sw, strlen(sw)) != 0)
+        return get_doubles(r, "weights", rows * cols, &m->ll->w, err);
+    size_t n, nnz = 0;
+    const char *body = NULL;
+    tsn_status st = get_header(r, "sparse-weights", &n, err);
+    if (st == TSN_OK)
+        st = get_body(r, "sparse-weights", n, &body, err);
+    if (st == TSN_OK && cols > UINT32_MAX)
+        st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: %zu weight columns",
+                           r->path, cols);
+    if (st == TSN_OK)
+        st = scan_sparse((const unsigned char *)body, n, rows, cols, NULL, &nnz, r->path, err);
+    if (st != TSN_OK)
+        return st;
+    m->wstart = malloc((rows + 1) * sizeof *m->wstart);
+    m->wcol = malloc((nnz ? nnz : 1) * sizeof *m->wcol);
+    m->wval = malloc((nnz ? nnz : 1) * sizeof *m->wval);
+    if (m->wstart == NULL || m->wcol == NULL || m->wval == NULL)
+        return tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", r->path);
+    return scan_sparse((const unsigned char *)body, n, rows, cols, m, &nnz, r->path, err);
 }
 
 /* Checks the magic, the version and the checksum line; r->end is set before the checksum. */
@@ -745,7 +940,7 @@ tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_er
 {
     tsn_model *m = NULL;
     int *order = NULL;
-    double *idf = NULL, *w = NULL;
+    double *idf = NULL;
     reader r = {path, NULL, NULL};
     uint64_t want = 0;
     checksum_job sum;
@@ -798,11 +993,8 @@ tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_er
     m->ll->param.solver_type = solver;
     m->ll->label = order;
     order = NULL;
-    size_t nw = w_rows(m->ll) * n_cols(m);
-    if (get_doubles(&r, "weights", nw, &w, err) != TSN_OK)
+    if (get_weights(&r, m, err) != TSN_OK)
         goto fail;
-    m->ll->w = w;
-    w = NULL;
     if (r.p != r.end) {
         tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: trailing data", path);
         goto fail;
@@ -824,7 +1016,6 @@ fail:
                       path);
     free(order);
     free(idf);
-    free(w);
     tsn_model_free(m);
     return NULL;
 }

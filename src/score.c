@@ -134,11 +134,80 @@ size_t tsn_model_invalid_last(const tsn_model *m)
     return tsn_pipeline_invalid(m->own->pipe);
 }
 
-/* ---- Prediction ---- */
-
 /* Scores the vector in s->x into probs (by our label index) and *best. */
 /* A label no fold model knew: far below any real decision value, but finite. */
 #define ABSENT (-1e6)
+
+/* ---- Weights ---- */
+
+double tsn_model_weight(const tsn_model *m, size_t r, size_t c)
+{
+    if (m->wstart == NULL)
+        return m->ll->w[r * n_cols(m) + c];
+    size_t lo = m->wstart[r], hi = m->wstart[r + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->wcol[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->wstart[r + 1] && m->wcol[lo] == c ? m->wval[lo] : 0;
+}
+
+/* dec[0..n_cols) = x's products with a sparse model's weights: for each feature of x, its
+ * row's weights added into their columns. The sums run in x's order, as liblinear's
+ * predict_values runs them, and the weights left out are zeros, whose products change no
+ * sum: the values are the dense model's, bit for bit. Features beyond the model's rows are
+ * ignored, as liblinear ignores them. */
+static void sparse_values(const tsn_model *m, const tsn_sparse *x, double *dec)
+{
+    size_t cols = n_cols(m), rows = w_rows(m->ll);
+    for (size_t k = 0; k < cols; k++)
+        dec[k] = 0;
+    for (; x->index != -1; x++) {
+        if (x->index < 1 || (size_t)x->index > rows)
+            continue;
+        size_t r = (size_t)x->index - 1;
+        for (size_t p = m->wstart[r]; p < m->wstart[r + 1]; p++)
+            dec[m->wcol[p]] += m->wval[p] * x->value;
+    }
+}
+
+static void linear_values(const struct model *ll, const tsn_vector *xv, size_t nw, bool ml,
+                          double *dec);
+
+/* liblinear's predict_values, for dense or sparse weights. */
+static void values(const tsn_model *m, const tsn_vector *x, double *dec)
+{
+    if (m->wstart != NULL)
+        sparse_values(m, x->v, dec);
+    else
+        linear_values(m->ll, x, nr_w(m->ll), false, dec);
+}
+
+/* liblinear's predict_probability (logistic regression: the logistic of each value,
+ * normalized to sum to 1), for dense or sparse weights. */
+static void probabilities(const tsn_model *m, const tsn_sparse *x, double *p)
+{
+    if (m->wstart == NULL) {
+        predict_probability(m->ll, (const struct feature_node *)x, p);
+        return;
+    }
+    sparse_values(m, x, p);
+    size_t nc = (size_t)m->ll->nr_class, nw = nr_w(m->ll);
+    for (size_t i = 0; i < nw; i++)
+        p[i] = 1 / (1 + exp(-p[i]));
+    if (nc == 2) {
+        p[1] = 1. - p[0];
+        return;
+    }
+    double sum = 0;
+    for (size_t i = 0; i < nc; i++)
+        sum += p[i];
+    for (size_t i = 0; i < nc; i++)
+        p[i] = p[i] / sum;
+}
 
 /* How far ahead of the sum the weight rows of a document's features are fetched: the rows
  * of a large model are spread over tens of megabytes, and the vector says which are needed
@@ -184,16 +253,21 @@ static void linear_values(const struct model *ll, const tsn_vector *xv, size_t n
     }
 }
 
+/* ---- Prediction ---- */
+
 /* liblinear's decision values for s->x, by label index: one value per class, or for a
  * two-class model +d/2 and -d/2 (so that a softmax over them is the logistic of d). */
 static void decisions(tsn_scorer *s, double *z)
 {
     const tsn_model *m = s->m;
     if (m->cfg.multi_label) { /* one column per label, even for two: liblinear's would be one */
-        linear_values(m->ll, &s->x, m->n_labels, true, z);
+        if (m->wstart != NULL)
+            sparse_values(m, s->x.v, z);
+        else
+            linear_values(m->ll, &s->x, m->n_labels, true, z);
         return;
     }
-    linear_values(m->ll, &s->x, nr_w(m->ll), false, s->dec);
+    values(m, &s->x, s->dec);
     for (size_t k = 0; k < m->n_labels; k++)
         z[k] = ABSENT;
     if (nr_w(m->ll) == 1) {
@@ -220,7 +294,6 @@ static void softmax(const double *z, size_t K, double t, double *probs)
 static void score(tsn_scorer *s, double *probs, size_t *best)
 {
     const tsn_model *m = s->m;
-    const struct feature_node *x = (const struct feature_node *)s->x.v;
     size_t K = m->n_labels;
     for (size_t k = 0; k < K; k++)
         probs[k] = 0;
@@ -247,11 +320,11 @@ static void score(tsn_scorer *s, double *probs, size_t *best)
         return;
     }
     if (check_probability_model(m->ll)) {
-        predict_probability(m->ll, x, s->dec);
+        probabilities(m, s->x.v, s->dec);
         for (int j = 0; j < m->ll->nr_class; j++)
             probs[m->ll->label[j] - 1] = s->dec[j];
     } else {
-        linear_values(m->ll, &s->x, nr_w(m->ll), false, s->dec);
+        values(m, &s->x, s->dec);
         double sum = 0;
         if (nr_w(m->ll) == 1) {
             double d = s->dec[0];
@@ -312,14 +385,21 @@ tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i,
     return TSN_OK;
 }
 
-/* The weight of feature id (1-based) for label index k, signed so that positive favours k. */
+/* The weight of feature id (1-based) for label index k, signed so that positive favours k
+ * (liblinear's get_decfun_coef, for dense or sparse weights). */
 static double coef(const tsn_model *m, int id, size_t k)
 {
+    if (id < 1 || id > m->ll->nr_feature)
+        return 0;
     if (m->cfg.multi_label)
-        return m->ll->w[(size_t)(id - 1) * m->n_labels + k];
-    for (int j = 0; j < m->ll->nr_class; j++)
-        if ((size_t)m->ll->label[j] == k + 1)
-            return get_decfun_coef(m->ll, id, j);
+        return tsn_model_weight(m, (size_t)id - 1, k);
+    for (int j = 0; j < m->ll->nr_class; j++) {
+        if ((size_t)m->ll->label[j] != k + 1)
+            continue;
+        if (nr_w(m->ll) == 1) /* one column: the first class's, the second's negated */
+            return (j == 0 ? 1 : -1) * tsn_model_weight(m, (size_t)id - 1, 0);
+        return tsn_model_weight(m, (size_t)id - 1, (size_t)j);
+    }
     return 0;
 }
 

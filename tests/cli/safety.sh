@@ -177,9 +177,13 @@ check a_single_fasttext_line_is_fasttext '[ $rc -eq 0 ] && [ "$out" = "sports" ]
 
 # a model whose weights would not fit in memory is refused before any training, with its size
 awk 'BEGIN { for (i = 1; i <= 200; i++) printf "l%03d\tنص رقم %d\n", i, i }' >"$T/wide.tsv"
-run train -i "$T/wide.tsv" -o "$T/wide.model" --hash-buckets 268435456 -q
+run train -i "$T/wide.tsv" -o "$T/wide.model" --hash-buckets 268435456 --prune-weights 0 -q
 check a_model_too_big_for_memory_is_refused_before_training \
     '[ $rc -eq 1 ] && echo "$err" | grep -q "268435456 features x 200 labels = 429.5 GB of weights" && [ ! -e "$T/wide.model" ]'
+# pruned, the labels' weights are never all held at once: what counts is each thread's share
+run train -i "$T/wide.tsv" -o "$T/wide.model" --hash-buckets 268435456 -t 64 -q
+check pruned_training_too_big_for_memory_is_refused_before_training \
+    '[ $rc -eq 1 ] && echo "$err" | grep -q "3 vectors of 268435456 features on each of 64 threads = 412.3 GB" && [ ! -e "$T/wide.model" ]'
 
 # ids that cJSON takes but JSON does not write (007, 1.) come back as valid JSON; inf as a string
 printf '{"id":007,"text":"فاز"}\n{"id":1.,"text":"فاز"}\n{"\\u0069d":1e999,"text":"فاز"}\n' >"$T/oddids.jsonl"

@@ -78,5 +78,12 @@ sweep "classify, multi-label" - classify -t 1 -m "$T/ml.model" -i "$T/docs.txt"
 sweep "eval" - eval -m "$T/m.model" -i $D/tiny-test.tsv
 sweep "eval, multi-label" - eval -m "$T/ml.model" -i $D/multi-test.tsv --json
 sweep "label" - label -i $D/article.txt --stance-model "$T/m.model" --topic-model "$T/ml.model" --json
+# sparse weights: a pruned fit (each label pruned as it is trained), written and read sparse
+export TASNIF_MODEL_LAYOUT=sparse
+"$TASNIF" train -q -t 1 -i $D/multi.tsv -o "$T/sp.model" --min-df 1 --multi-label true \
+    --prune-weights 0.05 || exit 1
+sweep "train, pruned, sparse" "$T/out.model" train -q -t 1 -i $D/multi.tsv -o "$T/out.model" --min-df 1 --multi-label true --prune-weights 0.05
+sweep "classify, sparse" - classify -t 1 -m "$T/sp.model" -i "$T/docs.txt" -k 2 --explain 2
+unset TASNIF_MODEL_LAYOUT
 echo "#result $total_runs runs, $bad failures"
 [ $bad -eq 0 ]

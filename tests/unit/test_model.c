@@ -363,6 +363,105 @@ static void explanations_name_features_of_the_document(void)
     unlink("/tmp/tsn_test.model");
 }
 
+/* Rewrites the checksum line of the model in b[0..len), so that damage inside a section is
+ * found by the section's own checks. */
+static void reseal(char *b, size_t len)
+{
+    size_t cl = strlen("checksum ") + 16 + 1;
+    char line[32];
+    snprintf(line, sizeof line, "checksum %016llx\n",
+             (unsigned long long)tsn_hash(b, len - cl));
+    memcpy(b + len - cl, line, cl);
+}
+
+static void expect_parse_error(const char *b, size_t len, const char *fragment)
+{
+    tsn_error err = {0};
+    tsn_model *m = tsn_model_parse(b, len, "sparse.model", &err);
+    CHECK(m == NULL);
+    if (m == NULL &&
+        (strstr(err.msg, fragment) == NULL || strstr(err.msg, "sparse.model") == NULL)) {
+        fprintf(stderr, "  \"%s\" lacks \"%s\"\n", err.msg, fragment);
+        check_failures++;
+    }
+    tsn_model_free(m);
+}
+
+static void sparse_weights_load_and_damage_inside_them_is_refused(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.min_df = 1;
+    tsn_model *m = fit(&c);
+    CHECK(m != NULL);
+    if (m == NULL)
+        return;
+    setenv("TASNIF_MODEL_LAYOUT", "sparse", 1);
+    CHECK(tsn_model_save(m, "/tmp/tsn_sparse.model", NULL) == TSN_OK);
+    unsetenv("TASNIF_MODEL_LAYOUT");
+    size_t len;
+    char *b = slurp("/tmp/tsn_sparse.model", &len);
+    char *sec = NULL;
+    for (size_t i = 0; b != NULL && sec == NULL && i + 16 < len; i++)
+        if (memcmp(b + i, "\nsparse-weights ", 16) == 0)
+            sec = b + i;
+    CHECK(sec != NULL);
+    tsn_error err = {0};
+    tsn_model *l = tsn_model_parse(b, len, "sparse.model", &err);
+    CHECK(l != NULL);
+    for (size_t i = 0; l != NULL && i < data.n; i++) {
+        tsn_doc d = {data.v[i].text, data.v[i].text_len, NULL, 0};
+        double p1[2], p2[2];
+        size_t b1, b2;
+        tsn_model_predict(m, &d, p1, &b1, &err);
+        tsn_model_predict(l, &d, p2, &b2, &err);
+        CHECK(b1 == b2 && p1[0] == p2[0] && p1[1] == p2[1]);
+    }
+    tsn_model_free(l);
+    if (sec == NULL) {
+        free(b);
+        tsn_model_free(m);
+        return;
+    }
+    /* two labels: one weight column, so each row holds 0 or 1 weight: count, gap, 8 bytes */
+    char *body = strchr(sec + 1, '\n') + 1;
+    size_t n = strtoul(sec + strlen("\nsparse-weights "), NULL, 10), at = (size_t)(body - b);
+    CHECK(body[0] == 1 && body[1] == 0);
+    body[0] = 2;
+    reseal(b, len);
+    expect_parse_error(b, len, "sparse weights: bad count in row 1");
+    body[0] = 1;
+    body[1] = 1;
+    reseal(b, len);
+    expect_parse_error(b, len, "sparse weights: bad column in row 1");
+    body[1] = (char)0x80; /* a varint that never ends */
+    memset(body + 2, 0x80, 8);
+    reseal(b, len);
+    expect_parse_error(b, len, "sparse weights: bad column in row 1");
+    /* the last row's weight cut off, the size in the header saying so */
+    size_t pre = (size_t)(sec + 1 - b);
+    free(b);
+    char *x = slurp("/tmp/tsn_sparse.model", &len), *y = malloc(len + 64);
+    memcpy(y, x, pre);
+    size_t hl = pre + (size_t)snprintf(y + pre, 64, "sparse-weights %zu\n", n - 8);
+    memcpy(y + hl, x + at, n - 8);
+    size_t rest = len - (at + n);
+    memcpy(y + (size_t)hl + n - 8, x + at + n, rest);
+    reseal(y, hl + n - 8 + rest);
+    expect_parse_error(y, hl + n - 8 + rest, "sparse weights: row ");
+    /* one byte too many */
+    hl = pre + (size_t)snprintf(y + pre, 64, "sparse-weights %zu\n", n + 1);
+    memcpy(y + hl, x + at, n);
+    y[hl + n] = 0;
+    memcpy(y + hl + n + 1, x + at + n, rest);
+    reseal(y, hl + n + 1 + rest);
+    expect_parse_error(y, hl + n + 1 + rest, "1 bytes after the last row");
+    free(x);
+    free(y);
+    tsn_model_free(m);
+    unlink("/tmp/tsn_sparse.model");
+}
+
 static void one_label_is_not_enough(void)
 {
     tsn_dataset one = data;
@@ -388,6 +487,7 @@ int main(void)
     RUN(resealed_models_with_bad_metadata_are_refused);
     RUN(resealed_models_with_bad_sections_are_refused);
     RUN(explanations_name_features_of_the_document);
+    RUN(sparse_weights_load_and_damage_inside_them_is_refused);
     RUN(one_label_is_not_enough);
     tsn_dataset_release(&data);
     DONE();
