@@ -9,6 +9,8 @@ import cv  # noqa
 T, NA, ND, NO = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 S = int(sys.argv[5]) if len(sys.argv) > 5 else 60000
 pool = cv.load(os.path.join(cv.R, "pool.jsonl"))
+if os.environ.get("SECTIONS"):  # e.g. SECTIONS=internationalNews,middleEast
+    pool = [r for r in pool if r["section"] in os.environ["SECTIONS"].split(",")]
 random.Random(0).shuffle(pool)
 tmp = tempfile.mkdtemp()
 m = os.path.join(tmp, "m.model")
@@ -27,7 +29,8 @@ for o, tr, te in cv.folds(cv.real, cv.written):
     probs += cv.classify(m, te)
     gold += [r["label"] for r in te]
     ids += [r["id"] for r in te]
-name = "selftrain-T%g-%d-%d-%d" % (T, NA, ND, NO)
+name = "selftrain-T%g-%d-%d-%d" % (T, NA, ND, NO) + (
+    "-" + os.environ["SECTIONS"].replace(",", "+") if os.environ.get("SECTIONS") else "")
 json.dump({"ids": ids, "gold": gold, "probs": probs}, open(os.path.join(cv.R, "oof", name + ".json"), "w"))
 pred = [cv.LABELS[max(range(3), key=lambda k: p[k])] for p in probs]
 line = cv.fmt(name, gold, pred)
