@@ -445,17 +445,17 @@ static void sparse_weights_load_and_damage_inside_them_is_refused(void)
     memcpy(y, x, pre);
     size_t hl = pre + (size_t)snprintf(y + pre, 64, "sparse-weights %zu\n", n - 8);
     memcpy(y + hl, x + at, n - 8);
-    size_t rest = len - (at + n);
-    memcpy(y + (size_t)hl + n - 8, x + at + n, rest);
-    reseal(y, hl + n - 8 + rest);
-    expect_parse_error(y, hl + n - 8 + rest, "sparse weights: row ");
+    size_t tail = len - (at + n);
+    memcpy(y + (size_t)hl + n - 8, x + at + n, tail);
+    reseal(y, hl + n - 8 + tail);
+    expect_parse_error(y, hl + n - 8 + tail, "sparse weights: row ");
     /* one byte too many */
     hl = pre + (size_t)snprintf(y + pre, 64, "sparse-weights %zu\n", n + 1);
     memcpy(y + hl, x + at, n);
     y[hl + n] = 0;
-    memcpy(y + hl + n + 1, x + at + n, rest);
-    reseal(y, hl + n + 1 + rest);
-    expect_parse_error(y, hl + n + 1 + rest, "1 bytes after the last row");
+    memcpy(y + hl + n + 1, x + at + n, tail);
+    reseal(y, hl + n + 1 + tail);
+    expect_parse_error(y, hl + n + 1 + tail, "1 bytes after the last row");
     free(x);
     free(y);
     tsn_model_free(m);
