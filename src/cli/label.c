@@ -104,13 +104,16 @@ static int label_article(labeler *lb, const char *text, size_t len, const char *
     return -1;
 }
 
-/* Reads all of f (at most max bytes) into a new buffer. */
-static int read_all(FILE *f, const char *where, size_t max, char **buf, size_t *len)
+/* Reads all of f (at most max bytes) into a new buffer; a longer article is refused naming
+ * limit, the --max-doc-bytes it counts against (max is less when some of it was read before). */
+static int read_all(FILE *f, const char *where, size_t max, size_t limit, char **buf,
+                    size_t *len)
 {
     tsn_error err = {0};
     tsn_status st = tsn_read_stream(f, where, max, buf, len, &err);
     if (st == TSN_ERR_FORMAT) {
-        cli_diag("%s: article larger than the limit of %zu bytes (--max-doc-bytes)", where, max);
+        cli_diag("%s: article larger than the limit of %zu bytes (--max-doc-bytes)", where,
+                 limit);
         return EXIT_FAILURE;
     }
     if (st != TSN_OK)
@@ -128,7 +131,7 @@ static int label_file(labeler *lb, const char *path, size_t max, bool show_id)
     }
     char *buf;
     size_t len;
-    int rc = read_all(f, where, max, &buf, &len);
+    int rc = read_all(f, where, max, max, &buf, &len);
     if (path != NULL)
         fclose(f);
     if (rc >= 0)
@@ -187,7 +190,8 @@ static int label_stream(labeler *lb, const char *path, int fmt, size_t max,
     } else {
         char *buf = NULL;
         size_t len = 0;
-        rc = read_all(f, where, max > npre ? max - npre : 1, &buf, &len);
+        /* the leading blanks count against the limit: what is left of it for the rest */
+        rc = read_all(f, where, max > npre ? max - npre : 0, max, &buf, &len);
         if (rc < 0 && npre > 0) { /* give a pipe's leading blanks back: offsets count them */
             char *nb = realloc(buf, npre + len + 1);
             if (nb == NULL) {

@@ -176,10 +176,15 @@ int cli_save_report(const char *path, const tsn_model *m, const tsn_dataset *d,
         cli_diag("%s: cannot create: %s", path, strerror(errno));
         return EXIT_FAILURE;
     }
+    /* A write that fails while the page is drawn (TSN_ERR_IO) leaves its cause in errno:
+     * keep it, so that the message says why (no space left, ...), not just "write error". */
+    errno = 0;
     tsn_status st = tsn_write_report(f, m, d, model_name, d->source, &err);
+    int e = st == TSN_ERR_IO ? errno : 0;
     errno = 0;
     bool ok = st == TSN_OK && fflush(f) == 0 && (tmp == NULL || fsync(fileno(f)) == 0);
-    int e = errno;
+    if (errno != 0)
+        e = errno;
     if (fclose(f) != 0 && ok) {
         ok = false;
         e = errno;

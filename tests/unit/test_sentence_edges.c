@@ -1,0 +1,196 @@
+/* test_sentence_edges.c -- the sentence splitter at its edges: every line ending it knows
+ * (CR, U+2029), invisible marks trimmed (BOM, LRM), stops after odd or invalid bytes, the
+ * limits of a dateline's agency tag and place, guillemets that nest, a quotation holding many
+ * sentences, a run with no white space at all, and an article too long to split. Each case
+ * states the sentences it must give (joined by " || "). */
+#include "sentence.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+
+static tsn_splitter *sp;
+
+/* The sentences of text[0..len) joined by " || " (static buffer), or NULL on failure. */
+static const char *split_n(const char *text, size_t len)
+{
+    static char got[16384];
+    const tsn_span *s;
+    size_t n, k = 0;
+    tsn_error err = {0};
+    if (tsn_splitter_run(sp, text, len, &s, &n, &err) != TSN_OK) {
+        fprintf(stderr, "  split failed: %s\n", err.msg);
+        return NULL;
+    }
+    got[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].start >= s[i].end || s[i].end > len || (i > 0 && s[i].start < s[i - 1].end))
+            return "(span out of order or out of bounds)";
+        k += (size_t)snprintf(got + k, sizeof got - k, "%s%.*s", i ? " || " : "",
+                              (int)(s[i].end - s[i].start), text + s[i].start);
+    }
+    return got;
+}
+
+static const char *split(const char *text)
+{
+    return split_n(text, strlen(text));
+}
+
+static void a_carriage_return_and_a_paragraph_separator_end_a_sentence(void)
+{
+    CHECK_STR(split("سطر أول\rسطر ثان."), "سطر أول || سطر ثان.");
+    CHECK_STR(split("سطر أول\xe2\x80\xa9سطر ثان."), "سطر أول || سطر ثان.");
+    /* a closing quote (E2 80 9D) is no line separator: the stop before it still ends it */
+    CHECK_STR(split("He said it.\xe2\x80\x9d Then left."), "He said it.\xe2\x80\x9d || Then left.");
+}
+
+static void a_byte_order_mark_and_a_left_to_right_mark_are_trimmed(void)
+{
+    CHECK_STR(split("\xef\xbb\xbfجملة أولى.\xe2\x80\x8e جملة ثانية.\xef\xbb\xbf"),
+              "جملة أولى. || جملة ثانية.");
+    /* EM SPACE then a stray continuation byte: the space is not the end, so it stays */
+    CHECK_STR(split("كلمة.\xe2\x80\x83\x80"), "كلمة. || \x80");
+}
+
+static void a_lone_stop_or_a_cut_lead_byte_is_a_sentence_of_its_own(void)
+{
+    CHECK_STR(split("? ثم ذهب."), "? || ثم ذهب.");
+    CHECK_STR(split("قال الوزير. \xc2"), "قال الوزير. || \xc2");
+}
+
+static void a_stop_after_a_tab_separated_initial_does_not_end_the_sentence(void)
+{
+    CHECK_STR(split("وقال د.\tمحمد إن الوضع مستقر."), "وقال د.\tمحمد إن الوضع مستقر.");
+    CHECK_STR(split("قال\tد. محمد إن."), "قال\tد. محمد إن.");
+    CHECK_STR(split("قال (د. محمد) إن."), "قال (د. محمد) إن.");
+    CHECK_STR(split("أ.ب. ثم ذهب."), "أ.ب. ثم ذهب.");
+}
+
+/* A stop after an invalid or non-letter sequence is no initial: the sentence ends there. */
+static void a_stop_after_invalid_bytes_ends_the_sentence(void)
+{
+    CHECK_STR(split("قال a\x80. ثم ذهب."), "قال a\x80. || ثم ذهب.");
+    CHECK_STR(split("قال \xe0\x80. ثم ذهب."), "قال \xe0\x80. || ثم ذهب.");
+    CHECK_STR(split("قال \xf4\x90. ثم ذهب."), "قال \xf4\x90. || ثم ذهب.");
+    CHECK_STR(split("قال \xed\xa0. ثم."), "قال \xed\xa0. || ثم.");
+    CHECK_STR(split("قال \xc0. ثم."), "قال \xc0. || ثم.");
+    CHECK_STR(split("قال \xf0\x80\x80. ثم."), "قال \xf0\x80\x80. || ثم.");
+    CHECK_STR(split("قال x\xf0\x9f\x98\x80. ثم."), "قال x\xf0\x9f\x98\x80. || ثم.");
+}
+
+static void a_parenthesis_that_is_no_agency_tag_is_no_dateline(void)
+{
+    /* no opening parenthesis, an empty pair, a tag of 24 letters or more, no dash after it */
+    CHECK_STR(split("قال الوزير) - أعلنت الحكومة."), "قال الوزير) - أعلنت الحكومة.");
+    CHECK_STR(split("دبي () - أعلنت."), "دبي () - أعلنت.");
+    CHECK_STR(split("دبي (abcdefghijklmnopqrstuvwx) - أعلنت."),
+              "دبي (abcdefghijklmnopqrstuvwx) - أعلنت.");
+    CHECK_STR(split("دبي (رويترز) \xe2\x80\x90 أعلنت."), "دبي (رويترز) \xe2\x80\x90 أعلنت.");
+    CHECK_STR(split("دبي (رويترز) \xe2\x82\xaa أعلنت."), "دبي (رويترز) \xe2\x82\xaa أعلنت.");
+    CHECK_STR(split("قال الوزير (رويترز) \nثم غادر."), "قال الوزير (رويترز) || ثم غادر.");
+}
+
+static void datelines_at_their_limits_are_split_off(void)
+{
+    /* a tag of 23 letters, an en dash, a dash that ends the text */
+    CHECK_STR(split("دبي (abcdefghijklmnopqrstuvw) - أعلنت."),
+              "دبي (abcdefghijklmnopqrstuvw) - || أعلنت.");
+    CHECK_STR(split("دبي (رويترز) \xe2\x80\x93 أعلنت الحكومة."),
+              "دبي (رويترز) \xe2\x80\x93 || أعلنت الحكومة.");
+    CHECK_STR(split("دبي (رويترز) -"), "دبي (رويترز) -");
+    /* a place of more than two words (or a comma beyond 80 bytes) stays with the text before */
+    CHECK_STR(split("سوريا تعلن الهدنة بعد أشهر طويلة من القتال العنيف في المدن الشمالية "
+                    "والجنوبية (رويترز) - أعلنت الحكومة."),
+              "سوريا تعلن الهدنة بعد أشهر طويلة من القتال العنيف في المدن الشمالية والجنوبية"
+              " || (رويترز) - || أعلنت الحكومة.");
+    CHECK_STR(split("مدينة دبي الكبرى الجديدة (رويترز) - أعلنت."),
+              "مدينة دبي الكبرى الجديدة || (رويترز) - || أعلنت.");
+    /* a space before the comma, a comma opening the text, leading and doubled spaces */
+    CHECK_STR(split("سوريا تعلن دبي ، الإمارات (CNN)-- أعلنت."),
+              "سوريا تعلن || دبي ، الإمارات (CNN)-- || أعلنت.");
+    CHECK_STR(split("،الإمارات (CNN)-- أعلنت."), "،الإمارات (CNN)-- || أعلنت.");
+    CHECK_STR(split("  دبي (رويترز) - أعلنت."), "دبي (رويترز) - || أعلنت.");
+    CHECK_STR(split("دبي  الكبرى (رويترز) - أعلنت."), "دبي  الكبرى (رويترز) - || أعلنت.");
+}
+
+static void nested_guillemets_hold_the_quotation_until_the_outer_one_closes(void)
+{
+    CHECK_STR(split("قال: «قال «نعم. لا» ثم. سكت». ثم غادر."),
+              "قال: «قال «نعم. لا» ثم. سكت». || ثم غادر.");
+}
+
+/* A quotation of many short sentences (more boundaries held than the first allocation) is
+ * still one unit. */
+static void a_quotation_of_forty_sentences_is_one_unit(void)
+{
+    char buf[2048];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "%s", "قال: «");
+    for (int i = 0; i < 40; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s", "نعم. ");
+    len += (size_t)snprintf(buf + len, sizeof buf - len, "%s", "لا». ثم غادر.");
+    CHECK(len < 600);
+    const char *got = split_n(buf, len);
+    CHECK(got != NULL && strstr(got, " || ") != NULL && strcmp(strstr(got, " || "), " || ثم غادر.") == 0);
+}
+
+/* 3,001 bytes without white space (one ASCII letter, then Arabic letters: cuts land inside a
+ * letter) are cut at code point boundaries into pieces of at most 1,200 bytes. */
+static void a_run_without_white_space_is_cut_at_code_points(void)
+{
+    static char buf[4096];
+    size_t len = 0;
+    buf[len++] = 'x';
+    for (int i = 0; i < 1500; i++) {
+        memcpy(buf + len, "\xd9\x83", 2);
+        len += 2;
+    }
+    const tsn_span *s;
+    size_t n, covered = 0;
+    CHECK(tsn_splitter_run(sp, buf, len, &s, &n, NULL) == TSN_OK);
+    CHECK(n == 3);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(s[i].end - s[i].start <= 1200);
+        CHECK(((unsigned char)buf[s[i].start] & 0xC0) != 0x80); /* never inside a letter */
+        CHECK(i == 0 || s[i].start == s[i - 1].end);
+        covered += s[i].end - s[i].start;
+    }
+    CHECK(covered == len);
+}
+
+static void an_article_over_2_gib_is_refused_with_its_size(void)
+{
+    const tsn_span *s;
+    size_t n = 7;
+    tsn_error err = {0};
+    /* refused before a byte is read: the text need not be that long */
+    CHECK(tsn_splitter_run(sp, "x", (size_t)INT32_MAX + 1, &s, &n, &err) == TSN_ERR_ARG);
+    CHECK(n == 0);
+    CHECK(strstr(err.msg, "article too long to split (2147483648 bytes)") != NULL);
+    /* and the splitter still works */
+    CHECK_STR(split("أولا. ثانيا."), "أولا. || ثانيا.");
+    tsn_splitter_free(NULL);
+}
+
+int main(void)
+{
+    tsn_error err = {0};
+    if ((sp = tsn_splitter_new(&err)) == NULL) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    RUN(a_carriage_return_and_a_paragraph_separator_end_a_sentence);
+    RUN(a_byte_order_mark_and_a_left_to_right_mark_are_trimmed);
+    RUN(a_lone_stop_or_a_cut_lead_byte_is_a_sentence_of_its_own);
+    RUN(a_stop_after_a_tab_separated_initial_does_not_end_the_sentence);
+    RUN(a_stop_after_invalid_bytes_ends_the_sentence);
+    RUN(a_parenthesis_that_is_no_agency_tag_is_no_dateline);
+    RUN(datelines_at_their_limits_are_split_off);
+    RUN(nested_guillemets_hold_the_quotation_until_the_outer_one_closes);
+    RUN(a_quotation_of_forty_sentences_is_one_unit);
+    RUN(a_run_without_white_space_is_cut_at_code_points);
+    RUN(an_article_over_2_gib_is_refused_with_its_size);
+    tsn_splitter_free(sp);
+    DONE();
+}
