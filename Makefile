@@ -140,11 +140,22 @@ fuzz: $(BUILD)/tasnif
 	        -print_final_stats=1 $(FUZZ_ARGS) corpus/$$n \
 	        $$(ls -d ../tests/fuzz/seeds/$$n seeds/$$n 2>/dev/null)) || exit 1; done
 
-# Coverage of src/ by the suite (gcov): a --coverage build, the suite, then lines and
-# branches taken per file and in total (tests/coverage.sh).
+# Coverage of src/ by the suite (gcov): a --coverage build, the suite, lines and branches
+# taken per file and in total (tests/coverage.sh); then the allocation-failure sweep on the
+# same objects (tasnif relinked with tests/failalloc/failalloc.c, the counts accumulate) and
+# the totals again, suite and sweep together.
 coverage:
-	rm -f build-cov/*.gcda build-cov/cli/*.gcda
+	rm -f build-cov/*.gcda build-cov/cli/*.gcda build-cov/tasnif
 	$(MAKE) BUILD=build-cov CFLAGS='-O0 -g --coverage' LDFLAGS=--coverage check
+	@echo "== coverage by make check"
+	sh tests/coverage.sh build-cov
+	$(CC) -O1 -g -c -o build-cov/failalloc.o tests/failalloc/failalloc.c
+	rm -f build-cov/tasnif
+	$(MAKE) BUILD=build-cov CFLAGS='-O0 -g --coverage' LDFLAGS='--coverage $(FAILALLOC_WRAP)' \
+	    TASNIF_EXTRA=build-cov/failalloc.o build-cov/tasnif
+	sh tests/failalloc/sweep.sh build-cov/tasnif
+	rm -f build-cov/tasnif
+	@echo "== coverage by make check and the allocation-failure sweep"
 	sh tests/coverage.sh build-cov
 
 # Allocation-failure injection (tests/failalloc/): a tasnif built with ASan + UBSan whose own
