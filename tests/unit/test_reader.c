@@ -101,6 +101,13 @@ static void byte_order_marks_of_other_encodings_are_named(void)
     CHECK_GOT("ERROR in:1: NUL byte in text");
     CHECK(read_n("\0\0\0a\n", 5, TSN_FMT_AUTO, true, NULL) < 0);
     CHECK_GOT("ERROR in:1: NUL byte in text");
+    CHECK(read_n("\0a\n", 3, TSN_FMT_AUTO, true, NULL) < 0);
+    CHECK_GOT("ERROR in:1: NUL byte in text");
+    /* bytes that begin like a mark and are not one: invalid UTF-8, read on */
+    CHECK(read_all("\xFF" "a\tb\n", TSN_FMT_AUTO, true, NULL) == 1);
+    CHECK_GOT("\xFF" "a|-|b|-\n");
+    CHECK(read_all("\xFE" "a\tb\n", TSN_FMT_AUTO, true, NULL) == 1);
+    CHECK_GOT("\xFE" "a|-|b|-\n");
     /* a UTF-8 mark is dropped, and only on the first line */
     CHECK(read_all("\xEF\xBB\xBFsports\tفاز\n", TSN_FMT_AUTO, true, NULL) == 1);
     CHECK_GOT("sports|-|فاز|-\n");
@@ -159,6 +166,8 @@ static void line_limits_and_blank_lines(void)
 
 static void unlabeled_fasttext_is_told_from_text_by_its_second_line(void)
 {
+    CHECK(read_all("__label__a one\n\t__label__b two\n", TSN_FMT_AUTO, false, NULL) == 2);
+    CHECK_GOT("a|-|one|-\nb|-|two|-\n");
     CHECK(read_all("__label__a one\n  __label__b two\n", TSN_FMT_AUTO, false, NULL) == 2);
     CHECK_GOT("a|-|one|-\nb|-|two|-\n");
     /* a blank second line (kept while detecting, as classify keeps blank lines): fastText,
@@ -251,6 +260,16 @@ static void json_escapes_that_look_like_u_escapes(void)
     /* an escaped backslash before a u, a backslash at the very end of the value */
     CHECK(read_all("{\"label\":\"a\",\"text\":\"x\\\\u0041\"}\n", TSN_FMT_JSONL, true, NULL) == 1);
     CHECK_GOT("a|-|x\\u0041|-\n");
+    /* a backslash ending the line; two bad \u escapes: the first is named */
+    CHECK(read_all("{\"label\":\"a\",\"text\":\"b\"} \\\n", TSN_FMT_JSONL, true, NULL) < 0);
+    CHECK_GOT("ERROR in:1: trailing data after the JSON value at column 26");
+    CHECK(read_all("{\"label\":\"a\",\"text\":\"\\uzz \\uyy\"}\n", TSN_FMT_JSONL, true, NULL) <
+          0);
+    CHECK_GOT("ERROR in:1: invalid JSON at column 22: \\u without four hex digits");
+    /* a private-use character above the surrogates, alone or after a high surrogate */
+    CHECK(read_all("{\"label\":\"a\",\"text\":\"\\uE000\\uD800\\uE000\"}\n", TSN_FMT_JSONL,
+                   true, NULL) == 1);
+    CHECK_GOT("a|-|\xEE\x80\x80\xEF\xBF\xBD\xEE\x80\x80|-\n");
     /* a high surrogate followed by an escape that is no low one: replaced, counted */
     tsn_read_opts strict = {0};
     strict.strict = true;
@@ -272,9 +291,26 @@ static void json_ids_are_kept_as_written_or_rewritten(void)
     CHECK(read_all("{\"a\\\"id\":2,\"id\":7,\"label\":\"a\",\"text\":\"b\"}\n", TSN_FMT_JSONL, true,
                    NULL) == 1);
     CHECK_GOT("a|-|b|7\n");
+    /* numbers in every form JSON writes come back as written; a key as long as "id" is not it */
+    const char *as_written[] = {"0", "10", "-10", "0.25", "1e2", "1E-2", "12.5e+10", "-0.0"};
+    for (size_t i = 0; i < sizeof as_written / sizeof *as_written; i++) {
+        char line[128], want[64];
+        snprintf(line, sizeof line, "{\"ix\":3,\"id\":%s,\"label\":\"a\",\"text\":\"b\"}\n",
+                 as_written[i]);
+        snprintf(want, sizeof want, "a|-|b|%s\n", as_written[i]);
+        CHECK(read_all(line, TSN_FMT_JSONL, true, NULL) == 1);
+        CHECK_GOT(want);
+    }
     /* forms JSON does not write (cJSON reads them): rewritten through a double */
-    const char *forms[][2] = {{"-01", "-1"}, {"1.5e+", "1.5"}, {"2.", "2"}, {"-", "-0"}};
-    (void)forms;
+    const char *rewritten[][2] = {{"01", "1"}, {"1.", "1"}, {"-1.e2", "-100"}};
+    for (size_t i = 0; i < sizeof rewritten / sizeof *rewritten; i++) {
+        char line[128], want[64];
+        snprintf(line, sizeof line, "{\"id\":%s,\"label\":\"a\",\"text\":\"b\"}\n",
+                 rewritten[i][0]);
+        snprintf(want, sizeof want, "a|-|b|%s\n", rewritten[i][1]);
+        CHECK(read_all(line, TSN_FMT_JSONL, true, NULL) == 1);
+        CHECK_GOT(want);
+    }
     CHECK(read_all("{\"id\":1.5e+3,\"label\":\"a\",\"text\":\"b\"}\n", TSN_FMT_JSONL, true, NULL) == 1);
     CHECK_GOT("a|-|b|1.5e+3\n");
     CHECK(read_all("{\"id\":-01,\"label\":\"a\",\"text\":\"b\"}\n", TSN_FMT_JSONL, true, NULL) == 1);
@@ -311,6 +347,8 @@ static void fasttext_lines_at_their_edges(void)
 {
     CHECK(read_all("plain words\n", TSN_FMT_FASTTEXT, true, NULL) < 0);
     CHECK_GOT("ERROR in:1: expected __label__X text");
+    CHECK(read_all("\t __label__a text \t\n", TSN_FMT_FASTTEXT, true, NULL) == 1);
+    CHECK_GOT("a|-|text|-\n");
     CHECK(read_all("__label__a\t\t text\n", TSN_FMT_FASTTEXT, true, NULL) == 1);
     CHECK_GOT("a|-|text|-\n");
     tsn_read_opts ml = {0};

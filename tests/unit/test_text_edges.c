@@ -54,13 +54,23 @@ static void nfkc_and_case_folding_outgrow_their_buffers(void)
     const char *out = norm(n, in, &len);
     CHECK(out != NULL && len > 40 * 18 && memcmp(out, "\xD8\xB5\xD9\x84", 4) == 0 &&
           tsn_utf8_valid(out, len));
-    /* sharp s folds to "ss": case folding makes the text longer */
-    char ss[100 * 2 + 1];
-    for (int i = 0; i < 100; i++)
+    /* sharp s folds to "ss": case folding doubles the text */
+    char ss[200 * 2 + 1];
+    for (int i = 0; i < 200; i++)
         memcpy(ss + 2 * i, "\xC3\x9F", 2);
-    ss[200] = '\0';
+    ss[400] = '\0';
     out = norm(n, ss, &len);
-    CHECK(out != NULL && len == 200 && out[0] == 's' && out[199] == 's');
+    CHECK(out != NULL && len == 400 && strspn(out, "s") == 400);
+    /* U+0390 (two bytes) folds to three code units: past a fresh normalizer's buffer */
+    char iota[200 * 2 + 1];
+    for (int i = 0; i < 200; i++)
+        memcpy(iota + 2 * i, "\xCE\x90", 2);
+    iota[400] = '\0';
+    tsn_normalizer *fresh = tsn_normalizer_new(&c, &err);
+    out = fresh == NULL ? NULL : norm(fresh, iota, &len);
+    CHECK(out != NULL && len == 1200 && memcmp(out, "\xCE\xB9\xCC\x88\xCC\x81", 6) == 0 &&
+          memcmp(out + 1194, "\xCE\xB9\xCC\x88\xCC\x81", 6) == 0);
+    tsn_normalizer_free(fresh);
     /* invisible format characters go, whatever the switches */
     out = norm(n, "a\xE2\x81\xA6" "b\xE2\x81\xA9" "c\xE2\x80\x8B" "d\xC2\xAD" "e", &len);
     CHECK(out != NULL && len == 5 && memcmp(out, "abcde", 5) == 0);
@@ -127,6 +137,17 @@ static void the_tokenizer_at_its_edges(void)
     CHECK(toks.n >= 3);
     for (size_t i = 0; i < toks.n; i++)
         CHECK(toks.v[i].kind == TSN_TOK_ARABIC);
+    /* fullwidth Latin is a word of another script; a control character separates words */
+    uint16_t fw[] = {0xFF21, 0xFF22, 0x01, 'c', 'd'};
+    CHECK(tk != NULL && tsn_tokenizer_run(tk, fw, 5, &toks, &err) == TSN_OK && toks.n == 2 &&
+          toks.v[0].kind == TSN_TOK_OTHER && toks.v[1].kind == TSN_TOK_LATIN);
+    /* a face is a token; a ZWJ sequence longer than 16 units is not; nor is a lead surrogate
+     * at the very end */
+    uint16_t fam[] = {0xD83D, 0xDE00, ' ', 0xD83D, 0xDC68, 0x200D, 0xD83D, 0xDC69, 0x200D,
+                      0xD83D, 0xDC67, 0x200D, 0xD83D, 0xDC66, 0x200D, 0xD83D, 0xDC68, 0x200D,
+                      0xD83D, 0xDC69, ' ', 'x', 0xD83D};
+    CHECK(tk != NULL && tsn_tokenizer_run(tk, fam, 23, &toks, &err) == TSN_OK && toks.n == 2 &&
+          toks.v[0].kind == TSN_TOK_PUNCT && toks.v[1].kind == TSN_TOK_LATIN);
     /* no emoji switch: a face is dropped; no punctuation switch: so is a mark */
     c.emoji = false;
     c.punctuation = false;
