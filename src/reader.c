@@ -210,8 +210,12 @@ static tsn_status read_line(tsn_reader *r, bool *eof, tsn_error *err)
         r->len = r->ahead_len;
         r->lineno = r->ahead_lineno;
         r->has_ahead = false;
-        *eof = false;
-        return TSN_OK;
+        if (r->len > 0) {
+            *eof = false;
+            return TSN_OK;
+        }
+        /* a blank line that decided for fastText (detect_fasttext): skipped, as fastText
+         * skips every blank line, not returned as a line without __label__ */
     }
     for (;;) {
         size_t len = 0;
