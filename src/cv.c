@@ -339,8 +339,10 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
         case 7: c.units = TSN_UNITS_LIGHT; break;
         default: c.fold_teh_marbuta = !c.fold_teh_marbuta; break;
         }
+        /* (a change may not fit the best config: n-grams up to 3 from word_ngram_min 4) */
         if (same_features(&c, &t.best) ||
-            (c.claim_features == TSN_CLAIM_OFF && c.pair_features == TSN_CLAIM_OFF))
+            (c.claim_features == TSN_CLAIM_OFF && c.pair_features == TSN_CLAIM_OFF) ||
+            tsn_config_check(&c, NULL) != TSN_OK)
             continue;
         if (step < 0)
             snprintf(change, sizeof change, "claim_features=%s pair_features=%s",
