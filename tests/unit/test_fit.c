@@ -241,6 +241,7 @@ static void an_address_space_limit_bounds_the_weights(void)
         CHECK(0);
         return;
     }
+    fflush(stdout); /* the child exits through exit(), which flushes (coverage data too) */
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
@@ -261,7 +262,7 @@ static void an_address_space_limit_bounds_the_weights(void)
                 strcpy(msg, "accepted");
         }
         ssize_t w = write(fd[1], msg, strlen(msg));
-        _exit(w > 0 ? 0 : 1);
+        exit(w > 0 ? 0 : 1);
     }
     close(fd[1]);
     char buf[1024] = "";
@@ -274,13 +275,17 @@ static void an_address_space_limit_bounds_the_weights(void)
                       "and training needs more than the 0.5 GB of memory here") == buf);
 }
 
-static void calibration_needs_decision_values(void)
+static void single_label_models_give_one_label_and_need_decision_values_to_calibrate(void)
 {
     tsn_config cfg;
     base(&cfg);
     tsn_error err = {0};
     tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
     tsn_model *m = tsn_model_fit(c, NULL, 0, &err);
+    /* a single-label model gives its best label alone, whatever the others' scores */
+    const double probs[] = {0.9, 0.95, 0.99};
+    size_t out[3] = {7, 7, 7};
+    CHECK(tsn_model_given(m, probs, 0, out) == 1 && out[0] == 0 && out[1] == 7);
     CHECK(tsn_model_calibrate(m, NULL, NULL, 0, &err) == TSN_ERR_DATA);
     CHECK_STR(err.msg, "calibration: no decision values");
     CHECK(tsn_model_temperature(m) == 0);
@@ -313,6 +318,10 @@ static void a_label_without_positives_keeps_the_default_threshold(void)
     CHECK(tsn_model_set_threshold(m, 0.25, &err) == TSN_OK);
     for (size_t k = 0; k < 3; k++)
         CHECK(tsn_model_threshold(m, k) == 0.25);
+    /* given: the best, then the others at their threshold by falling probability */
+    const double probs[] = {0.3, 0.9, 0.6};
+    size_t out[3];
+    CHECK(tsn_model_given(m, probs, 1, out) == 3 && out[0] == 1 && out[1] == 2 && out[2] == 0);
     tsn_model_free(m);
     tsn_corpus_free(c);
 }
@@ -327,7 +336,7 @@ int main(void)
     RUN(mcsvm_on_three_labels_and_an_explicit_eps_train);
     RUN(weights_larger_than_memory_are_refused_before_training);
     RUN(an_address_space_limit_bounds_the_weights);
-    RUN(calibration_needs_decision_values);
+    RUN(single_label_models_give_one_label_and_need_decision_values_to_calibrate);
     RUN(a_label_without_positives_keeps_the_default_threshold);
     DONE();
 }
