@@ -140,6 +140,10 @@ tsn_model *tsn_cv_fit_calibrated(tsn_corpus *c, int folds, uint64_t seed, const 
             goto done;
         }
         if (tsn_cv_run(c, folds, seed, NULL, NULL, &r, own, err) != TSN_OK) {
+            /* the folds are calibration's own here: cv's hint to lower --folds does not apply */
+            char *hint = err != NULL ? strstr(err->msg, " (lower --folds)") : NULL;
+            if (hint != NULL)
+                *hint = '\0';
             tsn_error_prefix(err, "calibration");
             goto done;
         }
