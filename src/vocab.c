@@ -239,7 +239,13 @@ tsn_vocab *tsn_vocab_from_parts(const tsn_config *cfg, size_t n_features, const 
     for (const char *p = strings, *e = strings + strings_len;
          p < e && (p = memchr(p, '\0', (size_t)(e - p))) != NULL; p++)
         count++;
-    if (count != n_features || (strings_len > 0 && strings[strings_len - 1] != '\0')) {
+    if (strings_len > 0 && strings[strings_len - 1] != '\0') {
+        tsn_error_set(err, TSN_ERR_MODEL,
+                      "vocabulary: the feature strings do not end in a NUL byte");
+        tsn_vocab_free(v);
+        return NULL;
+    }
+    if (count != n_features) {
         tsn_error_set(err, TSN_ERR_MODEL, "vocabulary: %zu strings for %zu features", count,
                       n_features);
         tsn_vocab_free(v);

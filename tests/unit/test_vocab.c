@@ -71,6 +71,12 @@ static void max_features_keeps_the_most_frequent_ties_by_string(void)
     CHECK(tsn_vocab_str(v, 0) == NULL && tsn_vocab_str(v, 4) == NULL);
     CHECK(tsn_vocab_find(v, tsn_feature_hash("s:d", 3)) == 0);
     tsn_vocab_free(v);
+    /* a cap above the candidates keeps them all */
+    c.max_features = 100;
+    v = tsn_vocab_build(&c, d, fids, nf, 4, NULL);
+    CHECK(v != NULL && tsn_vocab_size(v) == 5);
+    CHECK_STR(tsn_vocab_str(v, 5), "s:e");
+    tsn_vocab_free(v);
     tsn_dict_free(d);
 }
 
@@ -122,7 +128,16 @@ static void a_damaged_stored_vocabulary_is_refused(void)
     CHECK_STR(err.msg, "vocabulary: 2 strings for 3 features");
     err = (tsn_error){0};
     CHECK(tsn_vocab_from_parts(&c, 3, "s:a\0s:b\0s:c", 11, idf, &err) == NULL); /* no NUL */
-    CHECK_STR(err.msg, "vocabulary: 2 strings for 3 features");
+    CHECK_STR(err.msg, "vocabulary: the feature strings do not end in a NUL byte");
+    err = (tsn_error){0};
+    CHECK(tsn_vocab_from_parts(&c, 2, "s:a\0s:b\0s:c", 11, idf, &err) == NULL);
+    CHECK(err.code == TSN_ERR_MODEL);
+    CHECK_STR(err.msg, "vocabulary: the feature strings do not end in a NUL byte");
+    /* a repeated string: the first id keeps the hash */
+    v = tsn_vocab_from_parts(&c, 3, "s:a\0s:b\0s:a", 12, idf, &err);
+    CHECK(v != NULL && tsn_vocab_find(v, tsn_feature_hash("s:a", 3)) == 1);
+    CHECK_STR(tsn_vocab_str(v, 3), "s:a");
+    tsn_vocab_free(v);
     v = tsn_vocab_from_parts(&c, 3, "s:a\0s:b\0s:c", 12, idf, &err);
     CHECK(v != NULL && tsn_vocab_find(v, tsn_feature_hash("s:b", 3)) == 2);
     tsn_vocab_free(v);
@@ -194,6 +209,14 @@ static void a_wrapped_generation_still_empties_the_bag(void)
     tsn_bag_add_units(&b, &c, u, 1, "", NULL);
     CHECK(b.n == 1 && b.v[0].count == 1);
     CHECK_STR(tsn_bag_str(&b, 0), "s:x");
+    tsn_bag_release(&b);
+    /* a bag that never had a table wraps too */
+    tsn_bag_init(&b, false);
+    b.gen = UINT32_MAX;
+    tsn_bag_reset(&b);
+    CHECK(b.gen == 1 && b.tab == NULL);
+    tsn_bag_add_feature(&b, "s:x", 3, NULL);
+    CHECK(b.n == 1 && b.v[0].count == 1);
     tsn_bag_release(&b);
 }
 
@@ -271,6 +294,60 @@ static void surface_and_light_units_without_character_ngrams(void)
     tsn_bag_release(&b);
 }
 
+/* The scorer's memo of word types starts over after 2^17 types; a word seen before then
+ * resolves to the same character n-grams after. A hashing vocabulary has no memo. */
+static void the_character_memo_starts_over_and_resolves_the_same(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.units = TSN_UNITS_SURFACE;
+    c.word_ngram_max = 1;
+    c.char_ngram_min = 2;
+    c.char_ngram_max = 3;
+    double idf[3] = {1, 1, 1};
+    tsn_vocab *v = tsn_vocab_from_parts(&c, 3, "c:<a\0c:ab\0c:ab>", 16, idf, NULL);
+    CHECK(v != NULL);
+    tsn_charmemo *memo = v != NULL ? tsn_charmemo_new(v) : NULL;
+    CHECK(memo != NULL);
+    if (memo == NULL) {
+        tsn_vocab_free(v);
+        return;
+    }
+    tsn_bag b;
+    tsn_bag_init(&b, false);
+    tsn_bag_set_memo(&b, memo);
+    tsn_bag_reset(&b);
+    CHECK(tsn_bag_empty(&b));
+    tsn_unit ab = unit("ab");
+    CHECK(tsn_bag_add_units(&b, &c, &ab, 1, "", NULL) == TSN_OK);
+    size_t n0;
+    const tsn_feat *r = tsn_bag_resolved(&b, &n0);
+    tsn_feat first[8];
+    CHECK(n0 == 3);
+    memcpy(first, r, (n0 < 8 ? n0 : 8) * sizeof *r);
+    char w[16];
+    for (int i = 0; i < (1 << 17); i++) {
+        if (i % 4096 == 0)
+            tsn_bag_reset(&b);
+        snprintf(w, sizeof w, "x%06d", i);
+        tsn_unit u = unit(w);
+        tsn_bag_add_units(&b, &c, &u, 1, "", NULL);
+    }
+    tsn_bag_reset(&b);
+    CHECK(tsn_bag_add_units(&b, &c, &ab, 1, "", NULL) == TSN_OK);
+    size_t n1;
+    r = tsn_bag_resolved(&b, &n1);
+    CHECK(n1 == n0 && memcmp(r, first, n0 * sizeof *r) == 0);
+    tsn_bag_release(&b);
+    tsn_charmemo_free(memo);
+    tsn_vocab_free(v);
+    c.hash_buckets = 4;
+    double idf4[4] = {1, 1, 1, 1};
+    v = tsn_vocab_from_parts(&c, 4, NULL, 0, idf4, NULL);
+    CHECK(v != NULL && tsn_charmemo_new(v) == NULL);
+    tsn_vocab_free(v);
+}
+
 static void corpus_build_refuses_bad_configs_and_one_label(void)
 {
     static const char *const rows[] = {"x\tgoal match", "x\tbank money"};
@@ -323,6 +400,34 @@ static void hashed_weights_too_large_for_memory_are_refused_before_featurizing(v
     td_free(&d);
     free(rows);
     free(lines);
+}
+
+/* A document that cannot be featurized (here: over the normalizer's 256 MiB) fails the
+ * build, named by file and line; of two, on two threads, the first is named. */
+static void corpus_build_names_the_first_document_that_fails(void)
+{
+    static const char *const rows[] = {"x\tgoal match", "y\tbank money", "x\tbig",
+                                       "y\tmarket",     "x\tbig",       "y\tloans"};
+    tsn_dataset d = td_make(rows, 6);
+    size_t big = ((size_t)256 << 20) + 1;
+    char *text = calloc(big + 1, 1); /* never read: the length is refused first */
+    if (text == NULL) {
+        printf("skip corpus_build_names_the_first_document_that_fails (no memory)\n");
+        td_free(&d);
+        return;
+    }
+    const char *keep[2] = {d.v[2].text, d.v[4].text};
+    d.v[2].text = d.v[4].text = text;
+    d.v[2].text_len = d.v[4].text_len = big;
+    tsn_config c;
+    tsn_config_init(&c);
+    tsn_error err = {0};
+    CHECK(tsn_corpus_build(&c, &d, 2, NULL, NULL, &err) == NULL);
+    CHECK_STR(err.msg, "mem.tsv:3: text of 268435457 bytes is over the 256 MiB limit");
+    d.v[2].text = keep[0];
+    d.v[4].text = keep[1];
+    free(text);
+    td_free(&d);
 }
 
 /* Multi-label label sets: a label that is a prefix of another is told apart, a repeated
@@ -385,6 +490,16 @@ static void multi_label_evaluation_of_odd_data(void)
     CHECK_STR(err.msg, "mem.tsv: examples have claims, but the model was trained on single "
                        "texts");
     td_free(&d);
+    /* every label gold, at most two of them given: a label missed counts once */
+    static const char *const all3[] = {"a,b,c\tgoal match striker league"};
+    d = td_make(all3, 1);
+    CHECK(tsn_ml_evaluate(m, &d, &ev, &err) == TSN_OK);
+    CHECK(ev.n == 1 && ev.gold == 3 && ev.exact == (ev.given == 3));
+    CHECK(ev.tp[0] + ev.fn[0] == 1 && ev.tp[1] + ev.fn[1] == 1 && ev.tp[2] + ev.fn[2] == 1);
+    CHECK(ev.fn[0] + ev.fn[1] + ev.fn[2] == 3 - ev.given);
+    CHECK(ev.given < 3 && ev.fp[0] + ev.fp[1] + ev.fp[2] == 0);
+    tsn_ml_evaluation_release(&ev);
+    td_free(&d);
     char longrow[400];
     memset(longrow, 'z', 300);
     snprintf(longrow + 300, sizeof longrow - 300, "\tgoal match");
@@ -425,6 +540,24 @@ static void multi_label_evaluation_of_odd_data(void)
     free(buf);
     tsn_ml_evaluation_release(&ev);
     tsn_model_free(m);
+    /* and a model of pairs, given single texts */
+    static const char *const prow[] = {
+        "a,b\tc1\tgoal match striker league", "a,c\tc1\tbank market money rates",
+        "b\tc2\tvote parliament minister law", "c\tc2\tleague match fans coach",
+    };
+    d = td_make(prow, 4);
+    co = tsn_corpus_build(&c, &d, 1, NULL, NULL, &err);
+    m = tsn_model_fit_consume(co, &err);
+    tsn_corpus_free(co);
+    td_free(&d);
+    CHECK(m != NULL && tsn_model_is_pair(m));
+    static const char *const single[] = {"a\tgoal"};
+    d = td_make(single, 1);
+    CHECK(m != NULL && tsn_ml_evaluate(m, &d, &ev, &err) == TSN_ERR_DATA);
+    CHECK_STR(err.msg, "mem.tsv: examples have no claims, but the model was trained on claim + "
+                       "text pairs");
+    td_free(&d);
+    tsn_model_free(m);
 }
 
 int main(void)
@@ -438,8 +571,10 @@ int main(void)
     RUN(a_feature_count_saturates_instead_of_wrapping);
     RUN(character_ngrams_of_very_long_words);
     RUN(surface_and_light_units_without_character_ngrams);
+    RUN(the_character_memo_starts_over_and_resolves_the_same);
     RUN(corpus_build_refuses_bad_configs_and_one_label);
     RUN(hashed_weights_too_large_for_memory_are_refused_before_featurizing);
+    RUN(corpus_build_names_the_first_document_that_fails);
     RUN(multi_label_sets_tell_prefixes_apart_and_drop_repeats);
     RUN(multi_label_evaluation_of_odd_data);
     DONE();
