@@ -231,6 +231,7 @@ static void tune_on_multi_label_data_tries_no_mcsvm(void)
     tsn_config cfg;
     base(&cfg);
     cfg.multi_label = true;
+    cfg.fold_teh_marbuta = false;
     tune_log t = {0};
     tsn_tune_opts o = {2, 1, 0, false, 1, log_row, NULL, &t};
     tsn_config best;
@@ -241,6 +242,7 @@ static void tune_on_multi_label_data_tries_no_mcsvm(void)
     CHECK(m != NULL && tsn_model_multi_label(m));
     CHECK(t.rows > 5 && !t.any_mcsvm);
     CHECK(best.multi_label && best.solver != TSN_SOLVER_MCSVM);
+    CHECK(logged(&t, "fold_teh_marbuta=true"));
     tsn_model_free(m);
     td_free(&d);
 }
@@ -284,6 +286,32 @@ static void tune_on_pairs_flips_the_given_pair_features(void)
     }
 }
 
+/* C is searched around the winner only inside its range (1e-6 .. 1e6): from a winner at
+ * either end, the step out of range is no candidate. (These documents are told apart by
+ * every candidate alike, so the given config stays the best.) */
+static void tune_keeps_c_inside_its_range(void)
+{
+    const double ends[] = {1e-6, 1e6};
+    const char *in[] = {"C=2e-06", "C=500000"}, *out[] = {"C=5e-07", "C=2e+06"};
+    for (int e = 0; e < 2; e++) {
+        tsn_dataset d = td_make(td_three, TD_THREE_N);
+        tsn_config cfg;
+        base(&cfg);
+        cfg.C = ends[e];
+        tune_log t = {0};
+        tsn_tune_opts o = {2, 1, 0, true, 1, log_row, NULL, &t};
+        tsn_config best;
+        tsn_model *m = NULL;
+        bool stopped = false;
+        tsn_error err = {0};
+        CHECK(tsn_tune(&d, &cfg, &o, &best, &m, &stopped, &err) == TSN_OK);
+        CHECK(best.C == ends[e]);
+        CHECK(logged(&t, in[e]) && !logged(&t, out[e]));
+        tsn_model_free(m);
+        td_free(&d);
+    }
+}
+
 int main(void)
 {
     RUN(fold_counts_outside_2_to_100_are_refused);
@@ -295,5 +323,6 @@ int main(void)
     RUN(tune_never_tries_an_invalid_word_ngram_range);
     RUN(tune_on_multi_label_data_tries_no_mcsvm);
     RUN(tune_on_pairs_flips_the_given_pair_features);
+    RUN(tune_keeps_c_inside_its_range);
     DONE();
 }
