@@ -44,6 +44,17 @@ check cv_of_one_label_names_the_file \
     '[ $rc -eq 1 ] && [ "$err" = "tasnif: cv: $BAD/35-one-class.tsv: only one label (\"sports\"): a classifier needs at least two" ]'
 run cv -i $D/tiny.tsv --folds 1
 check cv_refuses_a_single_fold '[ $rc -eq 2 ] && echo "$err" | grep -q "folds"'
+if command -v script >/dev/null; then
+    # on a terminal cv shows each fold, unless -q
+    script -qec "$TASNIF cv -q -i $D/tiny.tsv --folds 2 --min-df 1" /dev/null </dev/null >"$T/tty" 2>&1
+    rc=$?
+    out=$(tr -d '\r' <"$T/tty")
+    err=
+    check quiet_cv_shows_no_folds_on_a_terminal \
+        '[ $rc -eq 0 ] && ! echo "$out" | grep -q "^fold 1/2" && echo "$out" | grep -q "^per fold: "'
+else
+    echo "skip quiet_cv_shows_no_folds_on_a_terminal: script (util-linux) is absent"
+fi
 
 # ---- tune ----
 run tune -i $D/tiny.tsv

@@ -107,6 +107,7 @@ static void a_failing_fold_fit_reports_its_own_error(void)
     CHECK(tsn_cv_fit_calibrated(c, 3, 1, NULL, &err) == NULL);
     CHECK(err.code == TSN_ERR_DATA);
     CHECK(strncmp(err.msg, "calibration: no features to learn from", 38) == 0);
+    CHECK(tsn_cv_fit_calibrated(c, 3, 1, NULL, NULL) == NULL); /* no error wanted: none set */
     tsn_corpus_free(c);
 }
 
@@ -312,6 +313,32 @@ static void tune_keeps_c_inside_its_range(void)
     }
 }
 
+static void count_progress(void *ctx, int i, int n, const char *change)
+{
+    int *calls = ctx;
+    (*calls)++;
+    if (i > n || change == NULL || change[0] == '\0')
+        *calls = -1000; /* numbered past the plan, or unnamed: fail */
+}
+
+/* Only a progress callback (no report): every candidate announced, none reported. */
+static void tune_announces_each_candidate_without_a_report(void)
+{
+    tsn_dataset d = td_make(td_three, TD_THREE_N);
+    tsn_config cfg;
+    base(&cfg);
+    int calls = 0;
+    tsn_tune_opts o = {2, 1, 0, false, 1, NULL, count_progress, &calls};
+    tsn_config best;
+    tsn_model *m = NULL;
+    bool stopped = false;
+    tsn_error err = {0};
+    CHECK(tsn_tune(&d, &cfg, &o, &best, &m, &stopped, &err) == TSN_OK);
+    CHECK(m != NULL && calls > 10);
+    tsn_model_free(m);
+    td_free(&d);
+}
+
 int main(void)
 {
     RUN(fold_counts_outside_2_to_100_are_refused);
@@ -324,5 +351,6 @@ int main(void)
     RUN(tune_on_multi_label_data_tries_no_mcsvm);
     RUN(tune_on_pairs_flips_the_given_pair_features);
     RUN(tune_keeps_c_inside_its_range);
+    RUN(tune_announces_each_candidate_without_a_report);
     DONE();
 }

@@ -14,13 +14,19 @@
 #include "corpus.h"
 #include "train_data.h"
 
+static tsn_corpus *corpus_on(const char *const *rows, size_t n, const tsn_config *cfg,
+                             int threads, tsn_error *err)
+{
+    tsn_dataset d = td_make(rows, n);
+    tsn_corpus *c = tsn_corpus_build(cfg, &d, threads, NULL, NULL, err);
+    td_free(&d);
+    return c;
+}
+
 static tsn_corpus *corpus_of(const char *const *rows, size_t n, const tsn_config *cfg,
                              tsn_error *err)
 {
-    tsn_dataset d = td_make(rows, n);
-    tsn_corpus *c = tsn_corpus_build(cfg, &d, 2, NULL, NULL, err);
-    td_free(&d);
-    return c;
+    return corpus_on(rows, n, cfg, 2, err);
 }
 
 static void base(tsn_config *c)
@@ -207,6 +213,109 @@ static void mcsvm_on_three_labels_and_an_explicit_eps_train(void)
     tsn_corpus_free(c);
 }
 
+/* One-vs-rest classes (and multi-label labels) are trained on up to as many threads as the
+ * corpus has, never more than there are classes: the weights are the same on 1 thread and on
+ * more threads than classes. */
+static void more_threads_than_classes_train_the_same_weights(void)
+{
+    for (int multi = 0; multi < 2; multi++) {
+        tsn_config cfg;
+        base(&cfg);
+        cfg.multi_label = multi;
+        cfg.prune_weights = 0;
+        tsn_error err = {0};
+        const char *const *rows = multi ? multi_rows : td_three;
+        size_t n = multi ? 8 : TD_THREE_N;
+        tsn_corpus *c1 = corpus_on(rows, n, &cfg, 1, &err), *c8 = corpus_on(rows, n, &cfg, 8, &err);
+        tsn_model *m1 = tsn_model_fit(c1, NULL, 0, &err), *m8 = tsn_model_fit(c8, NULL, 0, &err);
+        CHECK(m1 != NULL && m8 != NULL);
+        if (m1 != NULL && m8 != NULL) {
+            CHECK(m1->ll->nr_class == 3 && m8->ll->nr_class == 3);
+            size_t size = (size_t)(m1->ll->nr_feature + 1) * 3;
+            CHECK(m1->ll->nr_feature == m8->ll->nr_feature);
+            CHECK(memcmp(m1->ll->w, m8->ll->w, size * sizeof *m1->ll->w) == 0);
+        }
+        tsn_model_free(m1);
+        tsn_model_free(m8);
+        tsn_corpus_free(c1);
+        tsn_corpus_free(c8);
+    }
+}
+
+/* Rows go to liblinear in blocks of 2^22 nodes, and a consuming fit gives the corpus' memory
+ * back behind the rows it has built: on a corpus of more feature entries than a block
+ * (20,000 documents of 220 features, laid out by hand from a two-document corpus), both fits
+ * give the same weights. */
+static tsn_corpus *big_corpus(void)
+{
+    char text[2][220 * 6];
+    const char *rows[2];
+    for (int l = 0; l < 2; l++) {
+        char *p = text[l];
+        p += sprintf(p, "%c\t", 'a' + l);
+        for (int w = 0; w < 220; w++)
+            p += sprintf(p, "%c%c%cz ", 'p' + l, 'a' + w / 26, 'a' + w % 26);
+        rows[l] = text[l];
+    }
+    tsn_config cfg;
+    base(&cfg);
+    cfg.units = TSN_UNITS_SURFACE;
+    cfg.word_ngram_max = 1;
+    cfg.eps = 0.5;
+    tsn_corpus *c = corpus_on(rows, 2, &cfg, 2, NULL);
+    if (c == NULL || c->start[1] != 220 || c->start[2] != 440)
+        return c;
+    size_t n = 20000, per = 220;
+    uint32_t *f = malloc(n * per * sizeof *f), *k = malloc(n * per * sizeof *k);
+    size_t *start = malloc((n + 1) * sizeof *start), *labels = malloc(n * sizeof *labels);
+    for (size_t i = 0; i < n; i++) {
+        start[i] = i * per;
+        labels[i] = i % 2;
+        for (size_t j = 0; j < per; j++) {
+            f[i * per + j] = c->fids[(i % 2) * per + j];
+            k[i * per + j] = 1;
+        }
+    }
+    start[n] = n * per;
+    free(c->fids);
+    free(c->counts);
+    free(c->start);
+    free(c->labels);
+    c->fids = f;
+    c->counts = k;
+    c->start = start;
+    c->labels = labels;
+    c->n_docs = n;
+    return c;
+}
+
+static void fits_beyond_one_block_of_rows_consume_alike(void)
+{
+    tsn_corpus *a = big_corpus(), *b = big_corpus();
+    CHECK(a != NULL && b != NULL && tsn_corpus_size(a) == 20000);
+    if (a == NULL || b == NULL || tsn_corpus_size(a) != 20000) {
+        tsn_corpus_free(a);
+        tsn_corpus_free(b);
+        return;
+    }
+    tsn_error err = {0};
+    tsn_model *kept = tsn_model_fit(a, NULL, 0, &err);
+    tsn_model *used = tsn_model_fit_consume(b, &err);
+    CHECK(kept != NULL && used != NULL);
+    if (kept != NULL && used != NULL) {
+        CHECK(tsn_model_n_examples(used) == 20000 && tsn_model_n_features(used) == 440);
+        CHECK(b->fids == NULL && b->counts == NULL); /* given back */
+        size_t rows = (size_t)kept->ll->nr_feature + 1;
+        CHECK(used->ll->nr_feature == kept->ll->nr_feature);
+        CHECK(memcmp(kept->ll->w, used->ll->w, rows * sizeof *kept->ll->w) == 0);
+        CHECK(kept->ll->w[0] != 0);
+    }
+    tsn_model_free(kept);
+    tsn_model_free(used);
+    tsn_corpus_free(a);
+    tsn_corpus_free(b);
+}
+
 static void weights_larger_than_memory_are_refused_before_training(void)
 {
     tsn_config cfg;
@@ -357,6 +466,8 @@ int main(void)
     RUN(multi_label_labels_no_or_every_document_has_get_fixed_decisions);
     RUN(a_multi_label_corpus_refuses_the_mcsvm_learner);
     RUN(mcsvm_on_three_labels_and_an_explicit_eps_train);
+    RUN(more_threads_than_classes_train_the_same_weights);
+    RUN(fits_beyond_one_block_of_rows_consume_alike);
     RUN(weights_larger_than_memory_are_refused_before_training);
     RUN(an_address_space_limit_bounds_the_weights);
     RUN(single_label_models_give_one_label_and_need_decision_values_to_calibrate);

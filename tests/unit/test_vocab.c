@@ -338,6 +338,27 @@ static void the_character_memo_starts_over_and_resolves_the_same(void)
     size_t n1;
     r = tsn_bag_resolved(&b, &n1);
     CHECK(n1 == n0 && memcmp(r, first, n0 * sizeof *r) == 0);
+    /* it also starts over when the types' surface forms pass 16 MiB (words too long for
+     * character n-grams, 1,000 bytes each) */
+    char *lw = malloc(1001);
+    memset(lw, 'y', 1000);
+    lw[1000] = '\0';
+    bool any = false; /* no character n-gram of these words is in the vocabulary */
+    for (int i = 0; i < 17 * 1024; i++) {
+        snprintf(lw, 8, "%07d", i);
+        lw[7] = 'y';
+        tsn_unit u = unit(lw);
+        tsn_bag_reset(&b);
+        tsn_bag_add_units(&b, &c, &u, 1, "", NULL);
+        tsn_bag_resolved(&b, &n1);
+        any |= n1 != 0;
+    }
+    CHECK(!any);
+    free(lw);
+    tsn_bag_reset(&b);
+    CHECK(tsn_bag_add_units(&b, &c, &ab, 1, "", NULL) == TSN_OK);
+    r = tsn_bag_resolved(&b, &n1);
+    CHECK(n1 == n0 && memcmp(r, first, n0 * sizeof *r) == 0);
     tsn_bag_release(&b);
     tsn_charmemo_free(memo);
     tsn_vocab_free(v);
@@ -345,6 +366,43 @@ static void the_character_memo_starts_over_and_resolves_the_same(void)
     double idf4[4] = {1, 1, 1, 1};
     v = tsn_vocab_from_parts(&c, 4, NULL, 0, idf4, NULL);
     CHECK(v != NULL && tsn_charmemo_new(v) == NULL);
+    tsn_vocab_free(v);
+}
+
+/* A bag with a memo is empty only when nothing was generated: a single word under word
+ * n-grams 2-2 adds no word feature, but its character n-grams were generated (even if none
+ * is in the vocabulary). */
+static void a_bag_with_only_character_ngrams_is_not_empty(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.units = TSN_UNITS_SURFACE;
+    c.word_ngram_min = 2;
+    c.word_ngram_max = 2;
+    c.char_ngram_min = 2;
+    c.char_ngram_max = 3;
+    double idf[1] = {1};
+    tsn_vocab *v = tsn_vocab_from_parts(&c, 1, "c:zz", 5, idf, NULL);
+    tsn_charmemo *memo = v != NULL ? tsn_charmemo_new(v) : NULL;
+    CHECK(memo != NULL);
+    if (memo == NULL) {
+        tsn_vocab_free(v);
+        return;
+    }
+    tsn_bag b;
+    tsn_bag_init(&b, false);
+    tsn_bag_set_memo(&b, memo);
+    tsn_bag_reset(&b);
+    tsn_unit u = unit("ab");
+    CHECK(tsn_bag_add_units(&b, &c, &u, 1, "", NULL) == TSN_OK);
+    size_t nr;
+    tsn_bag_resolved(&b, &nr);
+    CHECK(b.n == 0 && nr == 0);
+    CHECK(!tsn_bag_empty(&b));
+    tsn_bag_reset(&b);
+    CHECK(tsn_bag_empty(&b));
+    tsn_bag_release(&b);
+    tsn_charmemo_free(memo);
     tsn_vocab_free(v);
 }
 
@@ -424,6 +482,7 @@ static void corpus_build_names_the_first_document_that_fails(void)
     tsn_error err = {0};
     CHECK(tsn_corpus_build(&c, &d, 2, NULL, NULL, &err) == NULL);
     CHECK_STR(err.msg, "mem.tsv:3: text of 268435457 bytes is over the 256 MiB limit");
+    CHECK(tsn_corpus_build(&c, &d, 2, NULL, NULL, NULL) == NULL); /* no error wanted */
     d.v[2].text = keep[0];
     d.v[4].text = keep[1];
     free(text);
@@ -456,6 +515,16 @@ static void multi_label_sets_tell_prefixes_apart_and_drop_repeats(void)
         CHECK(tsn_corpus_has_label(co, 2, 1) && tsn_corpus_has_label(co, 2, 2) &&
               !tsn_corpus_has_label(co, 2, 0));
     }
+    tsn_corpus_free(co);
+    td_free(&d);
+    /* a single-label corpus has its one label */
+    d = td_make(td_three, TD_THREE_N);
+    c.multi_label = false;
+    co = tsn_corpus_build(&c, &d, 1, NULL, NULL, &err);
+    CHECK(co != NULL && !tsn_corpus_multi_label(co));
+    for (size_t i = 0; co != NULL && i < TD_THREE_N; i++)
+        for (size_t k = 0; k < 3; k++)
+            CHECK(tsn_corpus_has_label(co, i, k) == (k == tsn_corpus_label(co, i)));
     tsn_corpus_free(co);
     td_free(&d);
 }
@@ -509,6 +578,22 @@ static void multi_label_evaluation_of_odd_data(void)
     CHECK(strncmp(err.msg, "mem.tsv:2: label \"zzzzzzzz", 26) == 0);
     CHECK(strlen(err.msg) > 300 && strstr(err.msg, "zzz\" is unknown to the model") != NULL);
     CHECK(ev.tp == NULL && ev.n == 0);
+    td_free(&d);
+    /* a document the scorer refuses: named by line, nothing kept */
+    const char *ok2[] = {"a\tgoal", "b\tmatch"};
+    d = td_make(ok2, 2);
+    size_t big = ((size_t)256 << 20) + 1;
+    char *text = calloc(big + 1, 1); /* never read: the length is refused first */
+    if (text != NULL) {
+        const char *keep = d.v[1].text;
+        d.v[1].text = text;
+        d.v[1].text_len = big;
+        CHECK(tsn_ml_evaluate(m, &d, &ev, &err) == TSN_ERR_ARG);
+        CHECK_STR(err.msg, "mem.tsv:2: text of 268435457 bytes is over the 256 MiB limit");
+        CHECK(ev.tp == NULL && ev.n == 0);
+        d.v[1].text = keep;
+        free(text);
+    }
     td_free(&d);
     /* nothing evaluated */
     ev = (tsn_ml_evaluation){0};
@@ -572,6 +657,7 @@ int main(void)
     RUN(character_ngrams_of_very_long_words);
     RUN(surface_and_light_units_without_character_ngrams);
     RUN(the_character_memo_starts_over_and_resolves_the_same);
+    RUN(a_bag_with_only_character_ngrams_is_not_empty);
     RUN(corpus_build_refuses_bad_configs_and_one_label);
     RUN(hashed_weights_too_large_for_memory_are_refused_before_featurizing);
     RUN(corpus_build_names_the_first_document_that_fails);
