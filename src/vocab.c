@@ -224,7 +224,8 @@ tsn_vocab *tsn_vocab_from_parts(const tsn_config *cfg, size_t n_features, const 
     v->idf = malloc((n_features ? n_features : 1) * sizeof *v->idf);
     if (v->idf == NULL)
         goto nomem;
-    memcpy(v->idf, idf, n_features * sizeof *v->idf);
+    if (n_features > 0) /* (idf may be NULL then) */
+        memcpy(v->idf, idf, n_features * sizeof *v->idf);
     if (cfg->hash_buckets > 0) {
         if ((size_t)cfg->hash_buckets != n_features) {
             tsn_error_set(err, TSN_ERR_MODEL, "vocabulary: %zu ids for %d hash buckets",

@@ -345,8 +345,9 @@ static void the_character_memo_starts_over_and_resolves_the_same(void)
     lw[1000] = '\0';
     bool any = false; /* no character n-gram of these words is in the vocabulary */
     for (int i = 0; i < 17 * 1024; i++) {
-        snprintf(lw, 8, "%07d", i);
-        lw[7] = 'y';
+        char num[16];
+        snprintf(num, sizeof num, "%07d", i);
+        memcpy(lw, num, 7);
         tsn_unit u = unit(lw);
         tsn_bag_reset(&b);
         tsn_bag_add_units(&b, &c, &u, 1, "", NULL);
