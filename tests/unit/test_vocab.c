@@ -407,7 +407,7 @@ static void a_bag_with_only_character_ngrams_is_not_empty(void)
     tsn_vocab_free(v);
 }
 
-static void corpus_build_refuses_bad_configs_and_one_label(void)
+static void corpus_build_refuses_bad_configs_no_examples_and_one_label(void)
 {
     static const char *const rows[] = {"x\tgoal match", "x\tbank money"};
     tsn_dataset d = td_make(rows, 2);
@@ -421,6 +421,13 @@ static void corpus_build_refuses_bad_configs_and_one_label(void)
     tsn_config_init(&c);
     CHECK(tsn_corpus_build(&c, &d, 1, NULL, NULL, &err) == NULL);
     CHECK_STR(err.msg, "mem.tsv: only one label (\"x\"): a classifier needs at least two");
+    td_free(&d);
+    /* no examples at all: no label to name (this read an unset name, and crashed) */
+    d = td_make(NULL, 0);
+    err = (tsn_error){0};
+    CHECK(tsn_corpus_build(&c, &d, 1, NULL, NULL, &err) == NULL);
+    CHECK(err.code == TSN_ERR_DATA);
+    CHECK_STR(err.msg, "mem.tsv: no examples");
     td_free(&d);
     static const char *const two[] = {"x\tgoal match", "y\tbank money"};
     d = td_make(two, 2);
@@ -659,7 +666,7 @@ int main(void)
     RUN(surface_and_light_units_without_character_ngrams);
     RUN(the_character_memo_starts_over_and_resolves_the_same);
     RUN(a_bag_with_only_character_ngrams_is_not_empty);
-    RUN(corpus_build_refuses_bad_configs_and_one_label);
+    RUN(corpus_build_refuses_bad_configs_no_examples_and_one_label);
     RUN(hashed_weights_too_large_for_memory_are_refused_before_featurizing);
     RUN(corpus_build_names_the_first_document_that_fails);
     RUN(multi_label_sets_tell_prefixes_apart_and_drop_repeats);
