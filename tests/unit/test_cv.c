@@ -108,6 +108,9 @@ static void a_failing_fold_fit_reports_its_own_error(void)
     CHECK(err.code == TSN_ERR_DATA);
     CHECK(strncmp(err.msg, "calibration: no features to learn from", 38) == 0);
     CHECK(tsn_cv_fit_calibrated(c, 3, 1, NULL, NULL) == NULL); /* no error wanted: none set */
+    /* without an error struct the run still fails (its code is then TSN_ERR_NOMEM: the fit's
+     * own code travels in the error only) */
+    CHECK(tsn_cv_run(c, 3, 1, NULL, NULL, &r, NULL, NULL) != TSN_OK);
     tsn_corpus_free(c);
 }
 
@@ -336,6 +339,13 @@ static void tune_announces_each_candidate_without_a_report(void)
     CHECK(tsn_tune(&d, &cfg, &o, &best, &m, &stopped, &err) == TSN_OK);
     CHECK(m != NULL && calls > 10);
     tsn_model_free(m);
+    /* a search that cannot featurize returns the cause's code (without an error struct it
+     * still fails, as TSN_ERR_NOMEM) */
+    snprintf(cfg.stopwords, sizeof cfg.stopwords, "/nonexistent/stop.txt");
+    m = NULL;
+    CHECK(tsn_tune(&d, &cfg, &o, &best, &m, &stopped, &err) == TSN_ERR_IO);
+    CHECK(strstr(err.msg, "/nonexistent/stop.txt") != NULL && m == NULL);
+    CHECK(tsn_tune(&d, &cfg, &o, &best, &m, &stopped, NULL) != TSN_OK && m == NULL);
     td_free(&d);
 }
 
