@@ -169,6 +169,8 @@ static tsn_status index_labels(tsn_corpus *c, const tsn_dataset *d, tsn_error *e
     }
     if (multi)
         c->lstart[d->n] = nl;
+    if (c->n_labels == 0) /* (no name to show below) */
+        return tsn_error_set(err, TSN_ERR_DATA, "%s: no examples", d->source);
     if (c->n_labels < 2)
         return tsn_error_set(err, TSN_ERR_DATA,
                              "%s: only one label (\"%s\"): a classifier needs at least two",

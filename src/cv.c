@@ -140,6 +140,10 @@ tsn_model *tsn_cv_fit_calibrated(tsn_corpus *c, int folds, uint64_t seed, const 
             goto done;
         }
         if (tsn_cv_run(c, folds, seed, NULL, NULL, &r, own, err) != TSN_OK) {
+            /* the folds are calibration's own here: cv's hint to lower --folds does not apply */
+            char *hint = err != NULL ? strstr(err->msg, " (lower --folds)") : NULL;
+            if (hint != NULL)
+                *hint = '\0';
             tsn_error_prefix(err, "calibration");
             goto done;
         }
@@ -339,8 +343,10 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
         case 7: c.units = TSN_UNITS_LIGHT; break;
         default: c.fold_teh_marbuta = !c.fold_teh_marbuta; break;
         }
+        /* (a change may not fit the best config: n-grams up to 3 from word_ngram_min 4) */
         if (same_features(&c, &t.best) ||
-            (c.claim_features == TSN_CLAIM_OFF && c.pair_features == TSN_CLAIM_OFF))
+            (c.claim_features == TSN_CLAIM_OFF && c.pair_features == TSN_CLAIM_OFF) ||
+            tsn_config_check(&c, NULL) != TSN_OK)
             continue;
         if (step < 0)
             snprintf(change, sizeof change, "claim_features=%s pair_features=%s",

@@ -224,7 +224,8 @@ tsn_vocab *tsn_vocab_from_parts(const tsn_config *cfg, size_t n_features, const 
     v->idf = malloc((n_features ? n_features : 1) * sizeof *v->idf);
     if (v->idf == NULL)
         goto nomem;
-    memcpy(v->idf, idf, n_features * sizeof *v->idf);
+    if (n_features > 0) /* (idf may be NULL then) */
+        memcpy(v->idf, idf, n_features * sizeof *v->idf);
     if (cfg->hash_buckets > 0) {
         if ((size_t)cfg->hash_buckets != n_features) {
             tsn_error_set(err, TSN_ERR_MODEL, "vocabulary: %zu ids for %d hash buckets",
@@ -239,7 +240,13 @@ tsn_vocab *tsn_vocab_from_parts(const tsn_config *cfg, size_t n_features, const 
     for (const char *p = strings, *e = strings + strings_len;
          p < e && (p = memchr(p, '\0', (size_t)(e - p))) != NULL; p++)
         count++;
-    if (count != n_features || (strings_len > 0 && strings[strings_len - 1] != '\0')) {
+    if (strings_len > 0 && strings[strings_len - 1] != '\0') {
+        tsn_error_set(err, TSN_ERR_MODEL,
+                      "vocabulary: the feature strings do not end in a NUL byte");
+        tsn_vocab_free(v);
+        return NULL;
+    }
+    if (count != n_features) {
         tsn_error_set(err, TSN_ERR_MODEL, "vocabulary: %zu strings for %zu features", count,
                       n_features);
         tsn_vocab_free(v);
