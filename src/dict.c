@@ -42,6 +42,14 @@ void tsn_dict_drop_strings(tsn_dict *d)
     d->slen = d->scap = 0;
 }
 
+void tsn_dict_drop_hashes(tsn_dict *d)
+{
+    tsn_dict_drop_strings(d);
+    free(d->hashes);
+    d->hashes = NULL;
+    d->cap = 0;
+}
+
 size_t tsn_dict_size(const tsn_dict *d)
 {
     return d->n;

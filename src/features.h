@@ -120,6 +120,9 @@ const char *tsn_dict_str(const tsn_dict *d, uint32_t id);
 /* Frees everything but the hash of each id: afterwards only tsn_dict_size() and
  * tsn_dict_hash() may be called (training drops the rest once the vocabulary is built). */
 void tsn_dict_drop_strings(tsn_dict *d);
+/* Frees the hashes as well: afterwards only tsn_dict_size() may be called (a consuming fit,
+ * once its rows have the vocabulary ids through tsn_vocab_map_dict()). */
+void tsn_dict_drop_hashes(tsn_dict *d);
 
 /* ---- Vocabulary (or hashing) and vectorization ---- */
 
@@ -151,6 +154,13 @@ const char *tsn_vocab_str(const tsn_vocab *v, int id);
 const char *tsn_vocab_strings(const tsn_vocab *v, size_t *len);
 /* The feature id of hash h: 1..size, or 0 when not in the vocabulary. */
 int tsn_vocab_find(const tsn_vocab *v, uint64_t h);
+/* Frees the index of the strings (hash -> id, id -> string offset) while the vocabulary
+ * serves only its size and idf (a fit building and solving its rows: the index would sit
+ * idle beside them); tsn_vocab_reindex() builds it again, the same. In between only
+ * tsn_vocab_size(), tsn_vocab_idf(), tsn_vocab_strings() and the vectorizing of corpus rows
+ * (tsn_vocab_vectorize_row()) may be used. No-ops in hashing mode. */
+void tsn_vocab_drop_index(tsn_vocab *v);
+tsn_status tsn_vocab_reindex(tsn_vocab *v, tsn_error *err);
 
 typedef struct {
     tsn_sparse *v;

@@ -1,12 +1,12 @@
 /* fit.c -- fitting a model on a corpus with liblinear (tsn_model_fit*): the vocabulary of
- * the chosen documents, liblinear's rows built on threads, one-vs-rest classes trained on
- * threads, the program's rand() that liblinear's solvers draw from, and the calibration of a
- * temperature on out-of-fold decision values.
+ * the chosen documents, liblinear's rows built on threads (the classes are trained in
+ * ovr.c), and the calibration of a temperature on out-of-fold decision values.
  */
-#define _GNU_SOURCE /* RTLD_DEFAULT, for rand_is_ours() */
 #include "model.h"
 
-#include <dlfcn.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -133,8 +133,10 @@ static void node_store_release(node_store *ns)
 
 /* liblinear's rows are built on the corpus' threads, ROW_ROUND positions at a time (taken
  * ROW_BATCH at a time), each thread writing into its own node store: a row's place in memory
- * depends on the thread that built it, its content and position in the problem do not. */
-#define ROW_ROUND 1024
+ * depends on the thread that built it, its content and position in the problem do not. A
+ * consuming fit cuts the corpus back after each round, so a round's entries are all that is
+ * held twice: rounds are kept small. */
+#define ROW_ROUND 256
 #define ROW_BATCH 16
 
 typedef struct {
@@ -161,6 +163,20 @@ static void rows_release(rows_job *jobs, size_t workers)
     free(jobs);
 }
 
+/* A fit's row builders, which own its rows: released by the trainers' tsn_rows_done callback
+ * (rows_free), or at the end of the fit, whichever comes first. */
+typedef struct {
+    rows_job *jobs;
+    size_t workers;
+} rows_owner;
+
+static void rows_free(void *arg)
+{
+    rows_owner *o = arg;
+    rows_release(o->jobs, o->workers);
+    o->jobs = NULL;
+}
+
 static void *build_rows(void *arg)
 {
     rows_job *w = arg;
@@ -184,6 +200,21 @@ static void *build_rows(void *arg)
     return NULL;
 }
 
+/* A consuming fit cuts the corpus back behind the rows (shrink_corpus) once at least this
+ * many entries are behind them: every round, in practice. */
+#define CUT_BLOCK ((size_t)1 << 16)
+
+/* Hands the pages of freed memory back to the system. Much of what a consuming fit frees
+ * before and after building its rows (the vocabulary's selection arrays, the dictionary's
+ * hashes, the vocabulary's index, the rows' scratch and map) lies in the middle of malloc's
+ * heaps, where free() leaves it resident beside liblinear's rows. */
+static void give_back(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* Releases the corpus' feature entries from `keep` on (realloc shrinks a large block in
  * place and gives the pages back). */
 static void shrink_corpus(tsn_corpus *c, size_t keep)
@@ -204,383 +235,6 @@ static void shrink_corpus(tsn_corpus *c, size_t keep)
 
 static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
                       tsn_error *err);
-
-/* ---- liblinear's random numbers, and one-vs-rest on threads ---- */
-
-/* liblinear 2.3's dual coordinate-descent solvers shuffle with rand(). This definition takes
- * the place of the C library's in the program (liblinear's calls bind to it): each thread
- * draws from its own generator, which train_classes() seeds before every class, so the
- * weights of a class depend on its own problem only -- not on the classes trained before it,
- * nor on the thread that trains it, nor on anything else in the process that uses rand().
- * A 64-bit linear congruential generator (Knuth's MMIX constants); rand() returns its top 31
- * bits, 0..RAND_MAX as glibc defines it. */
-static _Thread_local uint64_t rand_state = 1;
-
-int rand(void)
-{
-    rand_state = rand_state * 6364136223846793005u + 1442695040888963407u;
-    return (int)(rand_state >> 33);
-}
-
-/* Whether liblinear's rand() is the one above. It is in the tasnif program, which exports
- * it; inside libtasnif.so it cannot be (the library exports the public API only), and
- * liblinear draws from the C library's rand(), one generator for the whole process. Then the
- * classes are trained one after the other, each after srand(1): models stay deterministic
- * and the same for any thread count, though not the command line's byte for byte when a dual
- * solver shuffles (and only if nothing else in the process calls rand() meanwhile). */
-static bool rand_is_ours(void)
-{
-    static atomic_int known; /* 0 not yet looked up, 1 ours, 2 the C library's */
-    int k = atomic_load(&known);
-    if (k == 0) {
-        void *bound = dlsym(RTLD_DEFAULT, "rand");
-        k = bound == NULL || bound == (void *)(uintptr_t)rand ? 1 : 2;
-        atomic_store(&known, k);
-    }
-    return k == 1;
-}
-
-/* Seeds the generator liblinear is about to draw from, before each problem it solves. */
-static void seed_rand(void)
-{
-    rand_state = 1;
-    if (!rand_is_ours())
-        srand(1);
-}
-
-typedef struct {
-    const struct problem *prob;
-    const struct parameter *param; /* as for train(); its class weights are by label */
-    const int *label; /* [nr_class] liblinear labels, in order of first occurrence */
-    const int *order; /* [nr_class] classes in the order to take them: largest first */
-    int nr_class;
-    double *w;        /* [w_size * nr_class], feature-major, as liblinear lays it out; or NULL: */
-    double prune;     /* > 0 (w NULL): each class keeps only its weights of at least this
-                       * fraction of its largest (the bias always), in kept_row/kept_val */
-    uint32_t **kept_row; /* [nr_class]: the rows of class k's kept weights, ascending */
-    double **kept_val;   /* [nr_class]: their values */
-    size_t *n_kept;      /* [nr_class] */
-    const tsn_corpus *multi; /* multi-label: positives are the docs with the label */
-    const size_t *idx;       /* ... of these corpus documents (NULL: all) */
-    const double *pos_weight; /* multi-label: [nr_class] weight of each label's positives */
-    atomic_int next;  /* the next class to train */
-    atomic_bool failed;
-} ovr_job;
-
-/* The weight of label `label` in param's class weights (1 when it has none). */
-static double class_weight(const struct parameter *param, int label)
-{
-    for (int i = 0; i < param->nr_weight; i++)
-        if (param->weight_label[i] == label)
-            return param->weight[i];
-    return 1.0;
-}
-
-/* Stores class k's weights sign * v[0..w_size): into its column of the dense w, or pruned
- * into its own sparse lists -- the same weights prune() would leave in the dense column, so
- * a model trained either way is the same. False when out of memory. */
-static bool store_class(ovr_job *j, int k, const double *v, double sign)
-{
-    size_t w_size = (size_t)j->prob->n, nf = w_size - (j->prob->bias >= 0 ? 1 : 0);
-    if (j->w != NULL) {
-        for (size_t f = 0; f < w_size; f++)
-            j->w[f * (size_t)j->nr_class + (size_t)k] = sign * v[f];
-        return true;
-    }
-    double top = 0;
-    for (size_t f = 0; f < nf; f++)
-        top = fabs(v[f]) > top ? fabs(v[f]) : top;
-    top *= j->prune;
-    size_t n = 0;
-    for (size_t f = 0; f < w_size; f++)
-        n += v[f] != 0 && (f >= nf || !(fabs(v[f]) < top));
-    uint32_t *row = malloc((n ? n : 1) * sizeof *row);
-    double *val = malloc((n ? n : 1) * sizeof *val);
-    if (row == NULL || val == NULL) {
-        free(row);
-        free(val);
-        return false;
-    }
-    n = 0;
-    for (size_t f = 0; f < w_size; f++)
-        if (v[f] != 0 && (f >= nf || !(fabs(v[f]) < top))) {
-            row[n] = (uint32_t)f;
-            val[n++] = sign * v[f];
-        }
-    j->kept_row[k] = row;
-    j->kept_val[k] = val;
-    j->n_kept[k] = n;
-    return true;
-}
-
-/* Trains classes, taken from j->next, each as liblinear's one-vs-rest would: positives of
- * the class at C times its weight (1 when it has none), all the others at C. */
-static void *train_ovr(void *arg)
-{
-    ovr_job *j = arg;
-    size_t l = (size_t)j->prob->l, w_size = (size_t)j->prob->n;
-    double *y = malloc((l ? l : 1) * sizeof *y), *flat = NULL;
-    if (y == NULL || (j->w == NULL && (flat = calloc(w_size ? w_size : 1, sizeof *flat)) == NULL)) {
-        free(y);
-        atomic_store(&j->failed, true);
-        return NULL;
-    }
-    for (int t; !atomic_load(&j->failed) && (t = atomic_fetch_add(&j->next, 1)) < j->nr_class;) {
-        int k = j->order[t];
-        size_t npos = 0;
-        for (size_t i = 0; i < l; i++) {
-            bool pos = j->multi ? tsn_corpus_has_label(j->multi, j->idx ? j->idx[i] : i,
-                                                       (size_t)k)
-                                : j->prob->y[i] == j->label[k];
-            y[i] = pos ? +1 : -1;
-            npos += pos;
-        }
-        if (j->multi && (npos == 0 || npos == l)) {
-            /* a label none (or all) of these documents has, as in a cross-validation fold:
-             * nothing to learn; its decision is the bias weight alone, far below zero (above
-             * it when every document has the label) */
-            if (j->w != NULL)
-                for (size_t f = 0; f < w_size; f++)
-                    j->w[f * (size_t)j->nr_class + (size_t)k] = 0;
-            else
-                memset(flat, 0, w_size * sizeof *flat);
-            double *bias_w = j->w != NULL ? j->w + (w_size - 1) * (size_t)j->nr_class + k
-                                          : flat + w_size - 1;
-            if (j->prob->bias > 0)
-                *bias_w = (npos ? 20.0 : -20.0) / j->prob->bias;
-            if (j->w == NULL && !store_class(j, k, flat, 1.0)) {
-                atomic_store(&j->failed, true);
-                break;
-            }
-            continue;
-        }
-        struct problem sub = *j->prob;
-        sub.y = y;
-        struct parameter par = *j->param;
-        int positive = +1;
-        double wk = j->multi ? j->pos_weight[k] : class_weight(j->param, j->label[k]);
-        par.nr_weight = 1;
-        par.weight_label = &positive;
-        par.weight = &wk;
-        seed_rand();
-        struct model *bin = train(&sub, &par);
-        if (bin == NULL) {
-            atomic_store(&j->failed, true);
-            break;
-        }
-        /* liblinear puts +1 first when both occur; the weights are for its first label */
-        bool stored = store_class(j, k, bin->w, bin->label[0] == +1 ? 1.0 : -1.0);
-        free_and_destroy_model(&bin);
-        if (!stored) {
-            atomic_store(&j->failed, true);
-            break;
-        }
-    }
-    free(y);
-    free(flat);
-    return NULL;
-}
-
-/* Sets up j's per-class lists for pruned training (j->prune > 0), or the dense w. */
-static bool ovr_alloc(ovr_job *j, size_t w_size)
-{
-    size_t K = (size_t)j->nr_class;
-    if (j->prune <= 0)
-        return (j->w = malloc((w_size ? w_size : 1) * K * sizeof *j->w)) != NULL;
-    j->kept_row = calloc(K, sizeof *j->kept_row);
-    j->kept_val = calloc(K, sizeof *j->kept_val);
-    j->n_kept = calloc(K, sizeof *j->n_kept);
-    return j->kept_row != NULL && j->kept_val != NULL && j->n_kept != NULL;
-}
-
-static void ovr_release(ovr_job *j)
-{
-    for (int k = 0; j->kept_row != NULL && k < j->nr_class; k++)
-        free(j->kept_row[k]);
-    for (int k = 0; j->kept_val != NULL && k < j->nr_class; k++)
-        free(j->kept_val[k]);
-    free(j->kept_row);
-    free(j->kept_val);
-    free(j->n_kept);
-    j->kept_row = NULL;
-    j->kept_val = NULL;
-    j->n_kept = NULL;
-}
-
-/* Gathers the classes' kept weights into m's sparse rows (wstart, wcol, wval): row by row,
- * columns ascending. False when out of memory. */
-static bool ovr_assemble(ovr_job *j, size_t w_size, tsn_model *m)
-{
-    size_t total = 0, K = (size_t)j->nr_class;
-    for (size_t k = 0; k < K; k++)
-        total += j->n_kept[k];
-    m->wstart = calloc(w_size + 1, sizeof *m->wstart);
-    m->wcol = malloc((total ? total : 1) * sizeof *m->wcol);
-    m->wval = malloc((total ? total : 1) * sizeof *m->wval);
-    if (m->wstart == NULL || m->wcol == NULL || m->wval == NULL)
-        return false;
-    for (size_t k = 0; k < K; k++)
-        for (size_t i = 0; i < j->n_kept[k]; i++)
-            m->wstart[j->kept_row[k][i] + 1]++;
-    for (size_t r = 0; r < w_size; r++)
-        m->wstart[r + 1] += m->wstart[r];
-    for (size_t k = 0; k < K; k++) { /* classes in order: each row's columns ascend */
-        for (size_t i = 0; i < j->n_kept[k]; i++) {
-            size_t at = m->wstart[j->kept_row[k][i]]++;
-            m->wcol[at] = (uint32_t)k;
-            m->wval[at] = j->kept_val[k][i];
-        }
-        free(j->kept_row[k]); /* as it goes: the lists and the rows are not both whole */
-        free(j->kept_val[k]);
-        j->kept_row[k] = NULL;
-        j->kept_val[k] = NULL;
-    }
-    for (size_t r = w_size; r > 0; r--) /* each start was moved to the next row's */
-        m->wstart[r] = m->wstart[r - 1];
-    m->wstart[0] = 0;
-    return true;
-}
-
-/* train(prob, param), with one-vs-rest classes trained on up to `threads` threads: the same
- * layout (labels in order of first occurrence, w feature-major) and, class by class, the
- * problem liblinear would solve; each class is seeded alike (see rand() above), so the
- * weights are the same for any number of threads. Two classes and Crammer-Singer are one
- * problem each: train() itself. NULL when out of memory. */
-static struct model *train_classes(const struct problem *prob, const struct parameter *param,
-                                   size_t threads, double prune, tsn_model *m)
-{
-    int *label = malloc((size_t)prob->l * sizeof *label);
-    int *count = calloc((size_t)prob->l, sizeof *count), *order = NULL;
-    int nr_class = 0;
-    if (label == NULL || count == NULL) {
-        free(label);
-        free(count);
-        return NULL;
-    }
-    for (int i = 0; i < prob->l; i++) {
-        int y = (int)prob->y[i], k = 0;
-        while (k < nr_class && label[k] != y)
-            k++;
-        if (k == nr_class)
-            label[nr_class++] = y;
-        count[k]++;
-    }
-    if (nr_class <= 2 || param->solver_type == MCSVM_CS) {
-        free(label);
-        free(count);
-        seed_rand();
-        return train(prob, param);
-    }
-    /* The larger classes tend to take longer: start them first, so that no thread is left
-     * with a long one at the end. (Which thread trains a class does not change its weights.) */
-    if ((order = malloc((size_t)nr_class * sizeof *order)) == NULL) {
-        free(label);
-        free(count);
-        return NULL;
-    }
-    for (int k = 0; k < nr_class; k++) {
-        int i = k;
-        for (; i > 0 && count[order[i - 1]] < count[k]; i--)
-            order[i] = order[i - 1];
-        order[i] = k;
-    }
-    free(count);
-    struct model *ll = calloc(1, sizeof *ll); /* freed by liblinear's free_and_destroy_model */
-    size_t w_size = (size_t)prob->n;
-    pthread_t *tids = calloc(threads ? threads : 1, sizeof *tids);
-    ovr_job job = {.prob = prob, .param = param, .label = label, .order = order,
-                   .nr_class = nr_class, .prune = prune};
-    atomic_init(&job.next, 0);
-    atomic_init(&job.failed, false);
-    if (ll == NULL || tids == NULL || !ovr_alloc(&job, w_size))
-        goto fail;
-    size_t started = 0;
-    if (!rand_is_ours())
-        threads = 1; /* one process-wide generator: one class at a time (see rand_is_ours) */
-    for (size_t t = 1; t < threads && t < (size_t)nr_class; t++) {
-        if (pthread_create(&tids[t], NULL, train_ovr, &job) != 0)
-            break; /* this thread takes the classes the missing ones would have trained */
-        started = t;
-    }
-    train_ovr(&job);
-    for (size_t t = 1; t <= started; t++)
-        pthread_join(tids[t], NULL);
-    if (atomic_load(&job.failed) || (job.w == NULL && !ovr_assemble(&job, w_size, m)))
-        goto fail;
-    ovr_release(&job);
-    free(tids);
-    free(order);
-    ll->param = *param;
-    ll->nr_class = nr_class;
-    ll->nr_feature = prob->n - (prob->bias >= 0 ? 1 : 0);
-    ll->bias = prob->bias;
-    ll->label = label;
-    ll->w = job.w;
-    return ll;
-fail:
-    ovr_release(&job);
-    free(label);
-    free(order);
-    free(job.w);
-    free(tids);
-    free(ll);
-    return NULL;
-}
-
-/* Multi-label: one binary problem per label k of the corpus (positives: the documents that
- * have k, at C times pos_weight[k]; the rest at C), on up to `threads` threads, laid out as a
- * liblinear one-vs-rest model of n_labels classes (labels 1..n_labels, one weight column
- * each, even for two labels). NULL when out of memory or a problem fails. */
-static struct model *train_labels(const struct problem *prob, const struct parameter *param,
-                                  const tsn_corpus *c, const size_t *idx,
-                                  const double *pos_weight, size_t K, size_t threads,
-                                  double prune, tsn_model *m)
-{
-    struct model *ll = calloc(1, sizeof *ll);
-    int *label = malloc(K * sizeof *label), *order = malloc(K * sizeof *order);
-    size_t w_size = (size_t)prob->n;
-    pthread_t *tids = calloc(threads ? threads : 1, sizeof *tids);
-    ovr_job job = {.prob = prob, .param = param, .label = label, .order = order,
-                   .nr_class = (int)K, .multi = c, .idx = idx, .pos_weight = pos_weight,
-                   .prune = prune};
-    atomic_init(&job.next, 0);
-    atomic_init(&job.failed, false);
-    if (ll == NULL || label == NULL || order == NULL || tids == NULL || !ovr_alloc(&job, w_size))
-        goto fail;
-    for (size_t k = 0; k < K; k++)
-        label[k] = (int)k + 1, order[k] = (int)k;
-    size_t started = 0;
-    if (!rand_is_ours())
-        threads = 1;
-    for (size_t t = 1; t < threads && t < K; t++) {
-        if (pthread_create(&tids[t], NULL, train_ovr, &job) != 0)
-            break;
-        started = t;
-    }
-    train_ovr(&job);
-    for (size_t t = 1; t <= started; t++)
-        pthread_join(tids[t], NULL);
-    if (atomic_load(&job.failed) || (job.w == NULL && !ovr_assemble(&job, w_size, m)))
-        goto fail;
-    ovr_release(&job);
-    free(tids);
-    free(order);
-    ll->param = *param;
-    ll->nr_class = (int)K;
-    ll->nr_feature = prob->n - (prob->bias >= 0 ? 1 : 0);
-    ll->bias = prob->bias;
-    ll->label = label;
-    ll->w = job.w;
-    return ll;
-fail:
-    ovr_release(&job);
-    free(label);
-    free(order);
-    free(job.w);
-    free(tids);
-    free(ll);
-    return NULL;
-}
 
 /* cfg's prune_weights for a model of n_labels labels, auto resolved. */
 static double prune_fraction(const tsn_config *cfg, size_t n_labels)
@@ -683,6 +337,7 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     size_t *nf = NULL;
     rows_job *jobs = NULL;
     size_t workers = c->threads > 0 ? c->threads : 1;
+    rows_owner rows = {NULL, workers};
     pthread_t *tids = NULL;
     struct problem prob = {0};
     int *wl = NULL;
@@ -732,8 +387,6 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     if (tsn_weights_check(&m->cfg, tsn_vocab_size(m->vocab), m->n_labels, c->threads, err) !=
         TSN_OK)
         goto fail;
-    if (tsn_model_ready(m, err) != TSN_OK)
-        goto fail;
     if (consume)
         tsn_dict_drop_strings(c->dict); /* the vocabulary has what it needs */
     prob.x = malloc((n ? n : 1) * sizeof *prob.x);
@@ -743,7 +396,14 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     double bias = m->cfg.bias;
     if (map_dict(m, c, err) != TSN_OK)
         goto fail;
-    jobs = calloc(workers, sizeof *jobs);
+    if (consume) {
+        /* The rows need only the map just made and the idf: the dictionary's hashes and the
+         * vocabulary's index would sit idle beside them (the index comes back after). */
+        tsn_dict_drop_hashes(c->dict);
+        tsn_vocab_drop_index(m->vocab);
+        give_back();
+    }
+    jobs = rows.jobs = calloc(workers, sizeof *jobs);
     tids = calloc(workers, sizeof *tids);
     if (jobs == NULL || tids == NULL)
         goto nomem;
@@ -777,16 +437,19 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
                 goto fail;
             }
         size_t first = consume ? (idx ? idx[n - end] : n - end) : 0;
-        if (consume && cut - c->start[first] >= NODE_BLOCK) {
+        if (consume && cut - c->start[first] >= CUT_BLOCK) {
             cut = c->start[first];
             shrink_corpus(c, cut);
         }
     }
+    for (size_t w = 0; w < workers; w++)
+        tsn_vector_release(&jobs[w].x); /* the rows are built: their scratch goes */
     if (consume) {
         shrink_corpus(c, 0);
         free(m->dmap); /* the corpus goes with its dictionary */
         m->dmap = NULL;
         m->dmap_of = NULL;
+        give_back();
     }
     size_t V = tsn_vocab_size(m->vocab);
     prob.l = (int)n;
@@ -841,15 +504,23 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
     if (m->cfg.prune_weights < 0 && f > 0)
         m->cfg.prune_weights = f; /* what auto became: the model records it */
     if (c->lstart != NULL)
-        m->ll = train_labels(&prob, &param, c, idx, wv, m->n_labels, c->threads, f, m);
+        m->ll = tsn_train_labels(&prob, &param, c, idx, wv, m->n_labels, c->threads, f, m,
+                                 (tsn_rows_done){rows_free, &rows});
     else
-        m->ll = train_classes(&prob, &param, c->threads, f, m);
+        m->ll = tsn_train_classes(&prob, &param, c->threads, f, m,
+                                  (tsn_rows_done){rows_free, &rows});
     if (m->ll == NULL)
         goto nomem;
     m->ll->param.weight_label = NULL;
     m->ll->param.weight = NULL;
     if (m->wstart == NULL && prune(m, f) != TSN_OK)
         goto nomem;
+    rows_free(&rows); /* (the trainers freed them already) */
+    /* the prediction scratch, and the vocabulary's index, only now that the rows are gone */
+    if (consume && tsn_vocab_reindex(m->vocab, err) != TSN_OK)
+        goto fail;
+    if (tsn_model_ready(m, err) != TSN_OK)
+        goto fail;
     goto done;
 nomem:
     tsn_error_set(err, TSN_ERR_NOMEM, "training: out of memory");
@@ -859,7 +530,7 @@ fail:
 done:
     free(wl);
     free(wv);
-    rows_release(jobs, workers);
+    rows_free(&rows);
     free(tids);
     free(prob.x);
     free(prob.y);

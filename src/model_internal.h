@@ -1,5 +1,5 @@
 /* model_internal.h -- the model's private header: the structures that the model's own files
- * (corpus.c, fit.c, score.c, modelfile.c, model.c) share, and the helpers one of them defines
+ * (corpus.c, fit.c, ovr.c, score.c, modelfile.c, model.c) share, and the helpers one of them defines
  * for the others. No other module includes it: it brings in liblinear's linear.h, whose
  * unprefixed names (train, predict, struct model) must not leak past the model.
  * Ownership is as in model.h and corpus.h; a tsn_model's fields are owned by the model and
@@ -108,5 +108,28 @@ tsn_status tsn_model_ready(tsn_model *m, tsn_error *err);
  * for the corpus' dictionary on first use (fit.c). */
 tsn_status tsn_model_corpus_row(tsn_model *m, const tsn_corpus *c, size_t i, tsn_vector *x,
                                 tsn_error *err);
+
+/* Called by the trainers below once no class needs the problem's rows (x) any more, so that
+ * the rows are gone before the weights are gathered: liblinear's rows are by far the largest
+ * thing training holds, and the classes' weights are whole only at the end (fit.c frees
+ * them). */
+typedef struct {
+    void (*fn)(void *ctx);
+    void *ctx;
+} tsn_rows_done;
+
+/* train(prob, param) as liblinear would, one-vs-rest classes on up to `threads` threads,
+ * each seeded alike so the weights are the same for any number of threads; with prune > 0
+ * each class keeps only its larger weights, gathered into m's sparse rows (the model's w is
+ * then NULL). Calls done once the rows are no longer needed. NULL when out of memory (ovr.c). */
+struct model *tsn_train_classes(const struct problem *prob, const struct parameter *param,
+                               size_t threads, double prune, tsn_model *m, tsn_rows_done done);
+/* Multi-label: one binary problem per label of corpus c (of the documents idx, NULL: all),
+ * its positives at C times pos_weight[k], laid out as a one-vs-rest model of K classes
+ * (ovr.c). As tsn_train_classes() otherwise. */
+struct model *tsn_train_labels(const struct problem *prob, const struct parameter *param,
+                              const tsn_corpus *c, const size_t *idx, const double *pos_weight,
+                              size_t K, size_t threads, double prune, tsn_model *m,
+                              tsn_rows_done done);
 
 #endif

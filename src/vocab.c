@@ -127,6 +127,24 @@ static bool index_strings(tsn_vocab *v)
     return true;
 }
 
+void tsn_vocab_drop_index(tsn_vocab *v)
+{
+    hmap_release(&v->map);
+    free(v->offs);
+    v->offs = NULL;
+}
+
+tsn_status tsn_vocab_reindex(tsn_vocab *v, tsn_error *err)
+{
+    if (v->buckets > 0 || v->offs != NULL)
+        return TSN_OK;
+    if (!index_strings(v)) {
+        tsn_vocab_drop_index(v);
+        return tsn_error_set(err, TSN_ERR_NOMEM, "vocabulary: out of memory");
+    }
+    return TSN_OK;
+}
+
 tsn_vocab *tsn_vocab_build(const tsn_config *cfg, const tsn_dict *d, const uint32_t *const *fids,
                            const size_t *n_feats, size_t n_docs, tsn_error *err)
 {
