@@ -295,7 +295,7 @@ static void pair_datasets_and_missing_files(void)
     d.v = v;
     d.n = 12;
     CHECK(tsn_dataset_claims_recur(&d)); /* no claim at all: one claim, "" */
-    char claims[12][8];
+    char claims[12][16];
     for (int i = 0; i < 12; i++) {
         snprintf(claims[i], sizeof claims[i], "c%d", i);
         v[i].claim = claims[i];
