@@ -11,28 +11,12 @@
 #include "corpus.h"
 #include "train_data.h"
 
-static void base(tsn_config *c)
-{
-    tsn_config_init(c);
-    c->min_df = 1;
-    c->char_ngram_max = 0;
-}
-
-static tsn_corpus *corpus_of(const char *const *rows, size_t n, const tsn_config *cfg,
-                             tsn_error *err)
-{
-    tsn_dataset d = td_make(rows, n);
-    tsn_corpus *c = tsn_corpus_build(cfg, &d, 1, NULL, NULL, err);
-    td_free(&d);
-    return c;
-}
-
 static void fold_counts_outside_2_to_100_are_refused(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+    tsn_corpus *c = td_corpus(td_three, TD_THREE_N, &cfg, 1, &err);
     tsn_cv_result r;
     int bad[] = {1, 0, -3, TSN_CV_MAX_FOLDS + 1};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -46,9 +30,9 @@ static void fold_counts_outside_2_to_100_are_refused(void)
 static void more_folds_than_examples_name_the_empty_fold(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+    tsn_corpus *c = td_corpus(td_three, TD_THREE_N, &cfg, 1, &err);
     tsn_cv_result r;
     CHECK(tsn_cv_run(c, 20, 1, NULL, NULL, &r, NULL, &err) == TSN_ERR_DATA);
     CHECK_STR(err.msg, "18 examples are too few for 20 folds: fold 19 is empty (lower --folds)");
@@ -74,9 +58,9 @@ static void log_fold(void *ctx, int f, int folds, double acc, double f1)
 static void the_fold_callback_sees_every_fold_in_order(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+    tsn_corpus *c = td_corpus(td_three, TD_THREE_N, &cfg, 1, &err);
     tsn_cv_result r;
     fold_log l = {0};
     CHECK(tsn_cv_run(c, 3, 7, log_fold, &l, &r, NULL, &err) == TSN_OK);
@@ -92,10 +76,10 @@ static void the_fold_callback_sees_every_fold_in_order(void)
 static void a_failing_fold_fit_reports_its_own_error(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     cfg.min_df = 1000;
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+    tsn_corpus *c = td_corpus(td_three, TD_THREE_N, &cfg, 1, &err);
     CHECK(c != NULL);
     tsn_cv_result r;
     fold_log l = {0};
@@ -119,18 +103,18 @@ static void a_failing_fold_fit_reports_its_own_error(void)
 static void a_calibrated_fit_with_given_decisions_reports_a_failing_fit(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     cfg.min_df = 1000;
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+    tsn_corpus *c = td_corpus(td_three, TD_THREE_N, &cfg, 1, &err);
     double z[TD_THREE_N * 3] = {0};
     CHECK(tsn_cv_fit_calibrated(c, 3, 1, z, &err) == NULL);
     CHECK(err.code == TSN_ERR_DATA);
     CHECK(strncmp(err.msg, "no features to learn from", 25) == 0);
     tsn_corpus_free(c);
     /* and with usable features, the given values set the temperature */
-    base(&cfg);
-    c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+    td_base(&cfg);
+    c = td_corpus(td_three, TD_THREE_N, &cfg, 1, &err);
     for (size_t i = 0; i < TD_THREE_N; i++)
         z[i * 3 + tsn_corpus_label(c, i)] = 1;
     tsn_model *m = tsn_cv_fit_calibrated(c, 3, 1, z, &err);
@@ -202,7 +186,7 @@ static void tune_never_tries_an_invalid_word_ngram_range(void)
 {
     tsn_dataset d = td_make(td_three, TD_THREE_N);
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     cfg.word_ngram_min = 4;
     cfg.word_ngram_max = 4;
     cfg.char_ngram_max = 3;
@@ -233,7 +217,7 @@ static void tune_on_multi_label_data_tries_no_mcsvm(void)
     };
     tsn_dataset d = td_make(rows, 10);
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     cfg.multi_label = true;
     cfg.fold_teh_marbuta = false;
     tune_log t = {0};
@@ -269,7 +253,7 @@ static void tune_on_pairs_flips_the_given_pair_features(void)
     for (int pf = TSN_CLAIM_OFF; pf <= TSN_CLAIM_ON; pf++) {
         tsn_dataset d = td_make(rows, 8);
         tsn_config cfg;
-        base(&cfg);
+        td_base(&cfg);
         cfg.pair_features = pf;
         cfg.claim_features = TSN_CLAIM_AUTO;
         tune_log t = {0};
@@ -300,7 +284,7 @@ static void tune_keeps_c_inside_its_range(void)
     for (int e = 0; e < 2; e++) {
         tsn_dataset d = td_make(td_three, TD_THREE_N);
         tsn_config cfg;
-        base(&cfg);
+        td_base(&cfg);
         cfg.C = ends[e];
         tune_log t = {0};
         tsn_tune_opts o = {2, 1, 0, true, 1, log_row, NULL, &t};
@@ -329,7 +313,7 @@ static void tune_announces_each_candidate_without_a_report(void)
 {
     tsn_dataset d = td_make(td_three, TD_THREE_N);
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     int calls = 0;
     tsn_tune_opts o = {2, 1, 0, false, 1, NULL, count_progress, &calls};
     tsn_config best;

@@ -14,34 +14,12 @@
 #include "corpus.h"
 #include "train_data.h"
 
-static tsn_corpus *corpus_on(const char *const *rows, size_t n, const tsn_config *cfg,
-                             int threads, tsn_error *err)
-{
-    tsn_dataset d = td_make(rows, n);
-    tsn_corpus *c = tsn_corpus_build(cfg, &d, threads, NULL, NULL, err);
-    td_free(&d);
-    return c;
-}
-
-static tsn_corpus *corpus_of(const char *const *rows, size_t n, const tsn_config *cfg,
-                             tsn_error *err)
-{
-    return corpus_on(rows, n, cfg, 2, err);
-}
-
-static void base(tsn_config *c)
-{
-    tsn_config_init(c);
-    c->min_df = 1;
-    c->char_ngram_max = 0;
-}
-
 static void a_subset_with_one_label_is_refused(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+    tsn_corpus *c = td_corpus(td_three, TD_THREE_N, &cfg, 2, &err);
     CHECK(c != NULL);
     size_t idx[6], n = 0;
     for (size_t i = 0; i < tsn_corpus_size(c); i++)
@@ -61,10 +39,10 @@ static void class_weights_skip_a_label_the_subset_lacks(void)
 {
     for (int cw = TSN_CLASS_WEIGHT_BALANCED; cw <= TSN_CLASS_WEIGHT_SQRT; cw++) {
         tsn_config cfg;
-        base(&cfg);
+        td_base(&cfg);
         cfg.class_weight = cw;
         tsn_error err = {0};
-        tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+        tsn_corpus *c = td_corpus(td_three, TD_THREE_N, &cfg, 2, &err);
         size_t idx[TD_THREE_N], n = 0;
         for (size_t i = 0; i < tsn_corpus_size(c); i++)
             if (strcmp(tsn_corpus_label_name(c, tsn_corpus_label(c, i)), "politic") != 0)
@@ -99,10 +77,10 @@ static void pruning_a_two_class_model_zeroes_only_the_small_weights(void)
         if (td_three[i][0] != 'p')
             rows[n++] = td_three[i];
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     cfg.prune_weights = 0;
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(rows, n, &cfg, &err);
+    tsn_corpus *c = td_corpus(rows, n, &cfg, 2, &err);
     tsn_model *full = tsn_model_fit(c, NULL, 0, &err);
     c->cfg.prune_weights = 0.5;
     tsn_model *cut = tsn_model_fit(c, NULL, 0, &err);
@@ -142,11 +120,11 @@ static void multi_label_labels_no_or_every_document_has_get_fixed_decisions(void
 {
     for (int pruned = 0; pruned < 2; pruned++) {
         tsn_config cfg;
-        base(&cfg);
+        td_base(&cfg);
         cfg.multi_label = true;
         cfg.prune_weights = pruned ? 0.01 : 0;
         tsn_error err = {0};
-        tsn_corpus *c = corpus_of(multi_rows, 8, &cfg, &err);
+        tsn_corpus *c = td_corpus(multi_rows, 8, &cfg, 2, &err);
         CHECK(c != NULL && tsn_corpus_n_labels(c) == 3);
         if (c == NULL)
             return;
@@ -172,10 +150,10 @@ static void multi_label_labels_no_or_every_document_has_get_fixed_decisions(void
 static void a_multi_label_corpus_refuses_the_mcsvm_learner(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     cfg.multi_label = true;
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(multi_rows, 8, &cfg, &err);
+    tsn_corpus *c = td_corpus(multi_rows, 8, &cfg, 2, &err);
     tsn_config l = cfg;
     l.solver = TSN_SOLVER_MCSVM;
     tsn_corpus_set_learner(c, &l);
@@ -191,11 +169,11 @@ static void a_multi_label_corpus_refuses_the_mcsvm_learner(void)
 static void mcsvm_on_three_labels_and_an_explicit_eps_train(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     cfg.solver = TSN_SOLVER_MCSVM;
     cfg.eps = 0.001;
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+    tsn_corpus *c = td_corpus(td_three, TD_THREE_N, &cfg, 2, &err);
     tsn_model *m = tsn_model_fit(c, NULL, 0, &err);
     CHECK(m != NULL);
     if (m != NULL) {
@@ -220,13 +198,14 @@ static void more_threads_than_classes_train_the_same_weights(void)
 {
     for (int multi = 0; multi < 2; multi++) {
         tsn_config cfg;
-        base(&cfg);
+        td_base(&cfg);
         cfg.multi_label = multi;
         cfg.prune_weights = 0;
         tsn_error err = {0};
         const char *const *rows = multi ? multi_rows : td_three;
         size_t n = multi ? 8 : TD_THREE_N;
-        tsn_corpus *c1 = corpus_on(rows, n, &cfg, 1, &err), *c8 = corpus_on(rows, n, &cfg, 8, &err);
+        tsn_corpus *c1 = td_corpus(rows, n, &cfg, 1, &err);
+        tsn_corpus *c8 = td_corpus(rows, n, &cfg, 8, &err);
         tsn_model *m1 = tsn_model_fit(c1, NULL, 0, &err), *m8 = tsn_model_fit(c8, NULL, 0, &err);
         CHECK(m1 != NULL && m8 != NULL);
         if (m1 != NULL && m8 != NULL) {
@@ -258,11 +237,11 @@ static tsn_corpus *big_corpus(void)
         rows[l] = text[l];
     }
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     cfg.units = TSN_UNITS_SURFACE;
     cfg.word_ngram_max = 1;
     cfg.eps = 0.5;
-    tsn_corpus *c = corpus_on(rows, 2, &cfg, 2, NULL);
+    tsn_corpus *c = td_corpus(rows, 2, &cfg, 2, NULL);
     if (c == NULL || c->start[1] != 220 || c->start[2] != 440)
         return c;
     size_t n = 20000, per = 220;
@@ -413,9 +392,9 @@ static void an_address_space_limit_bounds_the_weights(void)
 static void single_label_models_give_one_label_and_need_decision_values_to_calibrate(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(td_three, TD_THREE_N, &cfg, &err);
+    tsn_corpus *c = td_corpus(td_three, TD_THREE_N, &cfg, 2, &err);
     tsn_model *m = tsn_model_fit(c, NULL, 0, &err);
     /* a single-label model gives its best label alone, whatever the others' scores */
     const double probs[] = {0.9, 0.95, 0.99};
@@ -434,10 +413,10 @@ static void single_label_models_give_one_label_and_need_decision_values_to_calib
 static void a_label_without_positives_keeps_the_default_threshold(void)
 {
     tsn_config cfg;
-    base(&cfg);
+    td_base(&cfg);
     cfg.multi_label = true;
     tsn_error err = {0};
-    tsn_corpus *c = corpus_of(multi_rows, 8, &cfg, &err);
+    tsn_corpus *c = td_corpus(multi_rows, 8, &cfg, 2, &err);
     tsn_model *m = tsn_model_fit(c, NULL, 0, &err);
     CHECK(m != NULL);
     if (m == NULL)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 #include "hash.h"
 
 static tsn_dataset data;
@@ -22,27 +23,6 @@ static tsn_model *fit(const tsn_config *c)
         fprintf(stderr, "  %s\n", err.msg);
     tsn_corpus_free(cp);
     return m;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    *len = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    return b;
-}
-
-static void spit(const char *path, const char *b, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    fwrite(b, 1, len, f);
-    fclose(f);
 }
 
 static void saved_model_predicts_exactly_like_the_trained_one(void)
@@ -94,7 +74,7 @@ static void same_data_and_config_give_byte_identical_models(void)
     tsn_model_save(a, "/tmp/tsn_a.model", NULL);
     tsn_model_save(b, "/tmp/tsn_b.model", NULL);
     size_t la, lb;
-    char *x = slurp("/tmp/tsn_a.model", &la), *y = slurp("/tmp/tsn_b.model", &lb);
+    char *x = tf_slurp("/tmp/tsn_a.model", &la), *y = tf_slurp("/tmp/tsn_b.model", &lb);
     CHECK(x && y && la == lb && memcmp(x, y, la) == 0);
     free(x);
     free(y);
@@ -119,32 +99,32 @@ static void expect_load_error(const char *path, const char *fragment)
 static void damaged_or_foreign_models_are_refused_clearly(void)
 {
     size_t len;
-    char *b = slurp("/tmp/tsn_test.model", &len);
+    char *b = tf_slurp("/tmp/tsn_test.model", &len);
     CHECK(b != NULL && len > 100);
     if (b == NULL)
         return;
-    spit("/tmp/tsn_bad.model", b, len / 2);
+    tf_spit("/tmp/tsn_bad.model", b, len / 2);
     expect_load_error("/tmp/tsn_bad.model", "truncated");
     b[len / 2] ^= 0x10;
-    spit("/tmp/tsn_bad.model", b, len);
+    tf_spit("/tmp/tsn_bad.model", b, len);
     expect_load_error("/tmp/tsn_bad.model", "checksum mismatch");
     b[len / 2] ^= 0x10;
     b[13] = '9'; /* "tasnif-model 1" -> version 9 */
-    spit("/tmp/tsn_bad.model", b, len);
+    tf_spit("/tmp/tsn_bad.model", b, len);
     expect_load_error("/tmp/tsn_bad.model", "newer than this tasnif supports");
     b[13] = '0';
-    spit("/tmp/tsn_bad.model", b, len);
+    tf_spit("/tmp/tsn_bad.model", b, len);
     expect_load_error("/tmp/tsn_bad.model", "unknown model format version 0");
     b[13] = 'x';
-    spit("/tmp/tsn_bad.model", b, len);
+    tf_spit("/tmp/tsn_bad.model", b, len);
     expect_load_error("/tmp/tsn_bad.model", "not a tasnif model");
     b[13] = '1';
     b[len - 2] = 'z'; /* the checksum's last hex digit */
-    spit("/tmp/tsn_bad.model", b, len);
+    tf_spit("/tmp/tsn_bad.model", b, len);
     expect_load_error("/tmp/tsn_bad.model", "truncated");
-    spit("/tmp/tsn_bad.model", "label\ttext\n", 11);
+    tf_spit("/tmp/tsn_bad.model", "label\ttext\n", 11);
     expect_load_error("/tmp/tsn_bad.model", "not a tasnif model");
-    spit("/tmp/tsn_bad.model", "", 0);
+    tf_spit("/tmp/tsn_bad.model", "", 0);
     expect_load_error("/tmp/tsn_bad.model", "not a tasnif model");
     expect_load_error("/tmp/no/such/model", "No such file");
     free(b);
@@ -175,19 +155,10 @@ static bool split_model(const char *b, size_t len)
     return true;
 }
 
-/* The first n-byte needle in h[0..hl), or NULL (memmem is a GNU extension). */
-static char *find(const char *h, size_t hl, const char *needle, size_t n)
-{
-    for (size_t i = 0; n <= hl && i <= hl - n; i++)
-        if (memcmp(h + i, needle, n) == 0)
-            return (char *)(h + i);
-    return NULL;
-}
-
 /* Replaces the first `from` in buf[0..*len) (capacity cap) by `to`; false if absent. */
 static bool edit(char *buf, size_t *len, size_t cap, const char *from, const char *to)
 {
-    char *at = find(buf, *len, from, strlen(from));
+    char *at = tf_find(buf, *len, from, strlen(from));
     size_t fl = strlen(from), tl = strlen(to);
     if (at == NULL || *len - fl + tl > cap) {
         fprintf(stderr, "  cannot edit \"%s\"\n", from);
@@ -258,7 +229,7 @@ static void resealed_models_with_bad_metadata_are_refused(void)
     CHECK(m != NULL && tsn_model_save(m, "/tmp/tsn_reseal.model", NULL) == TSN_OK);
     tsn_model_free(m);
     size_t len = 0;
-    char *b = slurp("/tmp/tsn_reseal.model", &len);
+    char *b = tf_slurp("/tmp/tsn_reseal.model", &len);
     unlink("/tmp/tsn_reseal.model");
     CHECK(b != NULL && split_model(b, len));
     if (rest == NULL) {
@@ -315,7 +286,7 @@ static void resealed_models_with_bad_sections_are_refused(void)
     expect_resealed_error(false, "stopwords ", "stopwords 1234567890123456789",
                           "bad size of \"stopwords\"");
     expect_resealed_error(false, "stopwords ", "stopwords 9", "section \"stopwords\" is cut");
-    const char *idf = find(rest, rest_len, "\nidf ", 5);
+    const char *idf = tf_find(rest, rest_len, "\nidf ", 5);
     size_t V = idf ? strtoul(idf + 5, NULL, 10) : 0;
     snprintf(want, sizeof want, "\nidf %zu\n", V);
     expect_resealed_error(false, want, "\nidf 2147483647\n", "2147483647 features");
@@ -400,7 +371,7 @@ static void sparse_weights_load_and_damage_inside_them_is_refused(void)
     CHECK(tsn_model_save(m, "/tmp/tsn_sparse.model", NULL) == TSN_OK);
     unsetenv("TASNIF_MODEL_LAYOUT");
     size_t len;
-    char *b = slurp("/tmp/tsn_sparse.model", &len);
+    char *b = tf_slurp("/tmp/tsn_sparse.model", &len);
     char *sec = NULL;
     for (size_t i = 0; b != NULL && sec == NULL && i + 16 < len; i++)
         if (memcmp(b + i, "\nsparse-weights ", 16) == 0)
@@ -441,7 +412,7 @@ static void sparse_weights_load_and_damage_inside_them_is_refused(void)
     /* the last row's weight cut off, the size in the header saying so */
     size_t pre = (size_t)(sec + 1 - b);
     free(b);
-    char *x = slurp("/tmp/tsn_sparse.model", &len), *y = malloc(len + 64);
+    char *x = tf_slurp("/tmp/tsn_sparse.model", &len), *y = malloc(len + 64);
     memcpy(y, x, pre);
     size_t hl = pre + (size_t)snprintf(y + pre, 64, "sparse-weights %zu\n", n - 8);
     memcpy(y + hl, x + at, n - 8);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 #include "hash.h"
 
 static char dir[64];          /* a scratch directory for the whole binary */
@@ -28,29 +29,6 @@ static const char *at(const char *name)
     i = (i + 1) % 4;
     snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
     return buf[i];
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    *len = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    return b;
-}
-
-static void spit(const char *path, const char *b, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return;
-    fwrite(b, 1, len, f);
-    fclose(f);
 }
 
 static tsn_model *fit_file(const char *path, tsn_config *c)
@@ -84,17 +62,9 @@ static char *saved(const tsn_model *m, const char *layout, size_t *len)
         fprintf(stderr, "  %s\n", err.msg);
         return NULL;
     }
-    char *b = slurp(at("saved.model"), len);
+    char *b = tf_slurp(at("saved.model"), len);
     unlink(at("saved.model"));
     return b;
-}
-
-static char *find(const char *h, size_t hl, const char *needle, size_t n)
-{
-    for (size_t i = 0; n <= hl && i <= hl - n; i++)
-        if (memcmp(h + i, needle, n) == 0)
-            return (char *)(h + i);
-    return NULL;
 }
 
 #define CL 26 /* "checksum <16 hex digits>\n" */
@@ -105,7 +75,7 @@ static char *forge_n(const char *b, size_t len, const char *from, const char *to
                      size_t *out_len)
 {
     size_t body = len - CL, fl = strlen(from);
-    const char *hit = find(b, body, from, fl);
+    const char *hit = tf_find(b, body, from, fl);
     if (hit == NULL) {
         fprintf(stderr, "  cannot find \"%s\"\n", from);
         check_failures++;
@@ -233,7 +203,7 @@ static void every_section_header_is_checked(void)
 /* One string fewer than the idf count says: the vocabulary section disagrees with itself. */
 static void a_vocabulary_that_disagrees_with_its_size_is_refused(void)
 {
-    const char *v = find(file, file_len, "\nvocab ", 7);
+    const char *v = tf_find(file, file_len, "\nvocab ", 7);
     CHECK(v != NULL);
     if (v == NULL)
         return;
@@ -252,7 +222,7 @@ static void a_vocabulary_that_disagrees_with_its_size_is_refused(void)
 /* The weights section missing altogether, or a sparse one with a bad header. */
 static void a_missing_or_misdeclared_weights_section_is_refused(void)
 {
-    const char *w = find(file, file_len, "\nweights ", 9);
+    const char *w = tf_find(file, file_len, "\nweights ", 9);
     CHECK(w != NULL);
     if (w == NULL)
         return;
@@ -271,7 +241,7 @@ static void a_missing_or_misdeclared_weights_section_is_refused(void)
  * tie); a count cut off in the last row is refused naming that row. */
 static void a_hand_written_sparse_body_loads_and_a_cut_count_is_named(void)
 {
-    const char *w = find(file, file_len, "\nweights ", 9);
+    const char *w = tf_find(file, file_len, "\nweights ", 9);
     if (w == NULL)
         return;
     size_t rows = tsn_model_n_features(model) + 1; /* the bias row last */
@@ -335,7 +305,7 @@ static void a_hashed_model_whose_buckets_disagree_with_its_idf_is_refused(void)
         return;
     size_t n = 0;
     char *b = saved(h, "dense", &n);
-    CHECK(b != NULL && find(b, n, "\nvocab 0\n\n", 10) != NULL);
+    CHECK(b != NULL && tf_find(b, n, "\nvocab 0\n\n", 10) != NULL);
     if (b != NULL) {
         tsn_model *l = forged_loads(b, n, "\"bias\":1}", "\"bias\":1}");
         CHECK(l != NULL && tsn_model_n_features(l) == 64);
@@ -361,7 +331,7 @@ static void multi_label_metadata_is_checked_label_by_label(void)
     size_t n = 0;
     char *b = saved(ml, NULL, &n);
     /* fitted without calibration: the identity logistic and the 0.5 threshold are written */
-    CHECK(b != NULL && find(b, n, "\"platt\":[1,0,1,0,1,0],\"thresholds\":[0.5,0.5,0.5]", 48));
+    CHECK(b != NULL && tf_find(b, n, "\"platt\":[1,0,1,0,1,0],\"thresholds\":[0.5,0.5,0.5]", 48));
     if (b != NULL) {
         tsn_model *l = forged_loads(b, n, "\"thresholds\":[0.5,0.5,0.5]",
                                     "\"thresholds\":[0.25,0.5,1]");
@@ -397,8 +367,8 @@ static void the_layout_variable_forces_dense_or_sparse_and_nothing_else(void)
     size_t a = 0, d = 0, s = 0, o = 0;
     char *auto_ = saved(model, NULL, &a), *dense = saved(model, "dense", &d),
          *sparse = saved(model, "sparse", &s), *other = saved(model, "Sparse", &o);
-    CHECK(dense != NULL && find(dense, d, "\nweights ", 9) != NULL);
-    CHECK(sparse != NULL && find(sparse, s, "\nsparse-weights ", 16) != NULL);
+    CHECK(dense != NULL && tf_find(dense, d, "\nweights ", 9) != NULL);
+    CHECK(sparse != NULL && tf_find(sparse, s, "\nsparse-weights ", 16) != NULL);
     CHECK(auto_ != NULL && other != NULL && a == o && memcmp(auto_, other, a) == 0);
     free(auto_);
     free(dense);
@@ -445,7 +415,7 @@ static void saving_over_links_and_files_keeps_what_should_be_kept(void)
     CHECK(l != NULL && tsn_model_n_labels(l) == 2);
     tsn_model_free(l);
     /* an existing model keeps its permissions */
-    spit(at("perm.model"), "old", 3);
+    tf_spit(at("perm.model"), "old", 3);
     CHECK(chmod(at("perm.model"), 0640) == 0);
     CHECK(tsn_model_save(model, at("perm.model"), &err) == TSN_OK);
     struct stat sb;
@@ -465,9 +435,9 @@ static void loading_and_sniffing_what_is_no_model_file(void)
     CHECK(m == NULL && strstr(err.msg, "/dev/null: not a tasnif model file") != NULL);
     tsn_model_free(m);
     CHECK(!tsn_model_sniff(at("no-such.model")));
-    spit(at("short.model"), "tasnif-mod", 10);
+    tf_spit(at("short.model"), "tasnif-mod", 10);
     CHECK(!tsn_model_sniff(at("short.model")));
-    spit(at("short.model"), file, file_len);
+    tf_spit(at("short.model"), file, file_len);
     CHECK(tsn_model_sniff(at("short.model")));
     unlink(at("short.model"));
 }
@@ -475,7 +445,7 @@ static void loading_and_sniffing_what_is_no_model_file(void)
 static void model_names_resolve_through_tasnif_models(void)
 {
     char buf[4096];
-    spit(at("mine.model"), file, file_len);
+    tf_spit(at("mine.model"), file, file_len);
     setenv("TASNIF_MODELS", dir, 1);
     CHECK_STR(tsn_model_resolve("mine", false, buf, sizeof buf), at("mine.model"));
     CHECK_STR(tsn_model_resolve("theirs", false, buf, sizeof buf), "theirs");
@@ -523,7 +493,7 @@ static void a_large_model_loads_from_a_file_and_a_pipe(void)
     tsn_error err = {0};
     CHECK(tsn_model_save(big, at("big.model"), &err) == TSN_OK);
     size_t n = 0;
-    char *b = slurp(at("big.model"), &n);
+    char *b = tf_slurp(at("big.model"), &n);
     CHECK(b != NULL && n > ((size_t)4 << 20));
     tsn_model *l = tsn_model_load(at("big.model"), &err);
     CHECK(l != NULL && tsn_model_n_features(l) == 600000);

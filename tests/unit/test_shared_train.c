@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 #include "tasnif.h"
 
 typedef tasnif_model *(*train_fn)(const char *, const char *, int, tasnif_error *);
@@ -22,26 +23,6 @@ static train_fn train;
 static save_fn save;
 static free_fn model_free;
 static char dir[] = "/tmp/tsn_shared.XXXXXX";
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-    do {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            buf = realloc(buf, cap);
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    *len = n;
-    return buf;
-}
 
 /* Trains data with config on `threads` threads into DIR/name; false on failure. */
 static bool train_to(const char *data, const char *config, int threads, const char *name)
@@ -65,7 +46,7 @@ static bool same_files(const char *a, const char *b)
     snprintf(pa, sizeof pa, "%s/%s", dir, a);
     snprintf(pb, sizeof pb, "%s/%s", dir, b);
     size_t la = 0, lb = 0;
-    char *x = slurp(pa, &la), *y = slurp(pb, &lb);
+    char *x = tf_slurp(pa, &la), *y = tf_slurp(pb, &lb);
     bool same = x != NULL && y != NULL && la == lb && la > 0 && memcmp(x, y, la) == 0;
     free(x);
     free(y);

@@ -1,12 +1,14 @@
 /* train_data.h -- small in-memory labeled datasets for the training unit tests (test_fit.c,
  * test_cv.c, test_vocab.c): rows "label<TAB>text" or "label<TAB>claim<TAB>text"; a
- * multi-label row separates its labels with ',' (stored as TSN_LABEL_SEP). */
+ * multi-label row separates its labels with ',' (stored as TSN_LABEL_SEP); and the corpus of
+ * such rows under a small-corpus config. */
 #ifndef TSN_TRAIN_DATA_H
 #define TSN_TRAIN_DATA_H
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "corpus.h"
 #include "dataset.h"
 
 static inline char *td_dup(const char *s, size_t n)
@@ -56,6 +58,24 @@ static inline void td_free(tsn_dataset *d)
     free(d->v);
     free(d->source);
     memset(d, 0, sizeof *d);
+}
+
+/* A config for small test corpora: every word kept (min_df 1), no character n-grams. */
+static inline void td_base(tsn_config *c)
+{
+    tsn_config_init(c);
+    c->min_df = 1;
+    c->char_ngram_max = 0;
+}
+
+/* The corpus of rows[0..n) under cfg, featurized on `threads` threads; NULL with *err set. */
+static inline tsn_corpus *td_corpus(const char *const *rows, size_t n, const tsn_config *cfg,
+                                    int threads, tsn_error *err)
+{
+    tsn_dataset d = td_make(rows, n);
+    tsn_corpus *c = tsn_corpus_build(cfg, &d, threads, NULL, NULL, err);
+    td_free(&d);
+    return c;
 }
 
 /* Three topics, six documents each, in words no stop-word list drops. */
