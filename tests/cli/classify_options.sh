@@ -5,50 +5,43 @@
 . tests/cli/lib.sh
 D=tests/data
 
-# usage NAME MESSAGE ARGS...: exit 2, nothing on stdout, the message on stderr's first line
-usage() {
-    name=$1 want=$2
-    shift 2
-    run "$@"
-    check "$name" '[ $rc -eq 2 ] && [ -z "$out" ] && [ "$(echo "$err" | head -1)" = "tasnif: $want" ]'
-}
-usage a_k_with_trailing_letters_is_refused 'classify: -k needs a number from 1 to 1000, not "5x"' \
+usage_is a_k_with_trailing_letters_is_refused 'classify: -k needs a number from 1 to 1000, not "5x"' \
     classify -m topic -k 5x
-usage an_empty_k_is_refused 'classify: -k needs a number from 1 to 1000, not ""' classify -m topic -k ''
-usage a_k_of_twenty_digits_is_refused \
+usage_is an_empty_k_is_refused 'classify: -k needs a number from 1 to 1000, not ""' classify -m topic -k ''
+usage_is a_k_of_twenty_digits_is_refused \
     'classify: -k needs a number from 1 to 1000, not "99999999999999999999"' \
     classify -m topic -k 99999999999999999999
-usage an_empty_explain_is_refused 'classify: --explain needs a number from 0 to 1000' \
+usage_is an_empty_explain_is_refused 'classify: --explain needs a number from 0 to 1000' \
     classify -m topic --explain ''
-usage a_max_doc_bytes_with_a_unit_is_refused \
+usage_is a_max_doc_bytes_with_a_unit_is_refused \
     'classify: --max-doc-bytes needs a positive number of bytes (at most 1 TiB)' \
     classify -m topic --max-doc-bytes 5k
-usage a_max_doc_bytes_of_twenty_five_digits_is_refused \
+usage_is a_max_doc_bytes_of_twenty_five_digits_is_refused \
     'classify: --max-doc-bytes needs a positive number of bytes (at most 1 TiB)' \
     classify -m topic --max-doc-bytes 9999999999999999999999999
-usage an_empty_min_prob_is_refused 'classify: --min-prob needs a number from 0 to 1' \
+usage_is an_empty_min_prob_is_refused 'classify: --min-prob needs a number from 0 to 1' \
     classify -m topic --min-prob ''
-usage a_nan_min_prob_is_refused 'classify: --min-prob needs a number from 0 to 1' \
+usage_is a_nan_min_prob_is_refused 'classify: --min-prob needs a number from 0 to 1' \
     classify -m topic --min-prob nan
-usage an_overflowing_min_prob_is_refused 'classify: --min-prob needs a number from 0 to 1' \
+usage_is an_overflowing_min_prob_is_refused 'classify: --min-prob needs a number from 0 to 1' \
     classify -m topic --min-prob 1e999
-usage a_nan_threshold_is_refused 'classify: --threshold needs a number above 0, at most 1' \
+usage_is a_nan_threshold_is_refused 'classify: --threshold needs a number above 0, at most 1' \
     classify -m topic --threshold nan
-usage an_overflowing_threshold_is_refused 'classify: --threshold needs a number above 0, at most 1' \
+usage_is an_overflowing_threshold_is_refused 'classify: --threshold needs a number above 0, at most 1' \
     classify -m topic --threshold 1e999
-usage a_threshold_with_trailing_junk_is_refused \
+usage_is a_threshold_with_trailing_junk_is_refused \
     'classify: --threshold needs a number above 0, at most 1' classify -m topic --threshold 0.5.5
-usage a_seed_with_a_sign_is_refused 'cv: --seed needs a non-negative number' \
+usage_is a_seed_with_a_sign_is_refused 'cv: --seed needs a non-negative number' \
     cv -i $D/tiny.tsv --seed +3
-usage a_seed_with_a_space_is_refused 'cv: --seed needs a non-negative number' \
+usage_is a_seed_with_a_space_is_refused 'cv: --seed needs a non-negative number' \
     cv -i $D/tiny.tsv --seed ' 3'
-usage an_unknown_metric_is_refused 'tune: --metric must be accuracy or macro-f1' \
+usage_is an_unknown_metric_is_refused 'tune: --metric must be accuracy or macro-f1' \
     tune -i $D/tiny.tsv -o "$T/x" --metric f1
-usage an_overflowing_budget_is_refused 'tune: --budget needs a positive number of seconds' \
+usage_is an_overflowing_budget_is_refused 'tune: --budget needs a positive number of seconds' \
     tune -i $D/tiny.tsv -o "$T/x" --budget 1e999
-usage an_empty_budget_is_refused 'tune: --budget needs a positive number of seconds' \
+usage_is an_empty_budget_is_refused 'tune: --budget needs a positive number of seconds' \
     tune -i $D/tiny.tsv -o "$T/x" --budget ''
-usage a_label_sep_of_nothing_is_refused 'eval: --label-sep needs one printable ASCII character' \
+usage_is a_label_sep_of_nothing_is_refused 'eval: --label-sep needs one printable ASCII character' \
     eval -m topic -i $D/tiny.tsv --label-sep ''
 [ ! -e "$T/x" ] && ok nothing_was_written_by_a_refused_tune || bad nothing_was_written_by_a_refused_tune
 

@@ -43,6 +43,23 @@ check() {
     if eval "$@"; then ok "$name"; else bad "$name"; fi
 }
 
+# usage_like NAME ERE ARGS...: tasnif ARGS is a usage error (exit 2, stdout empty) whose
+# stderr matches the extended regular expression ERE.
+usage_like() {
+    name=$1 want=$2
+    shift 2
+    run "$@"
+    check "$name" '[ $rc -eq 2 ] && [ -z "$out" ] && echo "$err" | grep -qE -e "$want"'
+}
+
+# usage_is NAME MESSAGE ARGS...: the same, with "tasnif: MESSAGE" exactly as stderr's first line.
+usage_is() {
+    name=$1 want=$2
+    shift 2
+    run "$@"
+    check "$name" '[ $rc -eq 2 ] && [ -z "$out" ] && [ "$(echo "$err" | head -1)" = "tasnif: $want" ]'
+}
+
 finish() {
     echo "#result $pass $fail"
 }

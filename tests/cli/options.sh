@@ -4,62 +4,55 @@
 . tests/cli/lib.sh
 D=tests/data
 
-# usage CASE-NAME MESSAGE-ERE ARGS...: exit 2, stdout empty, the message on stderr
-usage() {
-    name=$1 want=$2
-    shift 2
-    run "$@"
-    check "$name" '[ $rc -eq 2 ] && [ -z "$out" ] && echo "$err" | grep -qE -e "$want"'
-}
-usage zero_threads_is_a_usage_error '^tasnif: classify: --threads needs a number from 1 to 256$' \
+usage_like zero_threads_is_a_usage_error '^tasnif: classify: --threads needs a number from 1 to 256$' \
     classify -m topic --threads 0
-usage threads_with_letters_is_a_usage_error '--threads needs a number' classify -m topic -t 2x
-usage a_k_of_zero_is_a_usage_error '^tasnif: classify: -k needs a number from 1 to 1000, not "0"$' \
+usage_like threads_with_letters_is_a_usage_error '--threads needs a number' classify -m topic -t 2x
+usage_like a_k_of_zero_is_a_usage_error '^tasnif: classify: -k needs a number from 1 to 1000, not "0"$' \
     classify -m topic -k 0
-usage an_unknown_input_format_is_a_usage_error 'unknown input format "xml" \(auto, tsv' \
+usage_like an_unknown_input_format_is_a_usage_error 'unknown input format "xml" \(auto, tsv' \
     classify -m topic --input-format xml
-usage a_zero_max_doc_bytes_is_a_usage_error '--max-doc-bytes needs a positive number of bytes' \
+usage_like a_zero_max_doc_bytes_is_a_usage_error '--max-doc-bytes needs a positive number of bytes' \
     classify -m topic --max-doc-bytes 0
-usage a_max_doc_bytes_above_1_tib_is_a_usage_error '--max-doc-bytes needs a positive number' \
+usage_like a_max_doc_bytes_above_1_tib_is_a_usage_error '--max-doc-bytes needs a positive number' \
     classify -m topic --max-doc-bytes 1099511627777
-usage a_signed_max_doc_bytes_is_a_usage_error '--max-doc-bytes needs a positive number' \
+usage_like a_signed_max_doc_bytes_is_a_usage_error '--max-doc-bytes needs a positive number' \
     classify -m topic --max-doc-bytes +5
-usage an_explain_above_1000_is_a_usage_error '--explain needs a number from 0 to 1000' \
+usage_like an_explain_above_1000_is_a_usage_error '--explain needs a number from 0 to 1000' \
     classify -m topic --explain 1001
-usage one_fold_is_a_usage_error '--folds needs a number from 2 to 100' cv -i $D/tiny.tsv --folds 1
-usage a_negative_seed_is_a_usage_error '--seed needs a non-negative number' \
+usage_like one_fold_is_a_usage_error '--folds needs a number from 2 to 100' cv -i $D/tiny.tsv --folds 1
+usage_like a_negative_seed_is_a_usage_error '--seed needs a non-negative number' \
     cv -i $D/tiny.tsv --seed -1
-usage a_min_prob_above_1_is_a_usage_error '--min-prob needs a number from 0 to 1' \
+usage_like a_min_prob_above_1_is_a_usage_error '--min-prob needs a number from 0 to 1' \
     classify -m topic --min-prob 1.5
-usage a_min_prob_with_letters_is_a_usage_error '--min-prob needs a number from 0 to 1' \
+usage_like a_min_prob_with_letters_is_a_usage_error '--min-prob needs a number from 0 to 1' \
     classify -m topic --min-prob 0.5x
-usage a_zero_threshold_is_a_usage_error '--threshold needs a number above 0, at most 1' \
+usage_like a_zero_threshold_is_a_usage_error '--threshold needs a number above 0, at most 1' \
     classify -m topic --threshold 0
-usage an_empty_threshold_is_a_usage_error '--threshold needs a number above 0' \
+usage_like an_empty_threshold_is_a_usage_error '--threshold needs a number above 0' \
     classify -m topic --threshold ''
-usage a_two_character_label_sep_is_a_usage_error '--label-sep needs one printable ASCII character' \
+usage_like a_two_character_label_sep_is_a_usage_error '--label-sep needs one printable ASCII character' \
     train -i $D/multi.tsv -o "$T/x" --label-sep ';;'
-usage a_space_label_sep_is_a_usage_error '--label-sep needs one printable ASCII character' \
+usage_like a_space_label_sep_is_a_usage_error '--label-sep needs one printable ASCII character' \
     train -i $D/multi.tsv -o "$T/x" --label-sep ' '
-usage a_non_ascii_label_sep_is_a_usage_error '--label-sep needs one printable ASCII character' \
+usage_like a_non_ascii_label_sep_is_a_usage_error '--label-sep needs one printable ASCII character' \
     train -i $D/multi.tsv -o "$T/x" --label-sep "$(printf '\177')"
-usage a_zero_budget_is_a_usage_error '--budget needs a positive number of seconds' \
+usage_like a_zero_budget_is_a_usage_error '--budget needs a positive number of seconds' \
     tune -i $D/tiny.tsv -o "$T/x" --budget 0
-usage a_budget_in_words_is_a_usage_error '--budget needs a positive number of seconds' \
+usage_like a_budget_in_words_is_a_usage_error '--budget needs a positive number of seconds' \
     tune -i $D/tiny.tsv -o "$T/x" --budget soon
-usage an_unknown_short_option_is_a_usage_error 'unknown option -Z, or it lacks its value' \
+usage_like an_unknown_short_option_is_a_usage_error 'unknown option -Z, or it lacks its value' \
     classify -m topic -Z
-usage a_missing_option_value_is_a_usage_error 'unknown option -m, or it lacks its value' \
+usage_like a_missing_option_value_is_a_usage_error 'unknown option -m, or it lacks its value' \
     classify -m
-usage a_bool_flag_takes_true_or_false '^tasnif: train: sublinear_tf must be true or false, not "maybe"$' \
+usage_like a_bool_flag_takes_true_or_false '^tasnif: train: sublinear_tf must be true or false, not "maybe"$' \
     train -i $D/tiny.tsv -o "$T/x" --sublinear-tf maybe
-usage a_number_flag_takes_a_number '^tasnif: train: C must be a number, not "big"$' \
+usage_like a_number_flag_takes_a_number '^tasnif: train: C must be a number, not "big"$' \
     train -i $D/tiny.tsv -o "$T/x" --C big
-usage an_enum_flag_names_its_choices 'solver must be one of lr, lr-dual, svm' \
+usage_like an_enum_flag_names_its_choices 'solver must be one of lr, lr-dual, svm' \
     train -i $D/tiny.tsv -o "$T/x" --solver magic
-usage a_long_stopwords_path_is_refused '^tasnif: train: stopwords: value must be 1 to 511 bytes long$' \
+usage_like a_long_stopwords_path_is_refused '^tasnif: train: stopwords: value must be 1 to 511 bytes long$' \
     train -i $D/tiny.tsv -o "$T/x" --stopwords "$(printf '%05000d' 0)"
-usage an_empty_stopwords_path_is_refused 'stopwords: value must be 1 to 511 bytes long' \
+usage_like an_empty_stopwords_path_is_refused 'stopwords: value must be 1 to 511 bytes long' \
     train -i $D/tiny.tsv -o "$T/x" --stopwords ''
 run train -i $D/tiny.tsv -o "$T/yes" --min-df 1 --sublinear-tf yes --use-idf 1 --fold-case no \
     --nfkc 0 -q

@@ -4,39 +4,14 @@
 # SIGTERM drain, and the abuse a server meets (oversized bodies, slow and vanishing clients,
 # many connections, thousands of requests with flat memory).
 . tests/cli/lib.sh
-if ! command -v curl >/dev/null; then
-    echo "skip serve: curl is absent"
-    finish
-    exit 0
-fi
+. tests/cli/serve_lib.sh
 cp models/stance.model "$T/stance.model"
 cp models/topic.model "$T/topic.model"
 $TASNIF train -q -i tests/data/pair.tsv --min-df 1 -o "$T/pair.model" 2>/dev/null
 
 rss() { awk '/VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0; }
-start() { # start [options...]: the server in the background; sets $pid and $url
-    $TASNIF serve --listen 127.0.0.1:0 --threads 4 "$@" 2>"$T/serve.log" &
-    pid=$!
-    url=
-    for i in $(seq 1 300); do
-        port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$T/serve.log")
-        [ -n "$port" ] && url="http://127.0.0.1:$port" && break
-        kill -0 $pid 2>/dev/null || break
-        sleep 0.1
-    done
-}
-# req METHOD PATH [BODY-FILE]: sets $code and $body
-req() {
-    if [ -n "${3:-}" ]; then
-        code=$(curl -s -o "$T/body" -w '%{http_code}' -X "$1" --data-binary "@$3" "$url$2")
-    else
-        code=$(curl -s -o "$T/body" -w '%{http_code}' -X "$1" "$url$2")
-    fi
-    body=$(cat "$T/body")
-}
-json() { printf '%s' "$1" >"$T/req.json"; }
 
-start -m stance="$T/stance.model" -m topic="$T/topic.model" -m pair="$T/pair.model"
+start 4 -m stance="$T/stance.model" -m topic="$T/topic.model" -m pair="$T/pair.model"
 check serve_starts_and_reports_its_port '[ -n "$url" ]'
 
 req GET /healthz
@@ -163,7 +138,7 @@ check sigterm_drains_and_exits_0 '[ $rc -eq 0 ] && grep -q "stopped" "$T/serve.l
 # Abuse: a body over --max-body, slow clients, vanishing clients, many connections, many
 # requests -- the server keeps answering and its memory stays flat.
 cp models/stance.model "$T/stance.model"
-start -m stance="$T/stance.model" --max-body 65536 --max-docs 10 --timeout 2
+start 4 -m stance="$T/stance.model" --max-body 65536 --max-docs 10 --timeout 2
 head -c 5000000 /dev/zero | tr '\0' 'a' >"$T/big"
 req POST /v1/classify "$T/big"
 check a_body_over_max_body_is_413 '[ "$code" = 413 ] && echo "$body" | grep -q "body_too_large"'

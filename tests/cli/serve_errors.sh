@@ -5,34 +5,14 @@
 # options refused before it starts (a bad size, a host too long or not IPv4); SIGINT, and a
 # stop that waits for an idle connection to close.
 . tests/cli/lib.sh
-if ! command -v curl >/dev/null; then
-    echo "skip serve_errors: curl is absent"
-    finish
-    exit 0
-fi
+. tests/cli/serve_lib.sh
 $TASNIF train -q -i tests/data/tiny.tsv --min-df 1 -o "$T/m" </dev/null 2>/dev/null
 $TASNIF train -q -i tests/data/pair.tsv --min-df 1 -o "$T/pair" </dev/null 2>/dev/null
 
-start() { # start [options...]: the server in the background; sets $pid, $port and $url
-    $TASNIF serve --listen 127.0.0.1:0 --threads 2 "$@" 2>"$T/serve.log" &
-    pid=$!
-    url=
-    for i in $(seq 1 300); do
-        port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$T/serve.log")
-        [ -n "$port" ] && url="http://127.0.0.1:$port" && break
-        kill -0 $pid 2>/dev/null || break
-        sleep 0.1
-    done
-}
-req() { # req METHOD PATH BODY-FILE: sets $code and $body
-    code=$(curl -s -o "$T/body" -w '%{http_code}' -X "$1" --data-binary "@$3" "$url$2")
-    body=$(cat "$T/body")
-}
-json() { printf '%s' "$1" >"$T/req.json"; }
 # bad400 NAME DETAIL-ERE: the last request was a 400 whose body matches
 bad400() { check "$1" '[ "$code" = 400 ] && echo "$body" | grep -qE -e "$2"'; }
 
-start -m news="$T/m" -m pair="$T/pair" -m topic="$T/m"
+start 2 -m news="$T/m" -m pair="$T/pair" -m topic="$T/m"
 check serve_starts '[ -n "$url" ]'
 
 json '{"model":"news","texts":["a\u0000b"]}'; req POST /v1/classify "$T/req.json"
