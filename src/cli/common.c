@@ -208,7 +208,8 @@ int cli_parse_options(int argc, char **argv, const char *shortopts, const char *
             size_t s;
             if (!cli_parse_size(optarg, &s))
                 rc = cli_usage_error(usage, "--seed needs a non-negative number");
-            o->seed = (unsigned long)s;
+            else
+                o->seed = (unsigned long)s;
             break;
         }
         case CLI_OPT_STANCE_MODEL: o->stance_model = optarg; break;
