@@ -5,6 +5,10 @@ annotations over the ANT multi-source corpus (../shared/datasets/ant_multisource
   news_stance.py rebuild [--out DIR]      sentences + labels -> DIR/{train,test}.jsonl
   news_stance.py pool TASNIF OUT.tsv      split every article with `tasnif label --json`
   news_stance.py sample POOL.tsv OUTDIR   draw the annotation sample (seeded, see README)
+  news_stance.py sample4 POOL.tsv OUTDIR  the fourth draw: training outlets, beside what is annotated
+  news_stance.py batches OUTDIR N DOUBLE  OUTDIR/items.tsv -> N annotator batches + a second reading
+  news_stance.py assemble ITEMS LABELDIR [--append]   labels -> annotations.tsv
+  news_stance.py agreement                Cohen's kappa and the confusion between annotators
 
 The repository keeps, for each sentence, the ANT article id and the byte offsets of the
 sentence in the article's UTF-8 text (the `text` column of ANT's converted TSV); `rebuild`
@@ -18,6 +22,9 @@ import re
 import subprocess
 import sys
 
+import ant
+from ant import ant_dir, articles, date_of
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DATA = os.path.join(ROOT, "datasets", "news_stance")
@@ -25,34 +32,13 @@ TEST_OUTLETS = ("CNN", "France24")  # whole outlets held out for the test split
 NEWS_SECTIONS = ("internationalNews", "middleEast")
 
 
-def ant_dir():
-    d = os.environ.get("ANT_DIR") or os.path.join(ROOT, "..", "shared", "datasets",
-                                                   "ant_multisource")
-    return os.path.normpath(d)
-
-
 def read_ant(d):
     """article id -> (outlet, section, ant split, text bytes)."""
-    arts = {}
-    for split in ("train", "test"):
-        tsv, meta = os.path.join(d, split + ".tsv"), os.path.join(d, split + ".meta.tsv")
-        with open(tsv, "rb") as ft, open(meta, "rb") as fm:
-            for n, (lt, lm) in enumerate(zip(ft, fm), 1):
-                sec, text = lt.rstrip(b"\n").split(b"\t", 1)
-                outlet, aid = lm.rstrip(b"\n").decode().split("\t")
-                arts[aid] = (outlet, sec.decode(), split, text)
-    return arts
-
-
-def date_of(aid):
-    return aid.rsplit("-", 1)[1]
+    return {aid: (outlet, sec, split, text) for aid, outlet, sec, split, text in articles(d)}
 
 
 def check_ant(d):
-    if not os.path.exists(os.path.join(d, "train.meta.tsv")):
-        sys.stderr.write("news_stance: the ANT corpus is not at %s (set ANT_DIR to a local copy "
-                         "of ../shared/datasets/ant_multisource with its .meta.tsv files)\n" % d)
-        sys.exit(77)
+    ant.check_ant(d, "news_stance")
 
 
 def rebuild(args):
@@ -239,13 +225,143 @@ def sample(args):
     print("news_stance: %d items -> %s" % (len(chosen), outdir))
 
 
+def read_pool(pool_path, arts):
+    """The pool's sentences of 3 to 120 words, with their text and the previous sentence's."""
+    rows, prev = [], None
+    with open(pool_path, encoding="utf-8") as f:
+        f.readline()
+        for line in f:
+            aid, outlet, sec, asplit, a, b, guess, prob = line.rstrip("\n").split("\t")
+            a, b = int(a), int(b)
+            text = arts[aid][3][a:b].decode("utf-8")
+            before = prev[1] if prev is not None and prev[0] == aid else ""
+            prev = (aid, text)
+            nw = len(text.split())
+            if nw < 3 or nw > 120:
+                continue
+            rows.append({"article": aid, "outlet": outlet, "section": sec, "ant_split": asplit,
+                         "start": a, "end": b, "guess": guess, "prob": float(prob), "text": text,
+                         "context": before,
+                         "split": "test" if outlet in TEST_OUTLETS else "train"})
+    return rows
+
+
+def annotated():
+    """The rows of annotations.tsv."""
+    return ant.read_table(os.path.join(DATA, "annotations.tsv"))
+
+
+def sample4(args):
+    """The fourth draw (training outlets only, the test split untouched): sentences not yet
+    annotated and no near-duplicate of one that is, chosen where the shipped model of the
+    third draw was weakest -- attribution recall (0.55 by cross-validation). The pool is split
+    and guessed by that model (`pool`); its guesses only choose what to read."""
+    pool_path, outdir = args[0], args[1]
+    d = ant_dir()
+    check_ant(d)
+    arts = read_ant(d)
+    rows = [r for r in read_pool(pool_path, arts) if r["split"] == "train"]
+    done = annotated()
+    spans = {}
+    for r in done:
+        spans.setdefault(r["article"], []).append((int(r["start"]), int(r["end"])))
+    rows = [r for r in rows if not any(a < r["end"] and r["start"] < b
+                                       for a, b in spans.get(r["article"], ()))]
+    rng = random.Random(20261203)
+    seen_exact, per_article = set(), {}
+    index = {}  # trigram -> ids of chosen or annotated sentences holding it
+    sets = []
+
+    def remember(text):
+        seen_exact.add(fold(text))
+        tri = trigrams(text)
+        for t in tri:
+            index.setdefault(t, []).append(len(sets))
+        sets.append(tri)
+
+    for r in done:
+        remember(arts[r["article"]][3][int(r["start"]):int(r["end"])].decode("utf-8"))
+        per_article[r["article"]] = per_article.get(r["article"], 0) + 1
+
+    def near_dup(r):
+        if fold(r["text"]) in seen_exact:
+            return True
+        tri = trigrams(r["text"])
+        shared = {}
+        for t in tri:
+            for k in index.get(t, ()):
+                shared[k] = shared.get(k, 0) + 1
+        return any(c * 2 >= len(tri | sets[k]) for k, c in shared.items())  # Jaccard >= 0.5
+
+    chosen = []
+
+    def take(cands, n, how, cap):
+        rng.shuffle(cands)
+        k = 0
+        for r in cands:
+            if k == n:
+                break
+            if r.get("taken") or per_article.get(r["article"], 0) >= cap or near_dup(r):
+                continue
+            r["taken"], r["sampling"] = True, how
+            per_article[r["article"]] = per_article.get(r["article"], 0) + 1
+            remember(r["text"])
+            chosen.append(r)
+            k += 1
+
+    cue_a = [r for r in rows if ATTRIB_CUES.search(fold(r["text"]))]
+    take([r for r in cue_a if r["guess"] != "attribution"], 700, "cue4-attribution", 4)
+    take([r for r in rows if r["guess"] == "attribution" and r["prob"] < 0.9], 400,
+         "model4-attribution", 4)
+    take([r for r in rows if r["guess"] == "denial" or DENIAL_CUES.search(fold(r["text"]))], 400,
+         "mined4-denial", 4)
+    take([r for r in rows if r["section"] in NEWS_SECTIONS], 500, "random4-news", 99)
+    rng.shuffle(chosen)
+    first = 1 + max(int(r["item"][2:]) for r in done)
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, "items.tsv"), "w", encoding="utf-8") as o:
+        o.write("item\tarticle\toutlet\tsection\tant_split\tstart\tend\tsampling\tsplit\tsha1\n")
+        for i, r in enumerate(chosen, first):
+            sha = hashlib.sha1(r["text"].encode()).hexdigest()[:10]
+            o.write("\t".join(str(x) for x in ("ns%05d" % i, r["article"], r["outlet"],
+                                                r["section"], r["ant_split"], r["start"],
+                                                r["end"], r["sampling"], r["split"], sha)) + "\n")
+    with open(os.path.join(outdir, "context.tsv"), "w", encoding="utf-8") as o:
+        for i, r in enumerate(chosen, first):
+            o.write("ns%05d\t%s\t%s\n" % (i, r["context"].replace("\t", " ").replace("\n", " "),
+                                          r["text"].replace("\t", " ").replace("\n", " ")))
+    print("news_stance: %d items -> %s" % (len(chosen), outdir))
+
+
+def batches(args):
+    """OUTDIR/items.tsv + context.tsv -> OUTDIR/batch-<letter>.tsv, N first readings in turn,
+    and batch-<next letter>.tsv: a second, independent reading of every DOUBLE-th item (the
+    share labelled twice). Each batch line: item, previous sentence, sentence -- no sampling
+    and no model guess."""
+    outdir, n, every = args[0], int(args[1]), int(args[2])
+    with open(os.path.join(outdir, "context.tsv"), encoding="utf-8") as f:
+        lines = [line.rstrip("\n").split("\t") for line in f]
+    names = [chr(ord("a") + k) for k in range(n + 1)]
+    size = (len(lines) + n - 1) // n
+    for k in range(n):
+        part = lines[k * size:(k + 1) * size]
+        with open(os.path.join(outdir, "batch-%s.tsv" % names[k]), "w", encoding="utf-8") as o:
+            o.write("".join("\t".join(p) + "\n" for p in part))
+    second = [p for i, p in enumerate(lines) if i % every == every // 2]
+    with open(os.path.join(outdir, "batch-%s.tsv" % names[n]), "w", encoding="utf-8") as o:
+        o.write("".join("\t".join(p) + "\n" for p in second))
+    print("news_stance: %d batches of up to %d, a second reading of %d" % (n, size, len(second)))
+
+
 LABELS = ("attribution", "denial", "other")
 
 
 def assemble(args):
     """items.tsv + LABELDIR/*.tsv (one file per annotator batch) + adjudication.tsv ->
-    datasets/news_stance/annotations.tsv."""
+    datasets/news_stance/annotations.tsv; with --append, the rows already there are kept and
+    the new items follow them (a later draw)."""
     items_path, labdir = args[0], args[1]
+    kept = annotated() if "--append" in args[2:] else []
     votes = {}
     for name in sorted(os.listdir(labdir)):
         if not name.endswith(".tsv"):
@@ -297,16 +413,14 @@ def assemble(args):
             "sampling", "split", "label", "annotators", "adjudicated")
     with open(os.path.join(DATA, "annotations.tsv"), "w", encoding="utf-8") as o:
         o.write("\t".join(cols) + "\n")
-        for r in out:
+        for r in kept + out:
             o.write("\t".join(r[c] for c in cols) + "\n")
-    print("news_stance: %d annotated items (%d not annotated yet)" % (len(out), len(missing)))
+    print("news_stance: %d annotated items (%d not annotated yet)" % (len(kept) + len(out),
+                                                                     len(missing)))
 
 
 def kappa(pairs):
-    n = len(pairs)
-    po = sum(a == b for a, b in pairs) / n
-    pe = sum(sum(a == l for a, _ in pairs) * sum(b == l for _, b in pairs) for l in LABELS) / n / n
-    return (po - pe) / (1 - pe), po
+    return ant.kappa(pairs, LABELS)
 
 
 def agreement(args):
@@ -329,8 +443,8 @@ def agreement(args):
 
 
 if __name__ == "__main__":
-    cmds = {"rebuild": rebuild, "pool": pool, "sample": sample, "assemble": assemble,
-            "agreement": agreement}
+    cmds = {"rebuild": rebuild, "pool": pool, "sample": sample, "sample4": sample4,
+            "batches": batches, "assemble": assemble, "agreement": agreement}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](sys.argv[2:])

@@ -23,6 +23,9 @@ import random
 import subprocess
 import sys
 
+import ant
+from ant import ant_dir, articles, date_of, kappa, read_table
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DATA = os.path.join(ROOT, "datasets", "news_topic")
@@ -32,34 +35,13 @@ SHOWN = 2000  # characters of each article shown to the annotators (see GUIDELIN
 SEED = 20261203
 
 
-def ant_dir():
-    d = os.environ.get("ANT_DIR") or os.path.join(ROOT, "..", "shared", "datasets",
-                                                   "ant_multisource")
-    return os.path.normpath(d)
-
-
 def check_ant(d):
-    if not os.path.exists(os.path.join(d, "train.meta.tsv")):
-        sys.stderr.write("news_topic: the ANT corpus is not at %s (set ANT_DIR to a local copy "
-                         "of ../shared/datasets/ant_multisource with its .meta.tsv files)\n" % d)
-        sys.exit(77)
+    ant.check_ant(d, "news_topic")
 
 
 def read_ant(d):
     """[(article id, outlet, section, ant split, text bytes)] in file order."""
-    arts = []
-    for split in ("train", "test"):
-        tsv, meta = os.path.join(d, split + ".tsv"), os.path.join(d, split + ".meta.tsv")
-        with open(tsv, "rb") as ft, open(meta, "rb") as fm:
-            for lt, lm in zip(ft, fm):
-                sec, text = lt.rstrip(b"\n").split(b"\t", 1)
-                outlet, aid = lm.rstrip(b"\n").decode().split("\t")
-                arts.append((aid, outlet, sec.decode(), split, text))
-    return arts
-
-
-def date_of(aid):
-    return aid.rsplit("-", 1)[1]
+    return list(articles(d))
 
 
 def sha(text):
@@ -73,12 +55,6 @@ def shown(text):
         return t
     cut = t.rfind(" ", 0, SHOWN)
     return t[:cut if cut > SHOWN // 2 else SHOWN] + " […]"
-
-
-def read_table(path):
-    with open(path, encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f]
 
 
 def rebuild(args):
@@ -307,13 +283,6 @@ def assemble(args):
         for r in sorted(out, key=lambda r: r["item"]):
             o.write("\t".join(r[c] for c in cols) + "\n")
     print("news_topic: %d annotated articles (%d not annotated yet)" % (len(out), missing))
-
-
-def kappa(pairs, labels):
-    n = len(pairs)
-    po = sum(a == b for a, b in pairs) / n
-    pe = sum(sum(a == l for a, _ in pairs) * sum(b == l for _, b in pairs) for l in labels) / n / n
-    return (po - pe) / (1 - pe), po
 
 
 def agreement(args):
