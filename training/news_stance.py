@@ -5,8 +5,8 @@ annotations over the ANT multi-source corpus (../shared/datasets/ant_multisource
   news_stance.py rebuild [--out DIR]      sentences + labels -> DIR/{train,test}.jsonl
   news_stance.py pool TASNIF OUT.tsv      split every article with `tasnif label --json`
   news_stance.py sample POOL.tsv OUTDIR   draw the annotation sample (seeded, see README)
-  news_stance.py sample4 POOL.tsv OUTDIR  the fourth draw: training outlets, beside what is annotated
-  news_stance.py batches OUTDIR N DOUBLE  OUTDIR/items.tsv -> N annotator batches + a second reading
+  news_stance.py sample4 POOL.tsv OUTDIR [DRAW]  a later draw (4, 5): training outlets, beside what is annotated
+  news_stance.py batches OUTDIR N DOUBLE [SECOND]  items -> N annotator batches + second readings
   news_stance.py assemble ITEMS LABELDIR [--append]   labels -> annotations.tsv
   news_stance.py agreement                Cohen's kappa and the confusion between annotators
 
@@ -251,12 +251,20 @@ def annotated():
     return ant.read_table(os.path.join(DATA, "annotations.tsv"))
 
 
+# Later draws, training outlets only: (seed, attribution-cue sentences the model did not call
+# attribution, its attributions below prob 0.9, denial candidates, random news sentences).
+LATER_DRAWS = {4: (20261203, 700, 400, 400, 500), 5: (20261204, 1000, 600, 600, 800)}
+
+
 def sample4(args):
-    """The fourth draw (training outlets only, the test split untouched): sentences not yet
-    annotated and no near-duplicate of one that is, chosen where the shipped model of the
-    third draw was weakest -- attribution recall (0.55 by cross-validation). The pool is split
-    and guessed by that model (`pool`); its guesses only choose what to read."""
+    """A later draw (`sample4 POOL OUTDIR [DRAW]`, DRAW 4 or 5, default 4; training outlets
+    only, the test split untouched): sentences not yet annotated and no near-duplicate of one
+    that is, chosen where the shipped model was weakest -- attribution recall (0.55 by
+    cross-validation before the fourth draw). The pool is split and guessed by the model shipped
+    at the time (`pool`); its guesses only choose what to read."""
     pool_path, outdir = args[0], args[1]
+    draw = int(args[2]) if len(args) > 2 else 4
+    seed, n_cue, n_model, n_den, n_random = LATER_DRAWS[draw]
     d = ant_dir()
     check_ant(d)
     arts = read_ant(d)
@@ -267,7 +275,7 @@ def sample4(args):
         spans.setdefault(r["article"], []).append((int(r["start"]), int(r["end"])))
     rows = [r for r in rows if not any(a < r["end"] and r["start"] < b
                                        for a, b in spans.get(r["article"], ()))]
-    rng = random.Random(20261203)
+    rng = random.Random(seed)
     seen_exact, per_article = set(), {}
     index = {}  # trigram -> ids of chosen or annotated sentences holding it
     sets = []
@@ -310,12 +318,12 @@ def sample4(args):
             k += 1
 
     cue_a = [r for r in rows if ATTRIB_CUES.search(fold(r["text"]))]
-    take([r for r in cue_a if r["guess"] != "attribution"], 700, "cue4-attribution", 4)
-    take([r for r in rows if r["guess"] == "attribution" and r["prob"] < 0.9], 400,
-         "model4-attribution", 4)
-    take([r for r in rows if r["guess"] == "denial" or DENIAL_CUES.search(fold(r["text"]))], 400,
-         "mined4-denial", 4)
-    take([r for r in rows if r["section"] in NEWS_SECTIONS], 500, "random4-news", 99)
+    take([r for r in cue_a if r["guess"] != "attribution"], n_cue, "cue%d-attribution" % draw, 4)
+    take([r for r in rows if r["guess"] == "attribution" and r["prob"] < 0.9], n_model,
+         "model%d-attribution" % draw, 4)
+    take([r for r in rows if r["guess"] == "denial" or DENIAL_CUES.search(fold(r["text"]))],
+         n_den, "mined%d-denial" % draw, 4)
+    take([r for r in rows if r["section"] in NEWS_SECTIONS], n_random, "random%d-news" % draw, 99)
     rng.shuffle(chosen)
     first = 1 + max(int(r["item"][2:]) for r in done)
     os.makedirs(outdir, exist_ok=True)
@@ -334,23 +342,28 @@ def sample4(args):
 
 
 def batches(args):
-    """OUTDIR/items.tsv + context.tsv -> OUTDIR/batch-<letter>.tsv, N first readings in turn,
-    and batch-<next letter>.tsv: a second, independent reading of every DOUBLE-th item (the
-    share labelled twice). Each batch line: item, previous sentence, sentence -- no sampling
-    and no model guess."""
+    """OUTDIR/items.tsv + context.tsv -> OUTDIR/batch-<letter>.tsv: N first readings in turn,
+    then a second, independent reading of every DOUBLE-th item (the share labelled twice) in
+    SECOND batches (default 1) of the letters that follow. Each batch line: item, previous
+    sentence, sentence -- no sampling and no model guess."""
     outdir, n, every = args[0], int(args[1]), int(args[2])
+    n2 = int(args[3]) if len(args) > 3 else 1
     with open(os.path.join(outdir, "context.tsv"), encoding="utf-8") as f:
         lines = [line.rstrip("\n").split("\t") for line in f]
-    names = [chr(ord("a") + k) for k in range(n + 1)]
-    size = (len(lines) + n - 1) // n
-    for k in range(n):
-        part = lines[k * size:(k + 1) * size]
-        with open(os.path.join(outdir, "batch-%s.tsv" % names[k]), "w", encoding="utf-8") as o:
-            o.write("".join("\t".join(p) + "\n" for p in part))
     second = [p for i, p in enumerate(lines) if i % every == every // 2]
-    with open(os.path.join(outdir, "batch-%s.tsv" % names[n]), "w", encoding="utf-8") as o:
-        o.write("".join("\t".join(p) + "\n" for p in second))
-    print("news_stance: %d batches of up to %d, a second reading of %d" % (n, size, len(second)))
+
+    def write(parts, k0):
+        size = (len(parts[0]) + parts[1] - 1) // parts[1]
+        for k in range(parts[1]):
+            name = "batch-%s.tsv" % chr(ord("a") + k0 + k)
+            with open(os.path.join(outdir, name), "w", encoding="utf-8") as o:
+                o.write("".join("\t".join(p) + "\n" for p in parts[0][k * size:(k + 1) * size]))
+        return size
+
+    size = write((lines, n), 0)
+    write((second, n2), n)
+    print("news_stance: %d batches of up to %d, a second reading of %d in %d" % (
+        n, size, len(second), n2))
 
 
 LABELS = ("attribution", "denial", "other")
