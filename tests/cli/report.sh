@@ -3,14 +3,22 @@
 . tests/cli/lib.sh
 S=datasets/stance/test.jsonl
 
+# What the page must show is what `eval` computes for the same model and file.
+$TASNIF eval -m stance -i $S >"$T/eval.txt" </dev/null 2>/dev/null
+acc=$(sed -n 's/^accuracy  //p' "$T/eval.txt")
+mf1=$(sed -n 's/^macro-F1  //p' "$T/eval.txt")
+ece=$(sed -n 's/.*expected calibration error //p' "$T/eval.txt")
+aa=$(awk '$1 == "attribution" && $5 == "(1)" {print $2}' "$T/eval.txt")
+oo=$(awk '$1 == "other" && $5 == "(3)" {print $4}' "$T/eval.txt")
+
 run report -m stance -i $S -o "$T/r.html"
 check report_writes_the_page '[ $rc -eq 0 ] && [ -z "$out" ] && [ -z "$err" ] && [ -s "$T/r.html" ]'
 check report_is_one_html_document 'head -1 "$T/r.html" | grep -q "^<!DOCTYPE html>" && tail -1 "$T/r.html" | grep -q "^</html>$" && [ $(grep -c "<html" "$T/r.html") -eq 1 ]'
-check report_shows_accuracy_macro_f1_and_the_files 'grep -q "<b>0\.8778</b><span>accuracy" "$T/r.html" && grep -q "<b>0\.8682</b><span>macro-F1" "$T/r.html" && grep -q "<b>720</b><span>examples" "$T/r.html" && grep -q "<td>stance</td>" "$T/r.html" && grep -q "<td>datasets/stance/test.jsonl (jsonl, 720 examples)" "$T/r.html"'
+check report_shows_accuracy_macro_f1_and_the_files '[ -n "$acc" ] && grep -qF "<b>$acc</b><span>accuracy" "$T/r.html" && grep -qF "<b>$mf1</b><span>macro-F1" "$T/r.html" && grep -q "<b>720</b><span>examples" "$T/r.html" && grep -q "<td>stance</td>" "$T/r.html" && grep -q "<td>datasets/stance/test.jsonl (jsonl, 720 examples)" "$T/r.html"'
 check report_confusion_matrix_has_labels_squared_cells '[ $(grep -c "<rect class=\"cm-cell\"" "$T/r.html") -eq 9 ] && grep -q "<svg class=\"confusion\"" "$T/r.html"'
-check report_confusion_cells_hold_the_counts 'grep -q "<title>gold attribution, predicted attribution: 141 of 195" "$T/r.html" && grep -q ">317</text>" "$T/r.html"'
+check report_confusion_cells_hold_the_counts '[ -n "$aa" ] && grep -q "<title>gold attribution, predicted attribution: $aa of 195" "$T/r.html" && grep -q ">$oo</text>" "$T/r.html"'
 check report_has_three_bars_per_label '[ $(grep -c "<rect class=\"bar\"" "$T/r.html") -eq 9 ] && grep -q "class=\"support\">195<" "$T/r.html"'
-check report_has_a_reliability_diagram 'grep -q "<svg class=\"reliability\"" "$T/r.html" && grep -q "<rect class=\"rel-bar\"" "$T/r.html" && grep -q "<line class=\"diagonal\"" "$T/r.html" && [ $(grep -c "class=\"bin-count\"" "$T/r.html") -eq 10 ] && grep -q "Expected calibration error: 0\.0372" "$T/r.html"'
+check report_has_a_reliability_diagram 'grep -q "<svg class=\"reliability\"" "$T/r.html" && grep -q "<rect class=\"rel-bar\"" "$T/r.html" && grep -q "<line class=\"diagonal\"" "$T/r.html" && [ $(grep -c "class=\"bin-count\"" "$T/r.html") -eq 10 ] && [ -n "$ece" ] && grep -qF "Expected calibration error: $ece" "$T/r.html"'
 check report_has_the_coverage_curve 'grep -q "<svg class=\"coverage\"" "$T/r.html" && grep -q "<polyline class=\"curve-acc\"" "$T/r.html" && grep -q "<polyline class=\"curve-cov\"" "$T/r.html"'
 check report_lists_top_features 'grep -q "<section id=\"features\">" "$T/r.html" && [ $(grep -c "<td class=\"num\">+[0-9.]*</td><td><span class=\"kind\">" "$T/r.html") -eq 30 ]'
 check report_lists_twenty_mistakes '[ $(grep -c "^<tr><td class=\"num\">[0-9]*</td><td class=\"num\">[0-9]*</td><td dir=\"auto\">" "$T/r.html") -eq 20 ]'
@@ -43,7 +51,7 @@ run eval -m "$T/ml.model" -i tests/data/pair.tsv
 check multi_label_eval_of_pairs_is_refused '[ $rc -eq 1 ] && echo "$err" | grep -q "pair.tsv: examples have claims, but the model was trained on single texts$"'
 
 run eval -m stance -i $S --html "$T/e.html"
-check eval_html_prints_the_report_and_writes_the_page '[ $rc -eq 0 ] && echo "$out" | grep -q "^accuracy  0\.8778" && [ $(grep -c "<rect class=\"cm-cell\"" "$T/e.html") -eq 9 ] && grep -q "<svg class=\"reliability\"" "$T/e.html"'
+check eval_html_prints_the_report_and_writes_the_page '[ $rc -eq 0 ] && [ "$(echo "$out" | sed -n "s/^accuracy  //p")" = "$acc" ] && [ $(grep -c "<rect class=\"cm-cell\"" "$T/e.html") -eq 9 ] && grep -q "<svg class=\"reliability\"" "$T/e.html"'
 check eval_html_is_the_report_page 'cmp -s "$T/r.html" "$T/e.html"'
 run eval -m stance -i $S --json --html="$T/e2.html"
 check eval_html_equals_form_with_json '[ $rc -eq 0 ] && echo "$out" | grep -q "^{\"n\":720," && [ -s "$T/e2.html" ]'
