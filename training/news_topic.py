@@ -6,7 +6,7 @@ over the ANT multi-source corpus (../shared/datasets/ant_multisource, or $ANT_DI
                                              topic) and DIR/{train,test}.multi.tsv (all topics)
   news_topic.py hints TASNIF DIR             the shipped topic model's guess for every article
   news_topic.py sample HINTDIR OUTDIR        draw the annotation sample (seeded, see README)
-  news_topic.py more HINTDIR OUTDIR          a second draw, training outlets only (appended)
+  news_topic.py more HINTDIR OUTDIR [DRAW]   a later draw (2, 3), training outlets only
   news_topic.py batches OUTDIR N [FIRST]     the annotators' batches (25 % of items read twice),
                                              of the items from FIRST on (default: all)
   news_topic.py assemble ITEMS LABELDIR      annotators' labels + adjudication -> annotations.tsv
@@ -146,19 +146,26 @@ def sample(args):
     print("news_topic: %d items -> %s" % (len(chosen), outdir))
 
 
+# Later draws, training outlets only: (seed, random articles, articles per guessed topic).
+MORE_DRAWS = {2: (SEED + 2, 700, 143), 3: (SEED + 3, 600, 86)}
+
+
 def more(args):
-    """A second draw, after cross-validation on the training outlets showed accuracy still
-    rising with the amount of real data: more articles of the training outlets only (the test
+    """`more HINTDIR OUTDIR [DRAW]` (DRAW 2 or 3, default 2): a later draw, made when
+    cross-validation on the training outlets showed accuracy still rising with the amount of
+    real data: more articles of the training outlets only (the test
     split is not touched), drawn as the first draw was, none of them already drawn; appended to
     OUTDIR/items.tsv with the next item ids."""
     hintdir, outdir = args[0], args[1]
+    draw = int(args[2]) if len(args) > 2 else 2
+    seed, n_random, n_guess = MORE_DRAWS[draw]
     d = ant_dir()
     check_ant(d)
     guess = dict(line.rstrip("\n").split("\t") for line in
                  open(os.path.join(hintdir, "hints.tsv"), encoding="utf-8"))
     items = read_table(os.path.join(outdir, "items.tsv"))
     drawn = {r["article"] for r in items}
-    rng = random.Random(SEED + 2)
+    rng = random.Random(seed)
     seen, part = set(), []
     for aid, outlet, sec, asplit, text in read_ant(d):
         key = text[:300]
@@ -171,12 +178,12 @@ def more(args):
                      "sha1": sha(text), "split": "train", "guess": guess[aid]})
     rng.shuffle(part)
     chosen = []
-    for r in part[:700]:
-        r["sampling"], r["taken"] = "random2", True
+    for r in part[:n_random]:
+        r["sampling"], r["taken"] = "random%d" % draw, True
         chosen.append(r)
     for t in TOPICS:
-        for r in [r for r in part if not r.get("taken") and r["guess"] == t][:143]:
-            r["sampling"], r["taken"] = "guess2-" + t, True
+        for r in [r for r in part if not r.get("taken") and r["guess"] == t][:n_guess]:
+            r["sampling"], r["taken"] = "guess%d-%s" % (draw, t), True
             chosen.append(r)
     rng.shuffle(chosen)
     cols = ("item", "article", "outlet", "section", "ant_split", "sha1", "sampling", "split")
