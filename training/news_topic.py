@@ -9,7 +9,7 @@ over the ANT multi-source corpus (../shared/datasets/ant_multisource, or $ANT_DI
   news_topic.py more HINTDIR OUTDIR [DRAW]   a later draw (2, 3), training outlets only
   news_topic.py batches OUTDIR N [FIRST]     the annotators' batches (25 % of items read twice),
                                              of the items from FIRST on (default: all)
-  news_topic.py assemble ITEMS LABELDIR      annotators' labels + adjudication -> annotations.tsv
+  news_topic.py assemble ITEMS LABELDIR [--append]  labels + adjudication -> annotations.tsv
   news_topic.py agreement                    Cohen's kappa on the doubly read items
 
 The repository keeps, for each article, its ANT id, outlet, date and a SHA-1 prefix of its text
@@ -238,8 +238,11 @@ def assemble(args):
     """items.tsv + LABELDIR/*.tsv (one file per annotator batch) + adjudication.tsv ->
     datasets/news_topic/annotations.tsv. Two readings agree when their primary topics agree; a
     second topic is kept when both readers gave it (or the one reader of a single reading).
-    Disagreements on the primary topic need a decision in adjudication.tsv."""
+    Disagreements on the primary topic need a decision in adjudication.tsv. With --append the
+    rows already in annotations.tsv are kept (a later draw's labels beside the earlier ones)."""
     items_path, labdir = args[0], args[1]
+    kept = read_table(os.path.join(DATA, "annotations.tsv")) if "--append" in args[2:] else []
+    have = {r["item"] for r in kept}
     votes = {}
     for name in sorted(os.listdir(labdir)):
         if name.endswith(".tsv"):
@@ -255,6 +258,8 @@ def assemble(args):
             adj[r["item"]] = r["topics"].split(",")
     out, missing, open_cases = [], 0, []
     for r in read_table(items_path):
+        if r["item"] in have:
+            continue
         v = votes.get(r["item"])
         if not v:
             missing += 1
@@ -287,9 +292,10 @@ def assemble(args):
             "split", "topics", "annotators", "adjudicated")
     with open(os.path.join(DATA, "annotations.tsv"), "w", encoding="utf-8") as o:
         o.write("\t".join(cols) + "\n")
-        for r in sorted(out, key=lambda r: r["item"]):
+        for r in sorted(kept + out, key=lambda r: r["item"]):
             o.write("\t".join(r[c] for c in cols) + "\n")
-    print("news_topic: %d annotated articles (%d not annotated yet)" % (len(out), missing))
+    print("news_topic: %d annotated articles (%d not annotated yet)" % (len(kept) + len(out),
+                                                                      missing))
 
 
 def agreement(args):
