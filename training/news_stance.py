@@ -118,6 +118,53 @@ def trigrams(t):
     return {" ".join(w[i:i + 3]) for i in range(max(1, len(w) - 2))}
 
 
+class Draw:
+    """A seeded draw: takes candidates in shuffled order, at most `cap` per article, never a
+    near-duplicate (word-trigram Jaccard >= 0.5, or the same folded text) of a sentence taken or
+    remembered before."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.chosen, self.per_article, self.seen_exact = [], {}, set()
+        self.index, self.sets = {}, []  # trigram -> ids of remembered sentences holding it
+
+    def remember(self, text, article=None):
+        self.seen_exact.add(fold(text))
+        tri = trigrams(text)
+        for t in tri:
+            self.index.setdefault(t, []).append(len(self.sets))
+        self.sets.append(tri)
+        if article is not None:
+            self.per_article[article] = self.per_article.get(article, 0) + 1
+
+    def near_dup(self, r):
+        if fold(r["text"]) in self.seen_exact:
+            return True
+        tri = trigrams(r["text"])
+        shared = {}
+        for t in tri:
+            for k in self.index.get(t, ()):
+                shared[k] = shared.get(k, 0) + 1
+        return any(c * 2 >= len(tri | self.sets[k]) for k, c in shared.items())
+
+    def take(self, cands, n, how, cap):
+        """Takes up to n of cands, each marked with its sampling `how` (or how(r))."""
+        self.rng.shuffle(cands)
+        k = 0
+        for r in cands:
+            if k == n:
+                break
+            if r.get("taken") or self.per_article.get(r["article"], 0) >= cap or \
+                    self.near_dup(r):
+                continue
+            r["taken"] = True
+            r["sampling"] = how(r) if callable(how) else how
+            self.remember(r["text"], r["article"])
+            self.chosen.append(r)
+            k += 1
+        return k
+
+
 def sample(args):
     """Draws the annotation sample from a pool (see `pool`), seeded; writes OUTDIR/items.tsv."""
     pool_path, outdir = args[0], args[1]
@@ -137,36 +184,8 @@ def sample(args):
             rows.append({"article": aid, "outlet": outlet, "section": sec, "ant_split": asplit,
                          "start": a, "end": b, "guess": guess, "prob": float(prob), "text": text,
                          "split": "test" if outlet in TEST_OUTLETS else "train"})
-    rng = random.Random(20261202)
-    chosen, seen_tri, seen_exact, per_article = [], [], set(), {}
-
-    def near_dup(r):
-        key = fold(r["text"])
-        if key in seen_exact:
-            return True
-        tri = trigrams(r["text"])
-        for t in seen_tri:
-            if len(tri & t) * 2 >= len(tri | t):  # Jaccard >= 0.5
-                return True
-        return False
-
-    def take(cands, n, how, cap):
-        rng.shuffle(cands)
-        k = 0
-        for r in cands:
-            if k == n:
-                break
-            if r.get("taken") or per_article.get(r["article"], 0) >= cap or near_dup(r):
-                continue
-            r["taken"] = True
-            r["sampling"] = how(r) if callable(how) else how
-            per_article[r["article"]] = per_article.get(r["article"], 0) + 1
-            seen_exact.add(fold(r["text"]))
-            seen_tri.append(trigrams(r["text"]))
-            chosen.append(r)
-            k += 1
-        return k
-
+    draw = Draw(20261202)
+    rng, chosen, take = draw.rng, draw.chosen, draw.take
     plan = {"train": (1550, 300, 1000, 850), "test": (640, 110, 450, 400)}
     for split, (n_news, n_other, n_den, n_att) in plan.items():
         part = [r for r in rows if r["split"] == split]
@@ -275,48 +294,11 @@ def sample4(args):
         spans.setdefault(r["article"], []).append((int(r["start"]), int(r["end"])))
     rows = [r for r in rows if not any(a < r["end"] and r["start"] < b
                                        for a, b in spans.get(r["article"], ()))]
-    rng = random.Random(seed)
-    seen_exact, per_article = set(), {}
-    index = {}  # trigram -> ids of chosen or annotated sentences holding it
-    sets = []
-
-    def remember(text):
-        seen_exact.add(fold(text))
-        tri = trigrams(text)
-        for t in tri:
-            index.setdefault(t, []).append(len(sets))
-        sets.append(tri)
-
+    sampler = Draw(seed)
     for r in done:
-        remember(arts[r["article"]][3][int(r["start"]):int(r["end"])].decode("utf-8"))
-        per_article[r["article"]] = per_article.get(r["article"], 0) + 1
-
-    def near_dup(r):
-        if fold(r["text"]) in seen_exact:
-            return True
-        tri = trigrams(r["text"])
-        shared = {}
-        for t in tri:
-            for k in index.get(t, ()):
-                shared[k] = shared.get(k, 0) + 1
-        return any(c * 2 >= len(tri | sets[k]) for k, c in shared.items())  # Jaccard >= 0.5
-
-    chosen = []
-
-    def take(cands, n, how, cap):
-        rng.shuffle(cands)
-        k = 0
-        for r in cands:
-            if k == n:
-                break
-            if r.get("taken") or per_article.get(r["article"], 0) >= cap or near_dup(r):
-                continue
-            r["taken"], r["sampling"] = True, how
-            per_article[r["article"]] = per_article.get(r["article"], 0) + 1
-            remember(r["text"])
-            chosen.append(r)
-            k += 1
-
+        sampler.remember(arts[r["article"]][3][int(r["start"]):int(r["end"])].decode("utf-8"),
+                         r["article"])
+    take, chosen = sampler.take, sampler.chosen
     cue_a = [r for r in rows if ATTRIB_CUES.search(fold(r["text"]))]
     take([r for r in cue_a if r["guess"] != "attribution"], n_cue, "cue%d-attribution" % draw, 4)
     take([r for r in rows if r["guess"] == "attribution" and r["prob"] < 0.9], n_model,
@@ -324,7 +306,7 @@ def sample4(args):
     take([r for r in rows if r["guess"] == "denial" or DENIAL_CUES.search(fold(r["text"]))],
          n_den, "mined%d-denial" % draw, 4)
     take([r for r in rows if r["section"] in NEWS_SECTIONS], n_random, "random%d-news" % draw, 99)
-    rng.shuffle(chosen)
+    sampler.rng.shuffle(chosen)
     first = 1 + max(int(r["item"][2:]) for r in done)
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, "items.tsv"), "w", encoding="utf-8") as o:
