@@ -228,39 +228,45 @@ static void *featurize_batch(void *arg)
     return NULL;
 }
 
-/* Appends a finished bag's features (ids and counts) to the corpus as document i. */
+/* Appends a finished bag's features (ids and counts) to the corpus as document i: its own
+ * entries, then its word types, each standing for its character n-grams (TSN_ROW_TYPE). */
 static tsn_status intern_bag(tsn_corpus *c, size_t i, const tsn_bag *bag, uint32_t **ids,
                              size_t *ids_cap, size_t *cap, tsn_error *err)
 {
-    if (bag->n > *ids_cap) {
+    const tsn_bag *types = tsn_bag_types(bag);
+    size_t nt = types != NULL ? types->n : 0, n = bag->n + nt;
+    if (n > *ids_cap) {
         free(*ids);
-        *ids_cap = bag->n * 2;
+        *ids_cap = n * 2;
         if ((*ids = malloc(*ids_cap * sizeof **ids)) == NULL)
             return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
     }
     tsn_status st = tsn_dict_add_bag(c->dict, bag, *ids, err);
+    if (st == TSN_OK && nt > 0)
+        st = tsn_dict_add_types(c->dict, &c->cfg, bag, *ids + bag->n, err);
     if (st != TSN_OK)
         return st;
     size_t total = c->start[i];
-    if (total + bag->n > *cap) {
+    if (total + n > *cap) {
         size_t ncap = *cap ? *cap : 65536;
-        while (ncap < total + bag->n)
+        while (ncap < total + n)
             ncap *= 2;
         uint32_t *f = realloc(c->fids, ncap * sizeof *f);
         if (f == NULL)
             return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
         c->fids = f;
-        uint32_t *n = realloc(c->counts, ncap * sizeof *n);
-        if (n == NULL)
+        uint32_t *k = realloc(c->counts, ncap * sizeof *k);
+        if (k == NULL)
             return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-        c->counts = n;
+        c->counts = k;
         *cap = ncap;
     }
-    for (size_t k = 0; k < bag->n; k++) {
-        c->fids[total + k] = (*ids)[k];
+    memcpy(c->fids + total, *ids, n * sizeof **ids);
+    for (size_t k = 0; k < bag->n; k++)
         c->counts[total + k] = bag->v[k].count;
-    }
-    c->start[i + 1] = total + bag->n;
+    for (size_t k = 0; k < nt; k++)
+        c->counts[total + bag->n + k] = types->v[k].count;
+    c->start[i + 1] = total + n;
     return TSN_OK;
 }
 
@@ -304,8 +310,14 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
     batch = workers * TSN_BATCH_PER_THREAD;
     if ((bags = calloc(2 * batch, sizeof *bags)) == NULL)
         goto nomem;
-    for (size_t k = 0; k < 2 * batch; k++)
+    for (size_t k = 0; k < 2 * batch; k++) {
         tsn_bag_init(&bags[k], true);
+        /* with a vocabulary, a row's character n-grams are kept as its word types (the
+         * order of a row's entries does not matter then; feature hashing sums colliding
+         * entries in row order, so it keeps the n-grams themselves) */
+        if (cfg->hash_buckets == 0 && !tsn_bag_collect_types(&bags[k]))
+            goto nomem;
+    }
     for (size_t w = 0; w < workers; w++) {
         jobs[w] = (batch_job){.d = d, .next = &next};
         if ((jobs[w].pipe = tsn_pipeline_new(cfg, c->stopwords, c->stop_len, err)) == NULL)
@@ -363,6 +375,7 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
         tsn_pipeline_free(jobs[w].pipe);
     free(jobs);
     free(tids);
+    tsn_dict_drop_type_index(c->dict);
     return c;
 nomem:
     tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");

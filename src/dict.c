@@ -5,6 +5,13 @@
  * selected over those ids (vocab.c), and the strings are dropped, leaving the hash of each id.
  * The hash -> id map is the open-addressing hmap of features_internal.h, kept half empty and
  * prefetched ahead of the probes.
+ *
+ * Most features are the character n-grams of words, and a corpus has far fewer word types than
+ * words (ANT's 63 MB: 183 thousand types; 54.7 million (feature, document) pairs). So a bag
+ * that collects types hands its words over as types, and the dictionary generates and interns
+ * a type's n-grams once, the first time it meets the type; a corpus row then names the type
+ * (TSN_ROW_TYPE) instead of listing its n-grams, and the vocabulary's document frequencies and
+ * the rows' vectors expand it (vocab.c).
  */
 #include "features.h"
 
@@ -25,6 +32,7 @@ void tsn_dict_free(tsn_dict *d)
 {
     if (d == NULL)
         return;
+    tsn_dict_drop_types(d);
     hmap_release(&d->map);
     free(d->hashes);
     free(d->offs);
@@ -34,6 +42,7 @@ void tsn_dict_free(tsn_dict *d)
 
 void tsn_dict_drop_strings(tsn_dict *d)
 {
+    tsn_dict_drop_type_index(d);
     hmap_release(&d->map);
     free(d->offs);
     free(d->strs);
@@ -65,10 +74,44 @@ const char *tsn_dict_str(const tsn_dict *d, uint32_t id)
     return d->strs + d->offs[id];
 }
 
+/* Interns the feature of hash h and string s[0..len) at its empty slot of the map (the map
+ * has room for it): the next id, written to *id. */
+static tsn_status dict_insert(tsn_dict *d, size_t slot, uint64_t h, const char *s, size_t len,
+                              uint32_t *id, tsn_error *err)
+{
+    if (d->n >= TSN_ROW_TYPE - 1)
+        return tsn_error_set(err, TSN_ERR_DATA, "dictionary: more than 2 billion features");
+    if (d->n == d->cap) {
+        size_t n = d->cap ? d->cap * 2 : 4096;
+        uint64_t *hs = realloc(d->hashes, n * sizeof *hs);
+        if (hs == NULL)
+            goto nomem;
+        d->hashes = hs;
+        size_t *o = realloc(d->offs, n * sizeof *o);
+        if (o == NULL)
+            goto nomem;
+        d->offs = o;
+        d->cap = n;
+    }
+    if (!grow_bytes(&d->strs, &d->scap, d->slen + len + 1))
+        goto nomem;
+    memcpy(d->strs + d->slen, s, len);
+    d->strs[d->slen + len] = '\0';
+    d->offs[d->n] = d->slen;
+    d->slen += len + 1;
+    d->hashes[d->n] = h;
+    hmap_put(&d->map, slot, h, (uint32_t)d->n + 1);
+    d->map.n++;
+    *id = (uint32_t)d->n++;
+    return TSN_OK;
+nomem:
+    return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
+}
+
 tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_error *err)
 {
     if (!hmap_reserve(&d->map, d->n + b->n))
-        goto nomem;
+        return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
     enum { AHEAD = 16 };
     for (size_t i = 0; i < b->n && i < AHEAD; i++)
         hmap_prefetch(&d->map, b->v[i].h);
@@ -80,36 +123,142 @@ tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_er
             ids[i] = hmap_val(&d->map, slot) - 1;
             continue;
         }
-        if (d->n >= UINT32_MAX - 1)
-            return tsn_error_set(err, TSN_ERR_DATA, "dictionary: more than 4 billion features");
-        if (d->n == d->cap) {
-            size_t n = d->cap ? d->cap * 2 : 4096;
-            uint64_t *h = realloc(d->hashes, n * sizeof *h);
-            if (h == NULL)
-                goto nomem;
-            d->hashes = h;
-            size_t *o = realloc(d->offs, n * sizeof *o);
-            if (o == NULL)
-                goto nomem;
-            d->offs = o;
-            d->cap = n;
-        }
         const char *s = tsn_bag_str(b, i);
         if (s == NULL)
             return tsn_error_set(err, TSN_ERR_DATA, "dictionary: a new feature came without "
                                                     "its string");
-        size_t len = strlen(s);
-        if (!grow_bytes(&d->strs, &d->scap, d->slen + len + 1))
-            goto nomem;
-        memcpy(d->strs + d->slen, s, len + 1);
-        d->offs[d->n] = d->slen;
-        d->slen += len + 1;
-        d->hashes[d->n] = b->v[i].h;
-        hmap_put(&d->map, slot, b->v[i].h, (uint32_t)d->n + 1);
-        d->map.n++;
-        ids[i] = (uint32_t)d->n++;
+        tsn_status st = dict_insert(d, slot, b->v[i].h, s, strlen(s), &ids[i], err);
+        if (st != TSN_OK)
+            return st;
     }
     return TSN_OK;
-nomem:
-    return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
+}
+
+/* ---- Word types ---- */
+
+void tsn_dict_drop_type_index(tsn_dict *d)
+{
+    hmap_release(&d->tmap);
+    free(d->scratch);
+    d->scratch = NULL;
+    d->scratch_cap = 0;
+}
+
+void tsn_dict_drop_types(tsn_dict *d)
+{
+    tsn_dict_drop_type_index(d);
+    free(d->types);
+    free(d->tids);
+    d->types = d->tids = NULL;
+    d->nt = d->tcap = d->tlen = d->tidcap = 0;
+}
+
+size_t tsn_dict_types(const tsn_dict *d)
+{
+    return d->nt;
+}
+
+const uint32_t *tsn_dict_type_ngrams(const tsn_dict *d, uint32_t t, size_t *n)
+{
+    *n = d->types[t + 1] - d->types[t];
+    return d->tids + d->types[t];
+}
+
+typedef struct {
+    tsn_dict *d;
+    tsn_error *err;
+    tsn_status st;
+} type_ctx;
+
+/* Grows the uint32 array *p of *cap entries to hold need. */
+static bool grow_u32(uint32_t **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 1024;
+    while (n < need)
+        n *= 2;
+    uint32_t *q = realloc(*p, n * sizeof *q);
+    if (q == NULL)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* Interns one character n-gram of a new type and appends its id to the type's list. */
+static bool type_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, const char *g,
+                      size_t glen)
+{
+    type_ctx *t = ctx;
+    tsn_dict *d = t->d;
+    if (!grow_u32(&d->tids, &d->tidcap, d->tlen + 1) || !hmap_reserve(&d->map, d->n + 1) ||
+        !grow_bytes(&d->scratch, &d->scratch_cap, plen + glen)) {
+        t->st = tsn_error_set(t->err, TSN_ERR_NOMEM, "dictionary: out of memory");
+        return false;
+    }
+    size_t slot = hmap_slot(&d->map, gh);
+    uint32_t id = hmap_val(&d->map, slot);
+    if (id != 0) {
+        d->tids[d->tlen++] = id - 1;
+        return true;
+    }
+    memcpy(d->scratch, prefix, plen);
+    memcpy(d->scratch + plen, g, glen);
+    t->st = dict_insert(d, slot, gh, d->scratch, plen + glen, &id, t->err);
+    if (t->st != TSN_OK)
+        return false;
+    d->tids[d->tlen++] = id;
+    return true;
+}
+
+/* The id of the type of hash h and string s, its n-grams interned now if it is new. */
+static tsn_status type_id(tsn_dict *d, const tsn_config *cfg, uint64_t h, const char *s,
+                          uint32_t *id, tsn_error *err)
+{
+    if (!hmap_reserve(&d->tmap, d->nt + 1))
+        return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
+    size_t slot = hmap_slot(&d->tmap, h);
+    if (hmap_val(&d->tmap, slot) != 0) {
+        *id = hmap_val(&d->tmap, slot) - 1;
+        return TSN_OK;
+    }
+    if (d->nt + 2 > d->tcap) {
+        size_t n = d->tcap ? d->tcap * 2 : 65536;
+        uint32_t *p = realloc(d->types, n * sizeof *p);
+        if (p == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
+        d->types = p;
+        d->tcap = n;
+        if (d->nt == 0)
+            d->types[0] = 0;
+    }
+    if (d->tlen > UINT32_MAX - 1024 || d->nt >= TSN_ROW_TYPE - 1)
+        return tsn_error_set(err, TSN_ERR_DATA, "dictionary: too many word types");
+    type_ctx t = {d, err, TSN_OK};
+    if (!tsn_char_ngrams(cfg, s, strlen(s), "", type_sink, &t))
+        return t.st != TSN_OK ? t.st : tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    hmap_put(&d->tmap, slot, h, (uint32_t)d->nt + 1);
+    d->tmap.n++;
+    d->types[d->nt + 1] = (uint32_t)d->tlen;
+    *id = (uint32_t)d->nt++;
+    return TSN_OK;
+}
+
+tsn_status tsn_dict_add_types(tsn_dict *d, const tsn_config *cfg, const tsn_bag *b,
+                              uint32_t *rows, tsn_error *err)
+{
+    const tsn_bag *ty = tsn_bag_types(b);
+    for (size_t i = 0; ty != NULL && i < ty->n; i++) {
+        const char *s = tsn_bag_str(ty, i);
+        if (s == NULL)
+            return tsn_error_set(err, TSN_ERR_DATA, "dictionary: a word type came without "
+                                                    "its string");
+        uint32_t t = 0;
+        tsn_status st = type_id(d, cfg, ty->v[i].h, s, &t, err);
+        if (st != TSN_OK)
+            return st;
+        rows[i] = TSN_ROW_TYPE | t;
+    }
+    return TSN_OK;
 }

@@ -72,6 +72,8 @@ void tsn_bag_reset(tsn_bag *b)
 {
     if (b->memo != NULL)
         memo_next_doc(b->memo);
+    if (b->types != NULL)
+        tsn_bag_reset(b->types);
     b->n = 0;
     b->slen = 0;
     bag_next_gen(b);
@@ -81,6 +83,10 @@ void tsn_bag_reset(tsn_bag *b)
 
 void tsn_bag_release(tsn_bag *b)
 {
+    if (b->types != NULL) {
+        tsn_bag_release(b->types);
+        free(b->types);
+    }
     free(b->v);
     free(b->strs);
     free(b->scratch);
@@ -216,23 +222,17 @@ static bool add_word_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u
     return true;
 }
 
-/* Receives one character n-gram: its grouped hash, and its string as prefix + g. */
-typedef bool (*char_sink)(void *ctx, uint64_t gh, const char *prefix, size_t plen,
-                          const char *g, size_t glen);
-
-/* Character n-grams of "<word>" counted in code points (UTF-8 lead bytes), in order, each
- * given to sink. */
-static bool char_ngrams(const tsn_config *cfg, const tsn_unit *u, const char *ns, char_sink sink,
-                        void *ctx)
+bool tsn_char_ngrams(const tsn_config *cfg, const char *surf, size_t surf_len, const char *ns,
+                     tsn_char_sink sink, void *ctx)
 {
     size_t starts[TSN_TOKEN_MAX_UNITS * 2 + 4];
     char word[TSN_TOKEN_MAX_UNITS * 4 + 3];
-    if (u->surf_len + 2 > sizeof word)
+    if (surf_len + 2 > sizeof word)
         return true;
     word[0] = '<';
-    memcpy(word + 1, u->surf, u->surf_len);
-    word[u->surf_len + 1] = '>';
-    size_t wlen = u->surf_len + 2, n_cp = 0;
+    memcpy(word + 1, surf, surf_len);
+    word[surf_len + 1] = '>';
+    size_t wlen = surf_len + 2, n_cp = 0;
     for (size_t i = 0; i < wlen && n_cp < sizeof starts / sizeof starts[0] - 1; i++)
         if (((unsigned char)word[i] & 0xC0) != 0x80)
             starts[n_cp++] = i;
@@ -371,7 +371,7 @@ static const memo_type *memo_type_of(tsn_charmemo *m, const tsn_config *cfg, con
             memcmp(m->strs + m->tab[i].soff, u->surf, u->surf_len) == 0)
             return &m->tab[i];
     m->fn = m->fgen = 0;
-    if (!char_ngrams(cfg, u, "", fresh_sink, m))
+    if (!tsn_char_ngrams(cfg, u->surf, u->surf_len, "", fresh_sink, m))
         return NULL;
     if (m->n + 1 > MEMO_TYPES || m->slen + u->surf_len > MEMO_BYTES ||
         (m->elen + m->fn) * sizeof *m->e > MEMO_BYTES) {
@@ -406,9 +406,22 @@ void tsn_bag_set_memo(tsn_bag *b, tsn_charmemo *m)
     b->memo = m;
 }
 
+bool tsn_bag_collect_types(tsn_bag *b)
+{
+    if (b->types == NULL && (b->types = malloc(sizeof *b->types)) != NULL)
+        tsn_bag_init(b->types, true);
+    return b->types != NULL;
+}
+
+const tsn_bag *tsn_bag_types(const tsn_bag *b)
+{
+    return b->types;
+}
+
 bool tsn_bag_empty(const tsn_bag *b)
 {
-    return b->n == 0 && (b->memo == NULL || b->memo->generated == 0);
+    return b->n == 0 && (b->memo == NULL || b->memo->generated == 0) &&
+           (b->types == NULL || b->types->n == 0);
 }
 
 const tsn_feat *tsn_bag_resolved(const tsn_bag *b, size_t *n)
@@ -422,9 +435,12 @@ const tsn_feat *tsn_bag_resolved(const tsn_bag *b, size_t *n)
 static bool add_char_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u,
                             const char *ns)
 {
+    if (b->types != NULL && ns[0] == '\0') /* training: the dictionary makes them */
+        return push_hashed(b->types, tsn_hash(u->surf, u->surf_len), u->surf, u->surf_len,
+                           NULL, 0);
     tsn_charmemo *m = b->memo;
     if (m == NULL || ns[0] != '\0')
-        return char_ngrams(cfg, u, ns, bag_sink, b);
+        return tsn_char_ngrams(cfg, u->surf, u->surf_len, ns, bag_sink, b);
     const memo_type *t = memo_type_of(m, cfg, u);
     if (t == NULL)
         return false;

@@ -56,7 +56,7 @@ typedef struct {
 typedef struct tsn_charmemo tsn_charmemo;
 typedef struct tsn_vocab tsn_vocab; /* opaque: the vocabulary, below */
 
-typedef struct {
+typedef struct tsn_bag {
     tsn_feat *v;
     size_t n, cap;
     char *strs; /* NUL-terminated feature strings (only when keep_strings) */
@@ -69,6 +69,8 @@ typedef struct {
     size_t tab_alloc;         /* slots allocated (tab_cap starts small for each document) */
     uint32_t gen;             /* bumped by reset, which so empties the table in O(1) */
     tsn_charmemo *memo;       /* when set: text character n-grams resolved through it */
+    struct tsn_bag *types;    /* when set: text character n-grams left to the dictionary, as
+                                 the document's word types (tsn_bag_collect_types) */
 } tsn_bag;
 
 void tsn_bag_init(tsn_bag *b, bool keep_strings);
@@ -93,6 +95,14 @@ tsn_status tsn_bag_add_feature(tsn_bag *b, const char *s, size_t len, tsn_error 
 tsn_charmemo *tsn_charmemo_new(const tsn_vocab *v);
 void tsn_charmemo_free(tsn_charmemo *m);
 void tsn_bag_set_memo(tsn_bag *b, tsn_charmemo *m);
+/* Training: the bag no longer generates the character n-grams of the text's words; it
+ * gathers the words themselves, as distinct types with counts and strings, in order of first
+ * occurrence (tsn_bag_types), and tsn_dict_add_types() interns each type's n-grams once for
+ * the whole corpus. The bag must keep strings. False when out of memory. */
+bool tsn_bag_collect_types(tsn_bag *b);
+/* The word types of a bag collecting them: their hashes (tsn_hash of the surface form),
+ * counts and strings (tsn_bag_str of the returned bag). NULL when the bag does not. */
+const tsn_bag *tsn_bag_types(const tsn_bag *b);
 /* True when the document gave no feature at all (in the vocabulary or not). */
 bool tsn_bag_empty(const tsn_bag *b);
 /* The resolved entries of a bag with a memo (none without). */
@@ -114,6 +124,26 @@ void tsn_dict_free(tsn_dict *d);
 /* Interns every feature of a finished bag that keeps strings; writes the feature id of
  * entry i to ids[i] (ids has room for b->n). */
 tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_error *err);
+/* Training corpus rows (tsn_dict_add_bag's ids and tsn_dict_add_types' entries) hold two
+ * kinds of entries: a feature id, or, with this bit set, a word type standing for all its
+ * character n-grams (tsn_dict_type_ngrams), counted as often as the type is. */
+#define TSN_ROW_TYPE ((uint32_t)1 << 31)
+/* Interns the word types of b (tsn_bag_collect_types): a type's character n-grams are
+ * generated and interned the first time the dictionary sees it, and remembered as feature
+ * ids. Writes the row entry of type i (TSN_ROW_TYPE | type id) to rows[i] (room for
+ * tsn_bag_types(b)->n; the counts are the types bag's). */
+tsn_status tsn_dict_add_types(tsn_dict *d, const tsn_config *cfg, const tsn_bag *b,
+                              uint32_t *rows, tsn_error *err);
+/* The character n-gram feature ids of type t (an entry without TSN_ROW_TYPE), in the order the
+ * word gives them, repeats kept: *n of them. */
+const uint32_t *tsn_dict_type_ngrams(const tsn_dict *d, uint32_t t, size_t *n);
+/* The number of word types interned. */
+size_t tsn_dict_types(const tsn_dict *d);
+/* Frees what interning types needs (their index by hash); their n-gram lists stay, for the
+ * rows that name them. */
+void tsn_dict_drop_type_index(tsn_dict *d);
+/* Frees the types and their n-gram lists too: rows that name types are done with. */
+void tsn_dict_drop_types(tsn_dict *d);
 size_t tsn_dict_size(const tsn_dict *d);
 uint64_t tsn_dict_hash(const tsn_dict *d, uint32_t id);
 const char *tsn_dict_str(const tsn_dict *d, uint32_t id);
@@ -134,9 +164,10 @@ typedef struct {
 } tsn_sparse;
 
 
-/* Selects a vocabulary from documents: docs[k] lists n_feats[k] (feature id, count) pairs
- * (ids from d). Feature ids are ordered by their string (deterministic). In hashing mode
- * (cfg->hash_buckets > 0) only document frequencies per bucket are kept.
+/* Selects a vocabulary from documents: fids[k] lists the n_feats[k] row entries of document
+ * k (feature ids from d, or word types: TSN_ROW_TYPE). Feature ids are ordered by their
+ * string (deterministic). In hashing mode (cfg->hash_buckets > 0) only document frequencies
+ * per bucket are kept.
  * Release with tsn_vocab_free(). NULL with *err set on failure. */
 tsn_vocab *tsn_vocab_build(const tsn_config *cfg, const tsn_dict *d, const uint32_t *const *fids,
                            const size_t *n_feats, size_t n_docs, tsn_error *err);
@@ -184,10 +215,12 @@ tsn_status tsn_vocab_vectorize_bag(const tsn_vocab *v, const tsn_config *cfg, co
  * vocabulary lacks the feature. A new array of tsn_dict_size(d) entries (free with free()),
  * or NULL with *err set. */
 uint32_t *tsn_vocab_map_dict(const tsn_vocab *v, const tsn_dict *d, tsn_error *err);
-/* tsn_vocab_vectorize() for a corpus row: dictionary ids fids[0..n) seen counts[0..n) times,
- * through a tsn_vocab_map_dict() map. The same vector as from the features' hashes. */
-tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, const uint32_t *map,
-                                   const uint32_t *fids, const uint32_t *counts, size_t n,
-                                   double bias, tsn_vector *x, tsn_error *err);
+/* tsn_vocab_vectorize() for a corpus row: entries fids[0..n) of dictionary d (feature ids,
+ * or word types: TSN_ROW_TYPE) seen counts[0..n) times, through a tsn_vocab_map_dict() map.
+ * The same vector as from the features' hashes. */
+tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, const tsn_dict *d,
+                                   const uint32_t *map, const uint32_t *fids,
+                                   const uint32_t *counts, size_t n, double bias, tsn_vector *x,
+                                   tsn_error *err);
 
 #endif

@@ -122,6 +122,17 @@ static inline int64_t hmap_get(const hmap *m, uint64_t h)
     return m->slots[i].val ? (int64_t)m->slots[i].val - 1 : -1;
 }
 
+/* ---- Character n-grams (features.c), which the dictionary makes for word types ---- */
+
+/* Receives one character n-gram: its grouped hash, and its string as prefix + g. */
+typedef bool (*tsn_char_sink)(void *ctx, uint64_t gh, const char *prefix, size_t plen,
+                              const char *g, size_t glen);
+
+/* The character n-grams of "<surf>" under cfg, counted in code points (UTF-8 lead bytes), in
+ * order, each given to sink with the prefix ns + "c:"; false when sink fails. */
+bool tsn_char_ngrams(const tsn_config *cfg, const char *surf, size_t surf_len, const char *ns,
+                     tsn_char_sink sink, void *ctx);
+
 /* ---- Dictionary ---- */
 
 struct tsn_dict {
@@ -131,6 +142,16 @@ struct tsn_dict {
     size_t n, cap;
     char *strs;
     size_t slen, scap;
+    /* word types (tsn_dict_add_types): each type's n-gram ids, types[t] .. types[t + 1] in
+     * tids; while types are interned, their index (hash -> type id + 1) and the scratch
+     * where an n-gram's string is built */
+    uint32_t *types;
+    size_t nt, tcap;
+    uint32_t *tids;
+    size_t tlen, tidcap;
+    hmap tmap;
+    char *scratch;
+    size_t scratch_cap;
 };
 
 #endif

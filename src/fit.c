@@ -82,8 +82,8 @@ tsn_status tsn_model_corpus_row(tsn_model *m, const tsn_corpus *c, size_t i, tsn
     if (st != TSN_OK)
         return st;
     size_t a = c->start[i], b = c->start[i + 1];
-    return tsn_vocab_vectorize_row(m->vocab, &m->cfg, m->dmap, c->fids + a, c->counts + a,
-                                   b - a, m->cfg.bias, x, err);
+    return tsn_vocab_vectorize_row(m->vocab, &m->cfg, c->dict, m->dmap, c->fids + a,
+                                   c->counts + a, b - a, m->cfg.bias, x, err);
 }
 
 /* liblinear's rows, in blocks: a new block of at least NODE_BLOCK nodes whenever the current
@@ -446,6 +446,7 @@ static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,
         tsn_vector_release(&jobs[w].x); /* the rows are built: their scratch goes */
     if (consume) {
         shrink_corpus(c, 0);
+        tsn_dict_drop_types(c->dict);
         free(m->dmap); /* the corpus goes with its dictionary */
         m->dmap = NULL;
         m->dmap_of = NULL;

@@ -1,7 +1,9 @@
 /* vocab.c -- the vocabulary and tf-idf vectors (tsn_vocab_*, tsn_vector_*, declared in
  * features.h): selection of feature ids from document frequencies (min_df, max_features) or
  * feature hashing, the vocabulary's stored form (model loading), and vectorization of a bag
- * or a corpus row into liblinear's sparse layout, each feature group L2-normalized.
+ * or a corpus row into liblinear's sparse layout, each feature group L2-normalized. Corpus
+ * rows may name word types (TSN_ROW_TYPE), which stand for their character n-grams: document
+ * frequencies and row vectors expand them through the dictionary.
  *
  * The hash -> id map is the open-addressing hmap of features_internal.h; vectorizing
  * prefetches its slots ahead of the probes, and sorts entries stably (insertion or radix
@@ -182,9 +184,29 @@ tsn_vocab *tsn_vocab_build(const tsn_config *cfg, const tsn_dict *d, const uint3
     df = calloc(nd ? nd : 1, sizeof *df);
     if (df == NULL)
         goto nomem;
-    for (size_t k = 0; k < n_docs; k++)
-        for (size_t i = 0; i < n_feats[k]; i++)
-            df[fids[k][i]]++;
+    if (tsn_dict_types(d) == 0) {
+        for (size_t k = 0; k < n_docs; k++)
+            for (size_t i = 0; i < n_feats[k]; i++)
+                df[fids[k][i]]++;
+    } else { /* rows name word types: each of their n-grams counts once per document */
+        uint32_t *last = calloc(nd ? nd : 1, sizeof *last); /* doc index + 1 that counted */
+        if (last == NULL)
+            goto nomem;
+        for (size_t k = 0; k < n_docs; k++)
+            for (size_t i = 0; i < n_feats[k]; i++) {
+                uint32_t e = fids[k][i];
+                size_t len = 1;
+                const uint32_t *ids = e & TSN_ROW_TYPE
+                                          ? tsn_dict_type_ngrams(d, e & ~TSN_ROW_TYPE, &len)
+                                          : &fids[k][i];
+                for (size_t j = 0; j < len; j++)
+                    if (last[ids[j]] != (uint32_t)k + 1) {
+                        last[ids[j]] = (uint32_t)k + 1;
+                        df[ids[j]]++;
+                    }
+            }
+        free(last);
+    }
     size_t nc = 0;
     for (size_t i = 0; i < nd; i++)
         nc += df[i] >= (uint32_t)cfg->min_df;
@@ -369,11 +391,12 @@ static double tf_idf(const tsn_vocab *v, const tsn_config *cfg, int id, uint32_t
     return tf * v->idf[id - 1];
 }
 
-/* Sorts and merges x->v[0..m) (indices id * 4 + group), normalizes each group, appends the
- * bias and the terminator. */
-static void vector_finish(const tsn_vocab *v, tsn_vector *x, size_t m, double bias)
+/* Sorts (unless `sorted`) and merges x->v[0..m) (indices id * 4 + group), normalizes each
+ * group, appends the bias and the terminator. */
+static void vector_finish(const tsn_vocab *v, tsn_vector *x, size_t m, double bias, bool sorted)
 {
-    sort_sparse(x->v, x->tmp, m);
+    if (!sorted)
+        sort_sparse(x->v, x->tmp, m);
     size_t j = 0;
     for (size_t i = 0; i < m; i++) {
         if (j > 0 && x->v[j - 1].index == x->v[i].index)
@@ -437,7 +460,7 @@ static tsn_status vectorize(const tsn_vocab *v, const tsn_config *cfg, const tsn
     }
     for (size_t i = 0; i < m; i++)
         x->v[i].value = tf_idf(v, cfg, x->v[i].index >> 2, (uint32_t)x->v[i].value);
-    vector_finish(v, x, m, bias);
+    vector_finish(v, x, m, bias, false);
     return TSN_OK;
 }
 
@@ -470,19 +493,59 @@ uint32_t *tsn_vocab_map_dict(const tsn_vocab *v, const tsn_dict *d, tsn_error *e
     return map;
 }
 
-tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, const uint32_t *map,
-                                   const uint32_t *fids, const uint32_t *counts, size_t n,
-                                   double bias, tsn_vector *x, tsn_error *err)
+tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, const tsn_dict *d,
+                                   const uint32_t *map, const uint32_t *fids,
+                                   const uint32_t *counts, size_t n, double bias, tsn_vector *x,
+                                   tsn_error *err)
 {
-    if (vector_reserve(x, n, err) != TSN_OK)
+    size_t bound = 0, len;
+    bool typed = false;
+    for (size_t i = 0; i < n; i++) {
+        typed |= (fids[i] & TSN_ROW_TYPE) != 0;
+        bound += fids[i] & TSN_ROW_TYPE ? (tsn_dict_type_ngrams(d, fids[i] & ~TSN_ROW_TYPE, &len),
+                                           len)
+                                        : 1;
+    }
+    if (vector_reserve(x, bound, err) != TSN_OK)
         return err != NULL ? err->code : TSN_ERR_NOMEM;
     size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t e = map[fids[i]];
-        if (e == 0)
-            continue;
-        x->v[m++] = (tsn_sparse){(int)e, tf_idf(v, cfg, (int)(e >> 2), counts[i])};
+    if (!typed) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t e = map[fids[i]];
+            if (e == 0)
+                continue;
+            x->v[m++] = (tsn_sparse){(int)e, tf_idf(v, cfg, (int)(e >> 2), counts[i])};
+        }
+        vector_finish(v, x, m, bias, false);
+        return TSN_OK;
     }
-    vector_finish(v, x, m, bias);
+    /* Word types stand for their n-grams, which other types share: the entries are gathered
+     * with their counts, sorted, and their counts summed before the weights are taken (the
+     * same vector as from the n-grams themselves, whose order does not matter with a
+     * vocabulary: its ids are unique per feature). */
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 1;
+        const uint32_t *ids =
+            fids[i] & TSN_ROW_TYPE ? tsn_dict_type_ngrams(d, fids[i] & ~TSN_ROW_TYPE, &k)
+                                   : &fids[i];
+        for (size_t j = 0; j < k; j++) {
+            uint32_t e = map[ids[j]];
+            if (e != 0)
+                x->v[m++] = (tsn_sparse){(int)e, (double)counts[i]};
+        }
+    }
+    sort_sparse(x->v, x->tmp, m);
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (u > 0 && x->v[u - 1].index == x->v[i].index)
+            x->v[u - 1].value += x->v[i].value;
+        else
+            x->v[u++] = x->v[i];
+    }
+    for (size_t i = 0; i < u; i++) {
+        double c = x->v[i].value < (double)UINT32_MAX ? x->v[i].value : (double)UINT32_MAX;
+        x->v[i].value = tf_idf(v, cfg, x->v[i].index >> 2, (uint32_t)c);
+    }
+    vector_finish(v, x, u, bias, true);
     return TSN_OK;
 }

@@ -143,9 +143,109 @@ static void unknown_features_give_an_empty_vector(void)
     tsn_vocab_free(v);
 }
 
+/* A bag that leaves its words' character n-grams to the dictionary (training) stands for the
+ * same features and counts as one that generates them: over several documents, with words
+ * repeated within and across them, types seen before, and claim n-grams that stay in the
+ * bag; and a row of it vectorizes to the same vector. */
+static void word_types_stand_for_the_character_ngrams_of_the_bag(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.char_ngram_min = 1;
+    c.char_ngram_max = 4;
+    c.min_df = 1;
+    tsn_unit docs[3][4] = {
+        {unit("abab", "ab"), unit("ba", "ba"), unit("abab", "ab"), unit("cab", "ca")},
+        {unit("ba", "ba"), unit("xyz", "xy"), unit("ba", "ba"), unit("ab", "ab")},
+        {unit("cab", "ca"), unit("abab", "ab"), unit("b", "b"), unit("zz", "zz")},
+    };
+    tsn_dict *d = tsn_dict_new(NULL), *plain = tsn_dict_new(NULL);
+    CHECK(d != NULL && plain != NULL);
+    tsn_bag typed[3], full[3];
+    uint32_t rows[3][256], counts[3][256], fids[3][256];
+    size_t n_rows[3], n_full[3];
+    for (int i = 0; i < 3; i++) {
+        tsn_bag_init(&typed[i], true);
+        tsn_bag_init(&full[i], true);
+        CHECK(tsn_bag_collect_types(&typed[i]) && tsn_bag_types(&typed[i]) != NULL);
+        CHECK(tsn_bag_types(&full[i]) == NULL);
+        CHECK(tsn_bag_add_units(&typed[i], &c, docs[i], 4, "claim.", NULL) == TSN_OK);
+        CHECK(tsn_bag_add_units(&typed[i], &c, docs[i], 4, "", NULL) == TSN_OK);
+        CHECK(tsn_bag_add_units(&full[i], &c, docs[i], 4, "claim.", NULL) == TSN_OK);
+        CHECK(tsn_bag_add_units(&full[i], &c, docs[i], 4, "", NULL) == TSN_OK);
+        const tsn_bag *ty = tsn_bag_types(&typed[i]);
+        size_t nb = typed[i].n;
+        CHECK(nb + ty->n < 256 && full[i].n < 256);
+        CHECK(tsn_dict_add_bag(d, &typed[i], rows[i], NULL) == TSN_OK);
+        CHECK(tsn_dict_add_types(d, &c, &typed[i], rows[i] + nb, NULL) == TSN_OK);
+        CHECK(tsn_dict_add_bag(plain, &full[i], fids[i], NULL) == TSN_OK);
+        n_rows[i] = nb + ty->n;
+        n_full[i] = full[i].n;
+        for (size_t k = 0; k < nb; k++)
+            counts[i][k] = typed[i].v[k].count;
+        for (size_t k = 0; k < ty->n; k++)
+            counts[i][nb + k] = ty->v[k].count;
+        /* every feature of the full bag has its count in the typed row: direct, or summed
+         * over the row's types, each type counted as often as its word */
+        for (size_t k = 0; k < full[i].n; k++) {
+            const char *s = tsn_bag_str(&full[i], k);
+            uint32_t count = 0;
+            for (size_t j = 0; j < n_rows[i]; j++) {
+                uint32_t e = rows[i][j];
+                size_t len = 1;
+                const uint32_t *ids =
+                    e & TSN_ROW_TYPE ? tsn_dict_type_ngrams(d, e & ~TSN_ROW_TYPE, &len) : &e;
+                for (size_t q = 0; q < len; q++)
+                    if (strcmp(tsn_dict_str(d, ids[q]), s) == 0)
+                        count += counts[i][j];
+            }
+            CHECK(count == full[i].v[k].count);
+        }
+    }
+    CHECK(tsn_dict_size(d) == tsn_dict_size(plain));
+    CHECK(tsn_dict_types(d) == 7); /* abab ba cab xyz ab b zz */
+    /* the vocabularies and the rows' vectors are the same */
+    const uint32_t *r[3] = {rows[0], rows[1], rows[2]}, *f[3] = {fids[0], fids[1], fids[2]};
+    tsn_vocab *v = tsn_vocab_build(&c, d, r, n_rows, 3, NULL);
+    tsn_vocab *w = tsn_vocab_build(&c, plain, f, n_full, 3, NULL);
+    CHECK(v != NULL && w != NULL && tsn_vocab_size(v) == tsn_vocab_size(w));
+    size_t lv, lw;
+    const char *sv = tsn_vocab_strings(v, &lv), *sw = tsn_vocab_strings(w, &lw);
+    CHECK(lv == lw && memcmp(sv, sw, lv) == 0);
+    CHECK(memcmp(tsn_vocab_idf(v), tsn_vocab_idf(w), tsn_vocab_size(v) * sizeof(double)) == 0);
+    uint32_t *mv = tsn_vocab_map_dict(v, d, NULL), *mw = tsn_vocab_map_dict(w, plain, NULL);
+    CHECK(mv != NULL && mw != NULL);
+    for (int i = 0; i < 3; i++) {
+        uint32_t fc[256];
+        for (size_t k = 0; k < n_full[i]; k++)
+            fc[k] = full[i].v[k].count;
+        tsn_vector x, y;
+        tsn_vector_init(&x);
+        tsn_vector_init(&y);
+        CHECK(tsn_vocab_vectorize_row(v, &c, d, mv, rows[i], counts[i], n_rows[i], 1.0, &x,
+                                      NULL) == TSN_OK);
+        CHECK(tsn_vocab_vectorize_row(w, &c, plain, mw, fids[i], fc, n_full[i], 1.0, &y,
+                                      NULL) == TSN_OK);
+        CHECK(x.n == y.n && x.n > 2);
+        for (size_t k = 0; k < x.n && k < y.n; k++) /* (the nodes' padding is not compared) */
+            CHECK(x.v[k].index == y.v[k].index && x.v[k].value == y.v[k].value);
+        tsn_vector_release(&x);
+        tsn_vector_release(&y);
+        tsn_bag_release(&typed[i]);
+        tsn_bag_release(&full[i]);
+    }
+    free(mv);
+    free(mw);
+    tsn_vocab_free(v);
+    tsn_vocab_free(w);
+    tsn_dict_free(d);
+    tsn_dict_free(plain);
+}
+
 int main(void)
 {
     RUN(word_ngrams_cover_the_configured_orders);
+    RUN(word_types_stand_for_the_character_ngrams_of_the_bag);
     RUN(char_ngrams_mark_word_boundaries_and_count_code_points);
     RUN(vocabulary_keeps_features_above_min_df_in_string_order);
     RUN(vectors_are_l2_normalized_sorted_and_terminated);
