@@ -229,7 +229,8 @@ static void *featurize_batch(void *arg)
 }
 
 /* Appends a finished bag's features (ids and counts) to the corpus as document i: its own
- * entries, then its word types, each standing for its character n-grams (TSN_ROW_TYPE). */
+ * entries, then its word types, each standing for its unigrams and character n-grams
+ * (TSN_ROW_TYPE). */
 static tsn_status intern_bag(tsn_corpus *c, size_t i, const tsn_bag *bag, uint32_t **ids,
                              size_t *ids_cap, size_t *cap, tsn_error *err)
 {
@@ -312,9 +313,9 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
         goto nomem;
     for (size_t k = 0; k < 2 * batch; k++) {
         tsn_bag_init(&bags[k], true);
-        /* with a vocabulary, a row's character n-grams are kept as its word types (the
-         * order of a row's entries does not matter then; feature hashing sums colliding
-         * entries in row order, so it keeps the n-grams themselves) */
+        /* with a vocabulary, a row's unigrams and character n-grams are kept as its word
+         * types (the order of a row's entries does not matter then; feature hashing sums
+         * colliding entries in row order, so it keeps the features themselves) */
         if (cfg->hash_buckets == 0 && !tsn_bag_collect_types(&bags[k]))
             goto nomem;
     }

@@ -6,12 +6,13 @@
  * The hash -> id map is the open-addressing hmap of features_internal.h, kept half empty and
  * prefetched ahead of the probes.
  *
- * Most features are the character n-grams of words, and a corpus has far fewer word types than
- * words (ANT's 63 MB: 183 thousand types; 54.7 million (feature, document) pairs). So a bag
- * that collects types hands its words over as types, and the dictionary generates and interns
- * a type's n-grams once, the first time it meets the type; a corpus row then names the type
- * (TSN_ROW_TYPE) instead of listing its n-grams, and the vocabulary's document frequencies and
- * the rows' vectors expand it (vocab.c).
+ * Most features are the unigrams and character n-grams of words, and a corpus has far fewer
+ * word types than words (ANT's 63 MB of training text: 183 thousand types, and 54.7 million
+ * distinct (feature, document) pairs). So a bag that collects types hands its words over as
+ * types, and the dictionary generates and interns a type's features once, the first time it
+ * meets the type; a corpus row then names the type (TSN_ROW_TYPE) instead of listing its
+ * features, and the vocabulary's document frequencies and the rows' vectors expand it
+ * (vocab.c).
  */
 #include "features.h"
 
@@ -186,7 +187,7 @@ static bool grow_u32(uint32_t **p, size_t *cap, size_t need)
     return true;
 }
 
-/* Interns one character n-gram of a new type and appends its id to the type's list. */
+/* Interns one feature of a new type and appends its id to the type's list. */
 static bool type_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, const char *g,
                       size_t glen)
 {
@@ -236,7 +237,7 @@ static tsn_status type_id(tsn_dict *d, const tsn_config *cfg, uint64_t h, const 
     if (d->tlen > UINT32_MAX - 1024 || d->nt >= TSN_ROW_TYPE - 1)
         return tsn_error_set(err, TSN_ERR_DATA, "dictionary: too many word types");
     type_ctx t = {d, err, TSN_OK};
-    if (!tsn_char_ngrams(cfg, s, strlen(s), "", type_sink, &t))
+    if (!tsn_type_features(cfg, s, type_sink, &t))
         return t.st != TSN_OK ? t.st : tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
     hmap_put(&d->tmap, slot, h, (uint32_t)d->nt + 1);
     d->tmap.n++;

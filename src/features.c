@@ -212,11 +212,13 @@ static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_uni
     return push_feature(b, (size_t)(p - b->scratch), group_of(ns, kind));
 }
 
+/* Word n-grams of units[0..n) of `kind`, from order `from` (at least the config's shortest). */
 static bool add_word_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u, size_t n,
-                            const char *ns, char kind)
+                            const char *ns, char kind, int from)
 {
+    from = from > cfg->word_ngram_min ? from : cfg->word_ngram_min;
     for (size_t i = 0; i < n; i++)
-        for (int g = cfg->word_ngram_min; g <= cfg->word_ngram_max && i + (size_t)g <= n; g++)
+        for (int g = from; g <= cfg->word_ngram_max && i + (size_t)g <= n; g++)
             if (!push_word_ngram(b, ns, kind, u + i, (size_t)g))
                 return false;
     return true;
@@ -435,9 +437,6 @@ const tsn_feat *tsn_bag_resolved(const tsn_bag *b, size_t *n)
 static bool add_char_ngrams(tsn_bag *b, const tsn_config *cfg, const tsn_unit *u,
                             const char *ns)
 {
-    if (b->types != NULL && ns[0] == '\0') /* training: the dictionary makes them */
-        return push_hashed(b->types, tsn_hash(u->surf, u->surf_len), u->surf, u->surf_len,
-                           NULL, 0);
     tsn_charmemo *m = b->memo;
     if (m == NULL || ns[0] != '\0')
         return tsn_char_ngrams(cfg, u->surf, u->surf_len, ns, bag_sink, b);
@@ -458,16 +457,118 @@ tsn_status tsn_bag_add_feature(tsn_bag *b, const char *s, size_t len, tsn_error 
     return TSN_OK;
 }
 
+/* Whether unit u can be handed over as a word type: its forms hold no tab, which separates
+ * them in the type's string. */
+static bool typeable(const tsn_unit *u)
+{
+    return memchr(u->surf, '\t', u->surf_len) == NULL &&
+           memchr(u->stem, '\t', u->stem_len) == NULL &&
+           (u->light == NULL || memchr(u->light, '\t', u->light_len) == NULL);
+}
+
+/* Training: unit u of the text as a word type, which stands for its unigram and character
+ * n-gram features (tsn_type_features). The type is its kind and surface form; its string
+ * is kind digit, surface, tab, stem, tab, clitic-split form (else the stem). */
+static bool push_type(tsn_bag *b, const tsn_unit *u)
+{
+    tsn_bag *t = b->types;
+    char k = (char)('0' + (int)u->kind);
+    uint64_t h = tsn_hash_more(tsn_hash(&k, 1), u->surf, u->surf_len);
+    if (!bag_reserve(t))
+        return false;
+    struct tsn_bag_slot *s = bag_slot(t, h);
+    if (s->gen == t->gen) {
+        if (t->v[s->idx].count < UINT32_MAX)
+            t->v[s->idx].count++;
+        return true;
+    }
+    size_t ll;
+    const char *l = form(u, 'l', &ll);
+    size_t len = 1 + u->surf_len + 1 + u->stem_len + 1 + ll;
+    if (!grow_bytes(&b->scratch, &b->scratch_cap, len))
+        return false;
+    char *p = b->scratch;
+    *p++ = k;
+    memcpy(p, u->surf, u->surf_len);
+    p += u->surf_len;
+    *p++ = '\t';
+    memcpy(p, u->stem, u->stem_len);
+    p += u->stem_len;
+    *p++ = '\t';
+    memcpy(p, l, ll);
+    return push_hashed(t, h, b->scratch, len, NULL, 0);
+}
+
+/* Gives sink the word unigram of kind `kind` over form f: its grouped hash and string. */
+static bool unigram(tsn_char_sink sink, void *ctx, char kind, const char *f, size_t len)
+{
+    char prefix[2] = {kind, ':'};
+    uint64_t h = tsn_hash_more(tsn_hash(prefix, 2), f, len);
+    return sink(ctx, (h & ~((uint64_t)3 << 62)) | ((uint64_t)group_of("", kind) << 62), prefix,
+                2, f, len);
+}
+
+bool tsn_type_features(const tsn_config *cfg, const char *type, tsn_char_sink sink, void *ctx)
+{
+    tsn_token_kind kind = (tsn_token_kind)(type[0] - '0');
+    const char *surf = type + 1, *stem = strchr(surf, '\t') + 1, *light = strchr(stem, '\t') + 1;
+    size_t surf_len = (size_t)(stem - 1 - surf), stem_len = (size_t)(light - 1 - stem);
+    size_t light_len = strlen(light);
+    bool ok = true;
+    /* in the order tsn_bag_add_units makes them */
+    if (cfg->word_ngram_min <= 1) {
+        if (cfg->units == TSN_UNITS_STEM || cfg->units == TSN_UNITS_BOTH)
+            ok = unigram(sink, ctx, 's', stem, stem_len);
+        if (ok && cfg->units == TSN_UNITS_SURFACE)
+            ok = unigram(sink, ctx, 'w', surf, surf_len);
+        if (ok && cfg->units == TSN_UNITS_LIGHT)
+            ok = unigram(sink, ctx, 'l', light, light_len);
+    }
+    if (ok && (cfg->units == TSN_UNITS_BOTH || cfg->units == TSN_UNITS_LIGHT))
+        ok = unigram(sink, ctx, 'w', surf, surf_len);
+    if (ok && cfg->char_ngram_max > 0 &&
+        (kind == TSN_TOK_ARABIC || kind == TSN_TOK_LATIN || kind == TSN_TOK_OTHER))
+        ok = tsn_char_ngrams(cfg, surf, surf_len, "", sink, ctx);
+    return ok;
+}
+
 tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *units,
                              size_t n, const char *ns, tsn_error *err)
 {
+    /* a training bag's text hands its units over as word types, which stand for their
+     * unigrams and character n-grams; the longer n-grams stay here */
+    bool typed = b->types != NULL && ns[0] == '\0';
+    int from = typed ? 2 : 1;
     bool ok = true;
     if (cfg->units == TSN_UNITS_STEM || cfg->units == TSN_UNITS_BOTH)
-        ok = add_word_ngrams(b, cfg, units, n, ns, 's');
+        ok = add_word_ngrams(b, cfg, units, n, ns, 's', from);
     if (ok && cfg->units == TSN_UNITS_SURFACE)
-        ok = add_word_ngrams(b, cfg, units, n, ns, 'w');
+        ok = add_word_ngrams(b, cfg, units, n, ns, 'w', from);
     if (ok && cfg->units == TSN_UNITS_LIGHT)
-        ok = add_word_ngrams(b, cfg, units, n, ns, 'l');
+        ok = add_word_ngrams(b, cfg, units, n, ns, 'l', from);
+    if (typed) {
+        for (size_t i = 0; ok && i < n; i++) {
+            if (typeable(units + i)) {
+                ok = push_type(b, units + i);
+                continue;
+            }
+            /* (a form with a tab: its features go in the bag, as without types) */
+            if (cfg->word_ngram_min <= 1 && cfg->units != TSN_UNITS_BOTH)
+                ok = push_word_ngram(b, ns, cfg->units == TSN_UNITS_STEM      ? 's'
+                                            : cfg->units == TSN_UNITS_SURFACE ? 'w'
+                                                                              : 'l',
+                                     units + i, 1);
+            else if (cfg->word_ngram_min <= 1)
+                ok = push_word_ngram(b, ns, 's', units + i, 1);
+            if (ok && (cfg->units == TSN_UNITS_BOTH || cfg->units == TSN_UNITS_LIGHT))
+                ok = push_word_ngram(b, ns, 'w', units + i, 1);
+            if (ok && cfg->char_ngram_max > 0 &&
+                (units[i].kind == TSN_TOK_ARABIC || units[i].kind == TSN_TOK_LATIN ||
+                 units[i].kind == TSN_TOK_OTHER))
+                ok = tsn_char_ngrams(cfg, units[i].surf, units[i].surf_len, ns, bag_sink, b);
+        }
+        return ok ? TSN_OK : tsn_error_set(err, TSN_ERR_NOMEM, "features: out of memory");
+    }
     if (ok && (cfg->units == TSN_UNITS_BOTH || cfg->units == TSN_UNITS_LIGHT)) {
         for (size_t i = 0; ok && i < n; i++)
             ok = push_word_ngram(b, ns, 'w', units + i, 1);

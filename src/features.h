@@ -69,8 +69,8 @@ typedef struct tsn_bag {
     size_t tab_alloc;         /* slots allocated (tab_cap starts small for each document) */
     uint32_t gen;             /* bumped by reset, which so empties the table in O(1) */
     tsn_charmemo *memo;       /* when set: text character n-grams resolved through it */
-    struct tsn_bag *types;    /* when set: text character n-grams left to the dictionary, as
-                                 the document's word types (tsn_bag_collect_types) */
+    struct tsn_bag *types;    /* when set: the text's unigrams and character n-grams left to
+                                 the dictionary, as word types (tsn_bag_collect_types) */
 } tsn_bag;
 
 void tsn_bag_init(tsn_bag *b, bool keep_strings);
@@ -95,13 +95,15 @@ tsn_status tsn_bag_add_feature(tsn_bag *b, const char *s, size_t len, tsn_error 
 tsn_charmemo *tsn_charmemo_new(const tsn_vocab *v);
 void tsn_charmemo_free(tsn_charmemo *m);
 void tsn_bag_set_memo(tsn_bag *b, tsn_charmemo *m);
-/* Training: the bag no longer generates the character n-grams of the text's words; it
- * gathers the words themselves, as distinct types with counts and strings, in order of first
- * occurrence (tsn_bag_types), and tsn_dict_add_types() interns each type's n-grams once for
- * the whole corpus. The bag must keep strings. False when out of memory. */
+/* Training: the bag no longer makes the word unigrams and character n-grams of the text's
+ * units; it gathers the units themselves, as word types (kind and surface form) with counts
+ * and strings, in order of first occurrence (tsn_bag_types), and tsn_dict_add_types() interns
+ * each type's features once for the whole corpus. A unit's stem and clitic-split form must
+ * follow from its kind and surface form, as the pipeline's do. The bag must keep strings.
+ * False when out of memory. */
 bool tsn_bag_collect_types(tsn_bag *b);
-/* The word types of a bag collecting them: their hashes (tsn_hash of the surface form),
- * counts and strings (tsn_bag_str of the returned bag). NULL when the bag does not. */
+/* The word types of a bag collecting them: their hashes, counts and strings (tsn_bag_str of
+ * the returned bag). NULL when the bag does not. */
 const tsn_bag *tsn_bag_types(const tsn_bag *b);
 /* True when the document gave no feature at all (in the vocabulary or not). */
 bool tsn_bag_empty(const tsn_bag *b);
@@ -125,17 +127,17 @@ void tsn_dict_free(tsn_dict *d);
  * entry i to ids[i] (ids has room for b->n). */
 tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_error *err);
 /* Training corpus rows (tsn_dict_add_bag's ids and tsn_dict_add_types' entries) hold two
- * kinds of entries: a feature id, or, with this bit set, a word type standing for all its
- * character n-grams (tsn_dict_type_ngrams), counted as often as the type is. */
+ * kinds of entries: a feature id, or, with this bit set, a word type standing for its word
+ * unigrams and character n-grams (tsn_dict_type_ngrams), counted as often as the type is. */
 #define TSN_ROW_TYPE ((uint32_t)1 << 31)
-/* Interns the word types of b (tsn_bag_collect_types): a type's character n-grams are
- * generated and interned the first time the dictionary sees it, and remembered as feature
- * ids. Writes the row entry of type i (TSN_ROW_TYPE | type id) to rows[i] (room for
+/* Interns the word types of b (tsn_bag_collect_types): a type's features (unigrams and
+ * character n-grams) are generated and interned the first time the dictionary sees it, and
+ * remembered as feature ids. Writes the row entry of type i (TSN_ROW_TYPE | type id) to rows[i] (room for
  * tsn_bag_types(b)->n; the counts are the types bag's). */
 tsn_status tsn_dict_add_types(tsn_dict *d, const tsn_config *cfg, const tsn_bag *b,
                               uint32_t *rows, tsn_error *err);
-/* The character n-gram feature ids of type t (an entry without TSN_ROW_TYPE), in the order the
- * word gives them, repeats kept: *n of them. */
+/* The feature ids of type t (an entry without TSN_ROW_TYPE), unigrams then character
+ * n-grams in the order the word gives them, repeats kept: *n of them. */
 const uint32_t *tsn_dict_type_ngrams(const tsn_dict *d, uint32_t t, size_t *n);
 /* The number of word types interned. */
 size_t tsn_dict_types(const tsn_dict *d);

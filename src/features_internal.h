@@ -132,6 +132,10 @@ typedef bool (*tsn_char_sink)(void *ctx, uint64_t gh, const char *prefix, size_t
  * order, each given to sink with the prefix ns + "c:"; false when sink fails. */
 bool tsn_char_ngrams(const tsn_config *cfg, const char *surf, size_t surf_len, const char *ns,
                      tsn_char_sink sink, void *ctx);
+/* The features a word type of a training bag stands for (tsn_bag_collect_types; `type` is its
+ * string there): its word unigrams under cfg, then its character n-grams, each given to sink
+ * with its grouped hash and string (prefix + g); false when sink fails. */
+bool tsn_type_features(const tsn_config *cfg, const char *type, tsn_char_sink sink, void *ctx);
 
 /* ---- Dictionary ---- */
 

@@ -2,8 +2,8 @@
  * features.h): selection of feature ids from document frequencies (min_df, max_features) or
  * feature hashing, the vocabulary's stored form (model loading), and vectorization of a bag
  * or a corpus row into liblinear's sparse layout, each feature group L2-normalized. Corpus
- * rows may name word types (TSN_ROW_TYPE), which stand for their character n-grams: document
- * frequencies and row vectors expand them through the dictionary.
+ * rows may name word types (TSN_ROW_TYPE), which stand for their unigrams and character
+ * n-grams: document frequencies and row vectors expand them through the dictionary.
  *
  * The hash -> id map is the open-addressing hmap of features_internal.h; vectorizing
  * prefetches its slots ahead of the probes, and sorts entries stably (insertion or radix
@@ -519,10 +519,10 @@ tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, co
         vector_finish(v, x, m, bias, false);
         return TSN_OK;
     }
-    /* Word types stand for their n-grams, which other types share: the entries are gathered
-     * with their counts, sorted, and their counts summed before the weights are taken (the
-     * same vector as from the n-grams themselves, whose order does not matter with a
-     * vocabulary: its ids are unique per feature). */
+    /* Word types stand for their features, which other types share (n-grams, a stem): the
+     * entries are gathered with their counts, sorted, and their counts summed before the
+     * weights are taken (the same vector as from the features themselves, whose order does
+     * not matter with a vocabulary: its ids are unique per feature). */
     for (size_t i = 0; i < n; i++) {
         size_t k = 1;
         const uint32_t *ids =

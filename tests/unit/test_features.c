@@ -143,22 +143,32 @@ static void unknown_features_give_an_empty_vector(void)
     tsn_vocab_free(v);
 }
 
-/* A bag that leaves its words' character n-grams to the dictionary (training) stands for the
- * same features and counts as one that generates them: over several documents, with words
- * repeated within and across them, types seen before, and claim n-grams that stay in the
- * bag; and a row of it vectorizes to the same vector. */
-static void word_types_stand_for_the_character_ngrams_of_the_bag(void)
+/* A training bag that hands its words over as types (which stand for their unigrams and
+ * character n-grams) names the same features with the same counts as one that generates them:
+ * over several documents, with words repeated within and across them, types seen before, a
+ * form with a tab (which stays in the bag), and claim features, which stay in the bag; and its
+ * rows give the same vocabulary and vectors. For each units setting. */
+static void types_stand_for(int units, int word_min, int char_max)
 {
     tsn_config c;
     tsn_config_init(&c);
+    c.units = units;
+    c.word_ngram_min = word_min;
+    c.word_ngram_max = 2;
     c.char_ngram_min = 1;
-    c.char_ngram_max = 4;
+    c.char_ngram_max = char_max;
     c.min_df = 1;
     tsn_unit docs[3][4] = {
         {unit("abab", "ab"), unit("ba", "ba"), unit("abab", "ab"), unit("cab", "ca")},
-        {unit("ba", "ba"), unit("xyz", "xy"), unit("ba", "ba"), unit("ab", "ab")},
-        {unit("cab", "ca"), unit("abab", "ab"), unit("b", "b"), unit("zz", "zz")},
+        {unit("ba", "ba"), unit("xyz", "xy"), unit("ba", "ba"), unit("a\tb", "a\tb")},
+        {unit("cab", "ca"), unit("abab", "ab"), unit("b", "b"), unit("zz", "ab")},
     };
+    for (int i = 0; i < 3; i++) /* a clitic-split form, as the pipeline gives it: by word */
+        for (int k = 0; k < 4; k++)
+            if (strcmp(docs[i][k].surf, "ba") == 0) {
+                docs[i][k].light = "b";
+                docs[i][k].light_len = 1;
+            }
     tsn_dict *d = tsn_dict_new(NULL), *plain = tsn_dict_new(NULL);
     CHECK(d != NULL && plain != NULL);
     tsn_bag typed[3], full[3];
@@ -203,7 +213,7 @@ static void word_types_stand_for_the_character_ngrams_of_the_bag(void)
         }
     }
     CHECK(tsn_dict_size(d) == tsn_dict_size(plain));
-    CHECK(tsn_dict_types(d) == 7); /* abab ba cab xyz ab b zz */
+    CHECK(tsn_dict_types(d) == 6); /* abab ba cab xyz b zz (not the form with a tab) */
     /* the vocabularies and the rows' vectors are the same */
     const uint32_t *r[3] = {rows[0], rows[1], rows[2]}, *f[3] = {fids[0], fids[1], fids[2]};
     tsn_vocab *v = tsn_vocab_build(&c, d, r, n_rows, 3, NULL);
@@ -242,10 +252,18 @@ static void word_types_stand_for_the_character_ngrams_of_the_bag(void)
     tsn_dict_free(plain);
 }
 
+static void word_types_stand_for_the_unigrams_and_character_ngrams_of_the_bag(void)
+{
+    types_stand_for(TSN_UNITS_BOTH, 1, 4);
+    types_stand_for(TSN_UNITS_STEM, 1, 3);
+    types_stand_for(TSN_UNITS_SURFACE, 2, 0);
+    types_stand_for(TSN_UNITS_LIGHT, 1, 2);
+}
+
 int main(void)
 {
     RUN(word_ngrams_cover_the_configured_orders);
-    RUN(word_types_stand_for_the_character_ngrams_of_the_bag);
+    RUN(word_types_stand_for_the_unigrams_and_character_ngrams_of_the_bag);
     RUN(char_ngrams_mark_word_boundaries_and_count_code_points);
     RUN(vocabulary_keeps_features_above_min_df_in_string_order);
     RUN(vectors_are_l2_normalized_sorted_and_terminated);
