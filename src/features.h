@@ -132,8 +132,8 @@ tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_er
 #define TSN_ROW_TYPE ((uint32_t)1 << 31)
 /* Interns the word types of b (tsn_bag_collect_types): a type's features (unigrams and
  * character n-grams) are generated and interned the first time the dictionary sees it, and
- * remembered as feature ids. Writes the row entry of type i (TSN_ROW_TYPE | type id) to rows[i] (room for
- * tsn_bag_types(b)->n; the counts are the types bag's). */
+ * remembered as feature ids. Writes the row entry of type i (TSN_ROW_TYPE | type id) to
+ * rows[i] (room for tsn_bag_types(b)->n; the counts are the types bag's). */
 tsn_status tsn_dict_add_types(tsn_dict *d, const tsn_config *cfg, const tsn_bag *b,
                               uint32_t *rows, tsn_error *err);
 /* The feature ids of type t (an entry without TSN_ROW_TYPE), unigrams then character
