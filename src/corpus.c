@@ -262,7 +262,8 @@ static tsn_status intern_bag(tsn_corpus *c, size_t i, const tsn_bag *bag, uint32
         c->counts = k;
         *cap = ncap;
     }
-    memcpy(c->fids + total, *ids, n * sizeof **ids);
+    if (n > 0) /* (an empty row may come before anything is allocated) */
+        memcpy(c->fids + total, *ids, n * sizeof **ids);
     for (size_t k = 0; k < bag->n; k++)
         c->counts[total + k] = bag->v[k].count;
     for (size_t k = 0; k < nt; k++)

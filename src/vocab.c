@@ -391,9 +391,9 @@ static double tf_idf(const tsn_vocab *v, const tsn_config *cfg, int id, uint32_t
     return tf * v->idf[id - 1];
 }
 
-/* Sorts (unless `sorted`) and merges x->v[0..m) (indices id * 4 + group), normalizes each
- * group, appends the bias and the terminator. */
-static void vector_finish(const tsn_vocab *v, tsn_vector *x, size_t m, double bias, bool sorted)
+/* Sorts x->v[0..m) by index (unless `sorted`) and merges the entries of one index, summing
+ * their values in order; returns how many are left. */
+static size_t sort_merge(tsn_vector *x, size_t m, bool sorted)
 {
     if (!sorted)
         sort_sparse(x->v, x->tmp, m);
@@ -404,6 +404,14 @@ static void vector_finish(const tsn_vocab *v, tsn_vector *x, size_t m, double bi
         else
             x->v[j++] = x->v[i];
     }
+    return j;
+}
+
+/* Sorts (unless `sorted`) and merges x->v[0..m) (indices id * 4 + group), normalizes each
+ * group, appends the bias and the terminator. */
+static void vector_finish(const tsn_vocab *v, tsn_vector *x, size_t m, double bias, bool sorted)
+{
+    size_t j = sort_merge(x, m, sorted);
     /* Each feature group (text words, text characters, claim words, claim characters) is
      * L2-normalized on its own, so that the many character n-grams do not drown the words;
      * the groups are then scaled together to unit length. */
@@ -534,14 +542,7 @@ tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, co
                 x->v[m++] = (tsn_sparse){(int)e, (double)counts[i]};
         }
     }
-    sort_sparse(x->v, x->tmp, m);
-    size_t u = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (u > 0 && x->v[u - 1].index == x->v[i].index)
-            x->v[u - 1].value += x->v[i].value;
-        else
-            x->v[u++] = x->v[i];
-    }
+    size_t u = sort_merge(x, m, false);
     for (size_t i = 0; i < u; i++) {
         double c = x->v[i].value < (double)UINT32_MAX ? x->v[i].value : (double)UINT32_MAX;
         x->v[i].value = tf_idf(v, cfg, x->v[i].index >> 2, (uint32_t)c);
