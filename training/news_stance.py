@@ -272,11 +272,12 @@ def annotated():
 
 # Later draws, training outlets only: (seed, attribution-cue sentences the model did not call
 # attribution, its attributions below prob 0.9, denial candidates, random news sentences).
-LATER_DRAWS = {4: (20261203, 700, 400, 400, 500), 5: (20261204, 1000, 600, 600, 800)}
+LATER_DRAWS = {4: (20261203, 700, 400, 400, 500), 5: (20261204, 1000, 600, 600, 800),
+               6: (20261205, 1000, 600, 600, 800)}
 
 
 def sample4(args):
-    """A later draw (`sample4 POOL OUTDIR [DRAW]`, DRAW 4 or 5, default 4; training outlets
+    """A later draw (`sample4 POOL OUTDIR [DRAW]`, DRAW 4, 5 or 6, default 4; training outlets
     only, the test split untouched): sentences not yet annotated and no near-duplicate of one
     that is, chosen where the shipped model was weakest -- attribution recall (0.55 by
     cross-validation before the fourth draw). The pool is split and guessed by the model shipped

@@ -94,7 +94,7 @@ REPORT_MID = """
 ## The test splits, scored once
 
 Each variant trained on the whole train split (written: datasets/stance/train.jsonl; real:
-the 11,600 sentences of AlArabiya, BBC and SkyNews), scored on the real test split (every
+the real sentences of AlArabiya, BBC and SkyNews), scored on the real test split (every
 sentence of CNN and France24, never seen in training) and on the written test split.
 """
 
