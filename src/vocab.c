@@ -147,6 +147,16 @@ tsn_status tsn_vocab_reindex(tsn_vocab *v, tsn_error *err)
     return TSN_OK;
 }
 
+/* The dictionary ids that corpus row entry *e stands for: a word type's n-grams, else the
+ * entry itself. */
+static const uint32_t *row_entry(const tsn_dict *d, const uint32_t *e, size_t *len)
+{
+    if (*e & TSN_ROW_TYPE)
+        return tsn_dict_type_ngrams(d, *e & ~TSN_ROW_TYPE, len);
+    *len = 1;
+    return e;
+}
+
 tsn_vocab *tsn_vocab_build(const tsn_config *cfg, const tsn_dict *d, const uint32_t *const *fids,
                            const size_t *n_feats, size_t n_docs, tsn_error *err)
 {
@@ -184,29 +194,21 @@ tsn_vocab *tsn_vocab_build(const tsn_config *cfg, const tsn_dict *d, const uint3
     df = calloc(nd ? nd : 1, sizeof *df);
     if (df == NULL)
         goto nomem;
-    if (tsn_dict_types(d) == 0) {
-        for (size_t k = 0; k < n_docs; k++)
-            for (size_t i = 0; i < n_feats[k]; i++)
-                df[fids[k][i]]++;
-    } else { /* rows name word types: each of their n-grams counts once per document */
-        uint32_t *last = calloc(nd ? nd : 1, sizeof *last); /* doc index + 1 that counted */
-        if (last == NULL)
-            goto nomem;
-        for (size_t k = 0; k < n_docs; k++)
-            for (size_t i = 0; i < n_feats[k]; i++) {
-                uint32_t e = fids[k][i];
-                size_t len = 1;
-                const uint32_t *ids = e & TSN_ROW_TYPE
-                                          ? tsn_dict_type_ngrams(d, e & ~TSN_ROW_TYPE, &len)
-                                          : &fids[k][i];
-                for (size_t j = 0; j < len; j++)
-                    if (last[ids[j]] != (uint32_t)k + 1) {
-                        last[ids[j]] = (uint32_t)k + 1;
-                        df[ids[j]]++;
-                    }
-            }
-        free(last);
-    }
+    /* each n-gram counts once per document, though word types in a row share n-grams */
+    uint32_t *last = calloc(nd ? nd : 1, sizeof *last); /* doc index + 1 that counted */
+    if (last == NULL)
+        goto nomem;
+    for (size_t k = 0; k < n_docs; k++)
+        for (size_t i = 0; i < n_feats[k]; i++) {
+            size_t len;
+            const uint32_t *ids = row_entry(d, &fids[k][i], &len);
+            for (size_t j = 0; j < len; j++)
+                if (last[ids[j]] != (uint32_t)k + 1) {
+                    last[ids[j]] = (uint32_t)k + 1;
+                    df[ids[j]]++;
+                }
+        }
+    free(last);
     size_t nc = 0;
     for (size_t i = 0; i < nd; i++)
         nc += df[i] >= (uint32_t)cfg->min_df;
@@ -507,17 +509,12 @@ tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, co
                                    tsn_error *err)
 {
     size_t bound = 0, len;
-    bool typed = false;
-    for (size_t i = 0; i < n; i++) {
-        typed |= (fids[i] & TSN_ROW_TYPE) != 0;
-        bound += fids[i] & TSN_ROW_TYPE ? (tsn_dict_type_ngrams(d, fids[i] & ~TSN_ROW_TYPE, &len),
-                                           len)
-                                        : 1;
-    }
+    for (size_t i = 0; i < n; i++)
+        bound += (row_entry(d, &fids[i], &len), len);
     if (vector_reserve(x, bound, err) != TSN_OK)
         return err != NULL ? err->code : TSN_ERR_NOMEM;
     size_t m = 0;
-    if (!typed) {
+    if (v->buckets > 0) { /* hashing: rows hold features; colliding buckets sum in order */
         for (size_t i = 0; i < n; i++) {
             uint32_t e = map[fids[i]];
             if (e == 0)
@@ -532,10 +529,8 @@ tsn_status tsn_vocab_vectorize_row(const tsn_vocab *v, const tsn_config *cfg, co
      * weights are taken (the same vector as from the features themselves, whose order does
      * not matter with a vocabulary: its ids are unique per feature). */
     for (size_t i = 0; i < n; i++) {
-        size_t k = 1;
-        const uint32_t *ids =
-            fids[i] & TSN_ROW_TYPE ? tsn_dict_type_ngrams(d, fids[i] & ~TSN_ROW_TYPE, &k)
-                                   : &fids[i];
+        size_t k;
+        const uint32_t *ids = row_entry(d, &fids[i], &k);
         for (size_t j = 0; j < k; j++) {
             uint32_t e = map[ids[j]];
             if (e != 0)
