@@ -171,22 +171,6 @@ typedef struct {
     tsn_status st;
 } type_ctx;
 
-/* Grows the uint32 array *p of *cap entries to hold need. */
-static bool grow_u32(uint32_t **p, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 1024;
-    while (n < need)
-        n *= 2;
-    uint32_t *q = realloc(*p, n * sizeof *q);
-    if (q == NULL)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
-}
-
 /* Interns one feature of a new type and appends its id to the type's list. */
 static bool type_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, const char *g,
                       size_t glen)
@@ -224,16 +208,9 @@ static tsn_status type_id(tsn_dict *d, const tsn_config *cfg, uint64_t h, const 
         *id = hmap_val(&d->tmap, slot) - 1;
         return TSN_OK;
     }
-    if (d->nt + 2 > d->tcap) {
-        size_t n = d->tcap ? d->tcap * 2 : 65536;
-        uint32_t *p = realloc(d->types, n * sizeof *p);
-        if (p == NULL)
-            return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
-        d->types = p;
-        d->tcap = n;
-        if (d->nt == 0)
-            d->types[0] = 0;
-    }
+    if (!grow_u32(&d->types, &d->tcap, d->nt + 2))
+        return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
+    d->types[0] = 0; /* (type t's ids run from types[t] to types[t + 1]) */
     if (d->tlen > UINT32_MAX - 1024 || d->nt >= TSN_ROW_TYPE - 1)
         return tsn_error_set(err, TSN_ERR_DATA, "dictionary: too many word types");
     type_ctx t = {d, err, TSN_OK};

@@ -351,14 +351,8 @@ static bool fresh_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, 
     int id = tsn_vocab_find(m->vocab, gh);
     if (id == 0)
         return true;
-    if (m->fn == m->fcap) {
-        size_t n = m->fcap ? m->fcap * 2 : 64;
-        uint32_t *p = realloc(m->fresh, n * sizeof *p);
-        if (p == NULL)
-            return false;
-        m->fresh = p;
-        m->fcap = n;
-    }
+    if (!grow_u32(&m->fresh, &m->fcap, m->fn + 1))
+        return false;
     m->fresh[m->fn++] = (uint32_t)id * 4 + (uint32_t)(gh >> 62);
     return true;
 }
@@ -382,16 +376,8 @@ static const memo_type *memo_type_of(tsn_charmemo *m, const tsn_config *cfg, con
     }
     if (!grow_bytes(&m->strs, &m->scap, m->slen + u->surf_len + 1))
         return NULL;
-    if (m->elen + m->fn > m->ecap) {
-        size_t n = m->ecap ? m->ecap : 4096;
-        while (n < m->elen + m->fn)
-            n *= 2;
-        uint32_t *p = realloc(m->e, n * sizeof *p);
-        if (p == NULL)
-            return NULL;
-        m->e = p;
-        m->ecap = n;
-    }
+    if (!grow_u32(&m->e, &m->ecap, m->elen + m->fn))
+        return NULL;
     memcpy(m->strs + m->slen, u->surf, u->surf_len);
     if (m->fn > 0) /* (fresh is NULL until a type has an n-gram in the vocabulary) */
         memcpy(m->e + m->elen, m->fresh, m->fn * sizeof *m->e);
@@ -508,28 +494,39 @@ static bool unigram(tsn_char_sink sink, void *ctx, char kind, const char *f, siz
                 2, f, len);
 }
 
-bool tsn_type_features(const tsn_config *cfg, const char *type, tsn_char_sink sink, void *ctx)
+/* Gives sink the unigram and character n-gram features of unit u, in the order
+ * tsn_bag_add_units makes them: what a word type stands for. */
+static bool unit_features(const tsn_config *cfg, const tsn_unit *u, tsn_char_sink sink,
+                          void *ctx)
 {
-    tsn_token_kind kind = (tsn_token_kind)(type[0] - '0');
-    const char *surf = type + 1, *stem = strchr(surf, '\t') + 1, *light = strchr(stem, '\t') + 1;
-    size_t surf_len = (size_t)(stem - 1 - surf), stem_len = (size_t)(light - 1 - stem);
-    size_t light_len = strlen(light);
     bool ok = true;
-    /* in the order tsn_bag_add_units makes them */
+    size_t ll;
+    const char *l = form(u, 'l', &ll);
     if (cfg->word_ngram_min <= 1) {
         if (cfg->units == TSN_UNITS_STEM || cfg->units == TSN_UNITS_BOTH)
-            ok = unigram(sink, ctx, 's', stem, stem_len);
+            ok = unigram(sink, ctx, 's', u->stem, u->stem_len);
         if (ok && cfg->units == TSN_UNITS_SURFACE)
-            ok = unigram(sink, ctx, 'w', surf, surf_len);
+            ok = unigram(sink, ctx, 'w', u->surf, u->surf_len);
         if (ok && cfg->units == TSN_UNITS_LIGHT)
-            ok = unigram(sink, ctx, 'l', light, light_len);
+            ok = unigram(sink, ctx, 'l', l, ll);
     }
     if (ok && (cfg->units == TSN_UNITS_BOTH || cfg->units == TSN_UNITS_LIGHT))
-        ok = unigram(sink, ctx, 'w', surf, surf_len);
+        ok = unigram(sink, ctx, 'w', u->surf, u->surf_len);
     if (ok && cfg->char_ngram_max > 0 &&
-        (kind == TSN_TOK_ARABIC || kind == TSN_TOK_LATIN || kind == TSN_TOK_OTHER))
-        ok = tsn_char_ngrams(cfg, surf, surf_len, "", sink, ctx);
+        (u->kind == TSN_TOK_ARABIC || u->kind == TSN_TOK_LATIN || u->kind == TSN_TOK_OTHER))
+        ok = tsn_char_ngrams(cfg, u->surf, u->surf_len, "", sink, ctx);
     return ok;
+}
+
+bool tsn_type_features(const tsn_config *cfg, const char *type, tsn_char_sink sink, void *ctx)
+{
+    tsn_unit u = {.kind = (tsn_token_kind)(type[0] - '0'), .surf = type + 1};
+    u.stem = strchr(u.surf, '\t') + 1;
+    u.light = strchr(u.stem, '\t') + 1;
+    u.surf_len = (size_t)(u.stem - 1 - u.surf);
+    u.stem_len = (size_t)(u.light - 1 - u.stem);
+    u.light_len = strlen(u.light);
+    return unit_features(cfg, &u, sink, ctx);
 }
 
 tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *units,
@@ -547,26 +544,10 @@ tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *
     if (ok && cfg->units == TSN_UNITS_LIGHT)
         ok = add_word_ngrams(b, cfg, units, n, ns, 'l', from);
     if (typed) {
-        for (size_t i = 0; ok && i < n; i++) {
-            if (typeable(units + i)) {
-                ok = push_type(b, units + i);
-                continue;
-            }
-            /* (a form with a tab: its features go in the bag, as without types) */
-            if (cfg->word_ngram_min <= 1 && cfg->units != TSN_UNITS_BOTH)
-                ok = push_word_ngram(b, ns, cfg->units == TSN_UNITS_STEM      ? 's'
-                                            : cfg->units == TSN_UNITS_SURFACE ? 'w'
-                                                                              : 'l',
-                                     units + i, 1);
-            else if (cfg->word_ngram_min <= 1)
-                ok = push_word_ngram(b, ns, 's', units + i, 1);
-            if (ok && (cfg->units == TSN_UNITS_BOTH || cfg->units == TSN_UNITS_LIGHT))
-                ok = push_word_ngram(b, ns, 'w', units + i, 1);
-            if (ok && cfg->char_ngram_max > 0 &&
-                (units[i].kind == TSN_TOK_ARABIC || units[i].kind == TSN_TOK_LATIN ||
-                 units[i].kind == TSN_TOK_OTHER))
-                ok = tsn_char_ngrams(cfg, units[i].surf, units[i].surf_len, ns, bag_sink, b);
-        }
+        /* (a form with a tab cannot travel in a type's string: its features go in the bag) */
+        for (size_t i = 0; ok && i < n; i++)
+            ok = typeable(units + i) ? push_type(b, units + i)
+                                     : unit_features(cfg, units + i, bag_sink, b);
         return ok ? TSN_OK : tsn_error_set(err, TSN_ERR_NOMEM, "features: out of memory");
     }
     if (ok && (cfg->units == TSN_UNITS_BOTH || cfg->units == TSN_UNITS_LIGHT)) {
