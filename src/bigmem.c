@@ -1,7 +1,10 @@
 /* bigmem.c -- see bigmem.h. */
+#define _GNU_SOURCE /* mremap */
 #include "bigmem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 void *tsn_big_alloc(size_t bytes)
@@ -25,4 +28,64 @@ void tsn_big_free(void *p, size_t bytes)
         free(p);
     else
         munmap(p, bytes);
+}
+
+void *tsn_big_grow(void *p, size_t old, size_t bytes)
+{
+    if (bytes <= old)
+        return p;
+    if (bytes < TSN_BIG_BLOCK) {
+        char *q = realloc(p, bytes);
+        if (q != NULL)
+            memset(q + old, 0, bytes - old);
+        return q;
+    }
+    if (old < TSN_BIG_BLOCK) {
+        void *q = tsn_big_alloc(bytes);
+        if (q != NULL && old > 0)
+            memcpy(q, p, old);
+        if (q != NULL)
+            free(p);
+        return q;
+    }
+    void *q = mremap(p, old, bytes, MREMAP_MAYMOVE);
+    if (q == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(q, bytes, MADV_HUGEPAGE);
+#endif
+    return q;
+}
+
+void *tsn_big_shrink(void *p, size_t old, size_t bytes)
+{
+    if (old < TSN_BIG_BLOCK)
+        return realloc(p, bytes);
+    if (bytes >= TSN_BIG_BLOCK) {
+        void *q = mremap(p, old, bytes, 0); /* in place */
+        return q == MAP_FAILED ? NULL : q;
+    }
+    void *q = malloc(bytes); /* below the big size a block comes from malloc */
+    if (q != NULL) {
+        memcpy(q, p, bytes);
+        munmap(p, old);
+    }
+    return q;
+}
+
+bool tsn_big_grow_u32(uint32_t **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 1024;
+    while (n < need)
+        n *= 2;
+    if (n > SIZE_MAX / sizeof **p)
+        return false;
+    uint32_t *q = tsn_big_grow(*p, *cap * sizeof *q, n * sizeof *q);
+    if (q == NULL)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "features.h"
 #include "model_internal.h"
 #include "pipeline.h"
@@ -19,8 +20,8 @@ void tsn_corpus_free(tsn_corpus *c)
     if (c == NULL)
         return;
     free(c->stopwords);
-    free(c->fids);
-    free(c->counts);
+    tsn_big_free(c->fids, c->fids_cap * sizeof *c->fids);
+    tsn_big_free(c->counts, c->counts_cap * sizeof *c->counts);
     free(c->start);
     free(c->labels);
     free(c->lstart);
@@ -232,7 +233,7 @@ static void *featurize_batch(void *arg)
  * entries, then its word types, each standing for its unigrams and character n-grams
  * (TSN_ROW_TYPE). */
 static tsn_status intern_bag(tsn_corpus *c, size_t i, const tsn_bag *bag, uint32_t **ids,
-                             size_t *ids_cap, size_t *cap, tsn_error *err)
+                             size_t *ids_cap, tsn_error *err)
 {
     const tsn_bag *types = tsn_bag_types(bag);
     size_t nt = types != NULL ? types->n : 0, n = bag->n + nt;
@@ -248,20 +249,9 @@ static tsn_status intern_bag(tsn_corpus *c, size_t i, const tsn_bag *bag, uint32
     if (st != TSN_OK)
         return st;
     size_t total = c->start[i];
-    if (total + n > *cap) {
-        size_t ncap = *cap ? *cap : 65536;
-        while (ncap < total + n)
-            ncap *= 2;
-        uint32_t *f = realloc(c->fids, ncap * sizeof *f);
-        if (f == NULL)
-            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-        c->fids = f;
-        uint32_t *k = realloc(c->counts, ncap * sizeof *k);
-        if (k == NULL)
-            return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-        c->counts = k;
-        *cap = ncap;
-    }
+    if (!tsn_big_grow_u32(&c->fids, &c->fids_cap, total + n) ||
+        !tsn_big_grow_u32(&c->counts, &c->counts_cap, total + n))
+        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
     if (n > 0) /* (an empty row may come before anything is allocated) */
         memcpy(c->fids + total, *ids, n * sizeof **ids);
     for (size_t k = 0; k < bag->n; k++)
@@ -281,7 +271,7 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
     pthread_t *tids = calloc(workers, sizeof *tids);
     tsn_bag *bags = NULL; /* two batches: [0, batch) and [batch, 2 batch) */
     uint32_t *ids = NULL;
-    size_t ids_cap = 0, cap = 0;
+    size_t ids_cap = 0;
     atomic_size_t next;
     if (c == NULL || jobs == NULL || tids == NULL)
         goto nomem;
@@ -347,7 +337,7 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
         if (b > 0) {
             size_t prev = first - batch;
             for (size_t k = 0; k < batch && prev + k < d->n && st == TSN_OK; k++)
-                st = intern_bag(c, prev + k, &done[k], &ids, &ids_cap, &cap, err);
+                st = intern_bag(c, prev + k, &done[k], &ids, &ids_cap, err);
         }
         if (st == TSN_OK)
             featurize_batch(&jobs[0]);

@@ -35,9 +35,9 @@ void tsn_dict_free(tsn_dict *d)
         return;
     tsn_dict_drop_types(d);
     hmap_release(&d->map);
-    free(d->hashes);
-    free(d->offs);
-    free(d->strs);
+    tsn_big_free(d->hashes, d->cap * sizeof *d->hashes);
+    tsn_big_free(d->offs, d->ocap * sizeof *d->offs);
+    tsn_big_free(d->strs, d->scap);
     free(d);
 }
 
@@ -45,17 +45,17 @@ void tsn_dict_drop_strings(tsn_dict *d)
 {
     tsn_dict_drop_type_index(d);
     hmap_release(&d->map);
-    free(d->offs);
-    free(d->strs);
+    tsn_big_free(d->offs, d->ocap * sizeof *d->offs);
+    tsn_big_free(d->strs, d->scap);
     d->offs = NULL;
     d->strs = NULL;
-    d->slen = d->scap = 0;
+    d->slen = d->scap = d->ocap = 0;
 }
 
 void tsn_dict_drop_hashes(tsn_dict *d)
 {
     tsn_dict_drop_strings(d);
-    free(d->hashes);
+    tsn_big_free(d->hashes, d->cap * sizeof *d->hashes);
     d->hashes = NULL;
     d->cap = 0;
 }
@@ -84,18 +84,30 @@ static tsn_status dict_insert(tsn_dict *d, size_t slot, uint64_t h, const char *
         return tsn_error_set(err, TSN_ERR_DATA, "dictionary: more than 2 billion features");
     if (d->n == d->cap) {
         size_t n = d->cap ? d->cap * 2 : 4096;
-        uint64_t *hs = realloc(d->hashes, n * sizeof *hs);
+        uint64_t *hs = tsn_big_grow(d->hashes, d->cap * sizeof *hs, n * sizeof *hs);
         if (hs == NULL)
             goto nomem;
         d->hashes = hs;
-        size_t *o = realloc(d->offs, n * sizeof *o);
+        d->cap = n;
+    }
+    if (d->n == d->ocap) {
+        size_t n = d->ocap ? d->ocap * 2 : 4096;
+        size_t *o = tsn_big_grow(d->offs, d->ocap * sizeof *o, n * sizeof *o);
         if (o == NULL)
             goto nomem;
         d->offs = o;
-        d->cap = n;
+        d->ocap = n;
     }
-    if (!grow_bytes(&d->strs, &d->scap, d->slen + len + 1))
-        goto nomem;
+    if (d->slen + len + 1 > d->scap) {
+        size_t n = d->scap ? d->scap : 65536;
+        while (n < d->slen + len + 1)
+            n *= 2;
+        char *s2 = tsn_big_grow(d->strs, d->scap, n);
+        if (s2 == NULL)
+            goto nomem;
+        d->strs = s2;
+        d->scap = n;
+    }
     memcpy(d->strs + d->slen, s, len);
     d->strs[d->slen + len] = '\0';
     d->offs[d->n] = d->slen;
@@ -148,8 +160,8 @@ void tsn_dict_drop_type_index(tsn_dict *d)
 void tsn_dict_drop_types(tsn_dict *d)
 {
     tsn_dict_drop_type_index(d);
-    free(d->types);
-    free(d->tids);
+    tsn_big_free(d->types, d->tcap * sizeof *d->types);
+    tsn_big_free(d->tids, d->tidcap * sizeof *d->tids);
     d->types = d->tids = NULL;
     d->nt = d->tcap = d->tlen = d->tidcap = 0;
 }
@@ -177,7 +189,8 @@ static bool type_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, c
 {
     type_ctx *t = ctx;
     tsn_dict *d = t->d;
-    if (!grow_u32(&d->tids, &d->tidcap, d->tlen + 1) || !hmap_reserve(&d->map, d->n + 1) ||
+    if (!tsn_big_grow_u32(&d->tids, &d->tidcap, d->tlen + 1) ||
+        !hmap_reserve(&d->map, d->n + 1) ||
         !grow_bytes(&d->scratch, &d->scratch_cap, plen + glen)) {
         t->st = tsn_error_set(t->err, TSN_ERR_NOMEM, "dictionary: out of memory");
         return false;
@@ -208,7 +221,7 @@ static tsn_status type_id(tsn_dict *d, const tsn_config *cfg, uint64_t h, const 
         *id = hmap_val(&d->tmap, slot) - 1;
         return TSN_OK;
     }
-    if (!grow_u32(&d->types, &d->tcap, d->nt + 2))
+    if (!tsn_big_grow_u32(&d->types, &d->tcap, d->nt + 2))
         return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
     d->types[0] = 0; /* (type t's ids run from types[t] to types[t + 1]) */
     if (d->tlen > UINT32_MAX - 1024 || d->nt >= TSN_ROW_TYPE - 1)

@@ -325,8 +325,8 @@ void tsn_charmemo_free(tsn_charmemo *m)
     tsn_bag_release(&m->ids);
     free(m->tab);
     free(m->strs);
-    free(m->e);
-    free(m->fresh);
+    tsn_big_free(m->e, m->ecap * sizeof *m->e);
+    tsn_big_free(m->fresh, m->fcap * sizeof *m->fresh);
     free(m);
 }
 
@@ -351,7 +351,7 @@ static bool fresh_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, 
     int id = tsn_vocab_find(m->vocab, gh);
     if (id == 0)
         return true;
-    if (!grow_u32(&m->fresh, &m->fcap, m->fn + 1))
+    if (!tsn_big_grow_u32(&m->fresh, &m->fcap, m->fn + 1))
         return false;
     m->fresh[m->fn++] = (uint32_t)id * 4 + (uint32_t)(gh >> 62);
     return true;
@@ -376,7 +376,7 @@ static const memo_type *memo_type_of(tsn_charmemo *m, const tsn_config *cfg, con
     }
     if (!grow_bytes(&m->strs, &m->scap, m->slen + u->surf_len + 1))
         return NULL;
-    if (!grow_u32(&m->e, &m->ecap, m->elen + m->fn))
+    if (!tsn_big_grow_u32(&m->e, &m->ecap, m->elen + m->fn))
         return NULL;
     memcpy(m->strs + m->slen, u->surf, u->surf_len);
     if (m->fn > 0) /* (fresh is NULL until a type has an n-gram in the vocabulary) */

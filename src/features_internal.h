@@ -36,24 +36,6 @@ static inline bool grow_bytes(char **p, size_t *cap, size_t need)
     return true;
 }
 
-/* Grows the uint32 array *p of *cap entries to hold at least need, doubling from 1024. */
-static inline bool grow_u32(uint32_t **p, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 1024;
-    while (n < need)
-        n *= 2;
-    if (n > SIZE_MAX / sizeof **p)
-        return false;
-    uint32_t *q = realloc(*p, n * sizeof *q);
-    if (q == NULL)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
-}
-
 /* ---- A hash -> uint32 map (open addressing), shared by the dictionary and vocabulary ---- */
 
 /* One slot: the key's two halves and the value side by side, so that a probe touches one
@@ -159,9 +141,9 @@ bool tsn_type_features(const tsn_config *cfg, const char *type, tsn_char_sink si
 
 struct tsn_dict {
     hmap map;
-    uint64_t *hashes; /* by id */
+    uint64_t *hashes; /* by id (blocks of bigmem.h, as strs, types and tids) */
     size_t *offs;     /* string offset by id */
-    size_t n, cap;
+    size_t n, cap, ocap;
     char *strs;
     size_t slen, scap;
     /* word types (tsn_dict_add_types): each type's n-gram ids, types[t] .. types[t + 1] in

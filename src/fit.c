@@ -215,22 +215,31 @@ static void give_back(void)
 #endif
 }
 
-/* Releases the corpus' feature entries from `keep` on (realloc shrinks a large block in
- * place and gives the pages back). */
+/* Releases the corpus' feature entries from `keep` on, giving their pages back (a failed
+ * shrink keeps the entries: only memory is at stake). */
 static void shrink_corpus(tsn_corpus *c, size_t keep)
 {
     if (keep == 0) {
-        free(c->fids);
-        free(c->counts);
+        tsn_big_free(c->fids, c->fids_cap * sizeof *c->fids);
+        tsn_big_free(c->counts, c->counts_cap * sizeof *c->counts);
         c->fids = c->counts = NULL;
+        c->fids_cap = c->counts_cap = 0;
         return;
     }
-    uint32_t *f = realloc(c->fids, keep * sizeof *f);
-    uint32_t *k = realloc(c->counts, keep * sizeof *k);
-    if (f != NULL)
+    uint32_t *f = keep < c->fids_cap
+                      ? tsn_big_shrink(c->fids, c->fids_cap * sizeof *f, keep * sizeof *f)
+                      : NULL;
+    if (f != NULL) {
         c->fids = f;
-    if (k != NULL)
+        c->fids_cap = keep;
+    }
+    uint32_t *k = keep < c->counts_cap
+                      ? tsn_big_shrink(c->counts, c->counts_cap * sizeof *k, keep * sizeof *k)
+                      : NULL;
+    if (k != NULL) {
         c->counts = k;
+        c->counts_cap = keep;
+    }
 }
 
 static tsn_model *fit(tsn_corpus *c, const size_t *idx, size_t n, bool consume,

@@ -31,7 +31,9 @@ struct tsn_corpus {
     size_t stop_len;
     size_t n_docs;
     uint32_t *fids, *counts; /* all documents' row entries, concatenated: feature ids, or
-                              * word types (TSN_ROW_TYPE, features.h), and their counts */
+                              * word types (TSN_ROW_TYPE, features.h), and their counts;
+                              * blocks of bigmem.h with room for fids_cap, counts_cap */
+    size_t fids_cap, counts_cap;
     size_t *start;           /* [n_docs + 1] */
     size_t *labels;          /* label index of each document (multi-label: the first given) */
     size_t *lstart, *lids;   /* multi-label: doc i's labels are lids[lstart[i]..lstart[i+1]) */

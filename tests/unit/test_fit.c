@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bigmem.h"
 #include "check.h"
 #include "corpus.h"
 #include "train_data.h"
@@ -245,7 +246,7 @@ static tsn_corpus *big_corpus(void)
     if (c == NULL || c->start[1] != 220 || c->start[2] != 440)
         return c;
     size_t n = 20000, per = 220;
-    uint32_t *f = malloc(n * per * sizeof *f), *k = malloc(n * per * sizeof *k);
+    uint32_t *f = tsn_big_alloc(n * per * sizeof *f), *k = tsn_big_alloc(n * per * sizeof *k);
     size_t *start = malloc((n + 1) * sizeof *start), *labels = malloc(n * sizeof *labels);
     for (size_t i = 0; i < n; i++) {
         start[i] = i * per;
@@ -256,8 +257,9 @@ static tsn_corpus *big_corpus(void)
         }
     }
     start[n] = n * per;
-    free(c->fids);
-    free(c->counts);
+    tsn_big_free(c->fids, c->fids_cap * sizeof *c->fids);
+    tsn_big_free(c->counts, c->counts_cap * sizeof *c->counts);
+    c->fids_cap = c->counts_cap = n * per;
     free(c->start);
     free(c->labels);
     c->fids = f;
