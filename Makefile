@@ -14,11 +14,11 @@ RUN     ?=
 
 LIB_SRC := src/error.c src/config.c src/normalize.c src/tokenize.c src/stem.c \
            src/stopwords.c src/features.c src/pipeline.c src/dataset.c src/model.c \
-           src/corpus.c src/fit.c src/ovr.c src/score.c src/modelfile.c \
+           src/corpus.c src/fit.c src/ovr.c src/score.c src/modelfile.c src/modelsave.c \
            src/metrics.c src/sentence.c src/fileio.c src/cv.c src/bigmem.c src/actors.c src/results.c src/mleval.c
 LIB_SRC += src/api.c
 LIB_SRC += src/report.c
-LIB_SRC += src/reader.c src/utf8.c src/dirlist.c
+LIB_SRC += src/reader.c src/records.c src/utf8.c src/dirlist.c
 LIB_SRC += src/dict.c src/vocab.c
 SO_VERSION := 0.1.0
 SO_NAME    := libtasnif.so.0

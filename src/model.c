@@ -4,7 +4,8 @@
  *   corpus.c     the training corpus and its feature dictionary (tsn_corpus_*)
  *   fit.c        fitting with liblinear, one-vs-rest on threads, rand(), calibration
  *   score.c      accessors, prediction, explanation, scorers
- *   modelfile.c  the model file: its layout, saving and loading
+ *   modelsave.c  writing the model file (its layout: modelformat.h)
+ *   modelfile.c  reading, checking and loading the model file
  */
 #include "model.h"
 

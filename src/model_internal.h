@@ -1,7 +1,8 @@
 /* model_internal.h -- the model's private header: the structures that the model's own files
- * (corpus.c, fit.c, ovr.c, score.c, modelfile.c, model.c) share, and the helpers one of them defines
- * for the others. No other module includes it: it brings in liblinear's linear.h, whose
- * unprefixed names (train, predict, struct model) must not leak past the model.
+ * (corpus.c, fit.c, ovr.c, score.c, modelsave.c, modelfile.c, model.c) share, and the helpers
+ * one of them defines for the others (the model file's format has its own, modelformat.h). No
+ * other module includes it: it brings in liblinear's linear.h, whose unprefixed names (train,
+ * predict, struct model) must not leak past the model.
  * Ownership is as in model.h and corpus.h; a tsn_model's fields are owned by the model and
  * released by tsn_model_free(), a tsn_corpus's by tsn_corpus_free().
  */

@@ -1,29 +1,11 @@
-/* modelfile.c -- the model file: tsn_model_save(), tsn_model_load(), tsn_model_parse() and
- * tsn_model_sniff().
+/* modelfile.c -- reading the model file: tsn_model_load(), tsn_model_parse(), tsn_model_sniff()
+ * and tsn_model_resolve(). The layout is modelformat.h's; modelsave.c writes it.
  *
- * Model file layout (format version 1), every section introduced by a text line:
- *   tasnif-model 1\n
- *   meta <bytes>\n<JSON: versions, config, labels, supports, liblinear layout>\n
- *   stopwords <bytes>\n<the stop-word list text>\n
- *   vocab <bytes>\n<feature strings in id order, each NUL-terminated>\n   (empty when hashing)
- *   idf <count>\n<count little-endian IEEE-754 doubles>\n
- *   weights <count>\n<count little-endian doubles: liblinear's w, feature-major>\n
- *     or, when it is smaller,
- *   sparse-weights <bytes>\n<for each row of w (feature 1, 2, ..., the bias last): the count
- *     of its non-zero weights, their columns as gaps (column - previous column - 1, the first
- *     from -1), both LEB128 varints, then the weights as little-endian doubles>\n
- *   checksum <16 hex digits>\n     FNV-1a 64 of every byte before this line
- * Doubles are stored as bits, so a model loads to exactly the weights that were trained and
- * the same data and config give the same bytes. The checksum is verified before anything is
- * parsed, so truncation and bit flips are reported as such.
- *
- * Dense or sparse: a model of a few labels has nearly all its weights non-zero and stays
- * dense (the shipped models keep their bytes); a model of many labels, its small weights
- * pruned by the fit, is mostly zeros and goes sparse, and loads sparse (score.c never
- * expands it). Rejected: per-row bitmaps (a row of 1,000 labels with 20 non-zero weights
- * takes 125 bytes of bitmap against about 25 of gaps) and float32 values (pruning already
- * takes the file under a tenth; halving what is left is not worth a lossy format).
- * TASNIF_MODEL_LAYOUT=dense or sparse forces one, for comparisons.
+ * A model file is untrusted input: after its envelope (magic, version, checksum line), each
+ * section's size is checked against the bytes that are there, and its counts against the
+ * metadata, before the section is read. The checksum's verdict comes before any other, so
+ * truncation and bit flips are reported as such; a large file's checksum is computed on a
+ * thread of its own while the sections are parsed.
  */
 #include "model.h"
 
@@ -32,7 +14,6 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,357 +25,7 @@
 #include "features.h"
 #include "hash.h"
 #include "model_internal.h"
-#include "normalize.h"
-
-#define MAGIC "tasnif-model "
-
-/* ---- Saving ---- */
-
-typedef struct {
-    FILE *f;
-    uint64_t h;
-    bool ok;
-} writer;
-
-static void put(writer *w, const void *p, size_t n)
-{
-    if (!w->ok || n == 0)
-        return;
-    w->h = tsn_hash_more(w->h, p, n);
-    if (fwrite(p, 1, n, w->f) != n)
-        w->ok = false;
-}
-
-static void put_header(writer *w, const char *name, size_t n)
-{
-    char buf[64];
-    int len = snprintf(buf, sizeof buf, "%s %zu\n", name, n);
-    put(w, buf, (size_t)len);
-}
-
-static void put_doubles(writer *w, const double *v, size_t n)
-{
-    unsigned char buf[8 * 512];
-    for (size_t i = 0; i < n;) {
-        size_t m = 0;
-        for (; i < n && m < sizeof buf; i++, m += 8) {
-            uint64_t bits;
-            memcpy(&bits, &v[i], 8);
-            for (int b = 0; b < 8; b++)
-                buf[m + (size_t)b] = (unsigned char)(bits >> (8 * b));
-        }
-        put(w, buf, m);
-    }
-}
-
-static size_t varint_len(size_t v)
-{
-    size_t n = 1;
-    for (; v >= 0x80; v >>= 7)
-        n++;
-    return n;
-}
-
-static size_t put_varint(unsigned char *buf, size_t v)
-{
-    size_t n = 0;
-    for (; v >= 0x80; v >>= 7)
-        buf[n++] = (unsigned char)(v | 0x80);
-    buf[n++] = (unsigned char)v;
-    return n;
-}
-
-/* The size of the sparse-weights body of m's weights (rows x cols). */
-static size_t sparse_size(const tsn_model *m, size_t rows, size_t cols)
-{
-    size_t total = 0;
-    for (size_t r = 0; r < rows; r++) {
-        size_t n = 0, prev = 0;
-        for (size_t k = 0; k < cols; k++) {
-            if (tsn_model_weight(m, r, k) == 0)
-                continue;
-            total += varint_len(k - prev) + 8;
-            prev = k + 1;
-            n++;
-        }
-        total += varint_len(n);
-    }
-    return total;
-}
-
-/* Writes the weights row by row, sparse or dense; row scratch from the heap. */
-static void put_weights(writer *w, const tsn_model *m, bool sparse, size_t bytes)
-{
-    size_t rows = w_rows(m->ll), cols = n_cols(m);
-    if (!sparse && m->wstart == NULL) {
-        put_header(w, "weights", rows * cols);
-        put_doubles(w, m->ll->w, rows * cols);
-        put(w, "\n", 1);
-        return;
-    }
-    double *val = malloc((cols ? cols : 1) * sizeof *val);
-    unsigned char *code = malloc((cols + 1) * 10);
-    if (val == NULL || code == NULL) {
-        w->ok = false;
-        goto done;
-    }
-    if (sparse)
-        put_header(w, "sparse-weights", bytes);
-    else
-        put_header(w, "weights", rows * cols);
-    for (size_t r = 0; r < rows && w->ok; r++) {
-        size_t n = 0, len = 0, prev = 0;
-        for (size_t k = 0; k < cols; k++) {
-            double v = tsn_model_weight(m, r, k);
-            if (!sparse) {
-                val[n++] = v;
-            } else if (v != 0) {
-                len += put_varint(code + 10 + len, k - prev);
-                prev = k + 1;
-                val[n++] = v;
-            }
-        }
-        if (sparse) {
-            size_t head = put_varint(code, n); /* the count, then the gaps after it */
-            put(w, code, head);
-            put(w, code + 10, len);
-        }
-        put_doubles(w, val, n);
-    }
-    put(w, "\n", 1);
-done:
-    free(val);
-    free(code);
-}
-
-/* Sparse when smaller, or as TASNIF_MODEL_LAYOUT says; *bytes gets the sparse body's size. */
-static bool use_sparse(const tsn_model *m, size_t *bytes)
-{
-    size_t rows = w_rows(m->ll), cols = n_cols(m);
-    const char *force = getenv("TASNIF_MODEL_LAYOUT");
-    if (force != NULL && strcmp(force, "dense") == 0)
-        return false;
-    *bytes = sparse_size(m, rows, cols);
-    if (force != NULL && strcmp(force, "sparse") == 0)
-        return true;
-    return *bytes < rows * cols * 8;
-}
-
-static char *meta_json(const tsn_model *m)
-{
-    cJSON *root = cJSON_CreateObject(), *cfg = NULL;
-    char *cfg_text = tsn_config_to_json(&m->cfg, false);
-    char *out = NULL;
-    if (root == NULL || cfg_text == NULL)
-        goto done;
-    cfg = cJSON_Parse(cfg_text);
-    cJSON *labels = cJSON_CreateArray(), *support = cJSON_CreateArray(),
-          *order = cJSON_CreateArray();
-    if (cfg == NULL || labels == NULL || support == NULL || order == NULL) {
-        cJSON_Delete(labels);
-        cJSON_Delete(support);
-        cJSON_Delete(order);
-        goto done;
-    }
-    cJSON_AddStringToObject(root, "format", "tasnif-model");
-    cJSON_AddNumberToObject(root, "version", TSN_MODEL_FORMAT_VERSION);
-    cJSON_AddStringToObject(root, "tasnif", TSN_VERSION);
-    cJSON_AddStringToObject(root, "unicode", tsn_unicode_version());
-    cJSON_AddItemToObject(root, "config", cfg);
-    cfg = NULL;
-    for (size_t k = 0; k < m->n_labels; k++) {
-        cJSON_AddItemToArray(labels, cJSON_CreateString(m->names[k]));
-        cJSON_AddItemToArray(support, cJSON_CreateNumber((double)m->support[k]));
-    }
-    for (int j = 0; j < m->ll->nr_class; j++)
-        cJSON_AddItemToArray(order, cJSON_CreateNumber(m->ll->label[j] - 1));
-    cJSON_AddItemToObject(root, "labels", labels);
-    cJSON_AddItemToObject(root, "support", support);
-    cJSON_AddBoolToObject(root, "pair", m->pair);
-    cJSON_AddNumberToObject(root, "examples", (double)m->n_examples);
-    cJSON_AddNumberToObject(root, "features", (double)tsn_vocab_size(m->vocab));
-    cJSON_AddNumberToObject(root, "solver_type", m->ll->param.solver_type);
-    cJSON_AddItemToObject(root, "class_order", order);
-    cJSON_AddNumberToObject(root, "bias", m->ll->bias);
-    if (m->temperature > 0)
-        cJSON_AddNumberToObject(root, "temperature", m->temperature);
-    if (m->cfg.multi_label) { /* uncalibrated: the logistic of the decision, cut at 0.5 */
-        cJSON *platt = cJSON_CreateArray(), *thresh = cJSON_CreateArray();
-        for (size_t k = 0; platt != NULL && thresh != NULL && k < m->n_labels; k++) {
-            cJSON_AddItemToArray(platt, cJSON_CreateNumber(m->platt ? m->platt[2 * k] : 1));
-            cJSON_AddItemToArray(platt, cJSON_CreateNumber(m->platt ? m->platt[2 * k + 1] : 0));
-            cJSON_AddItemToArray(thresh, cJSON_CreateNumber(m->thresh ? m->thresh[k] : 0.5));
-        }
-        if (platt == NULL || thresh == NULL) {
-            cJSON_Delete(platt);
-            cJSON_Delete(thresh);
-            goto done;
-        }
-        cJSON_AddItemToObject(root, "platt", platt);
-        cJSON_AddItemToObject(root, "thresholds", thresh);
-    }
-    out = cJSON_PrintUnformatted(root);
-done:
-    cJSON_Delete(cfg);
-    cJSON_Delete(root);
-    free(cfg_text);
-    return out;
-}
-
-static const char *volatile saving; /* the temporary file being written, for signals */
-
-const char *tsn_model_saving(void)
-{
-    return saving;
-}
-
-/* Makes the rename durable: the directory entry reaches the disk too. */
-static void sync_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash == NULL ? strdup(".") : strndup(path, (size_t)(slash - path) + 1);
-    if (dir == NULL)
-        return;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd); /* best effort: some file systems refuse it on directories */
-        close(fd);
-    }
-    free(dir);
-}
-
-static tsn_status save(const tsn_model *m, const char *path, tsn_error *err);
-
-/* A model saved over a symbolic link replaces the file the link points to (the link stays),
- * and one saved over an existing model keeps that file's permissions. */
-tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
-{
-    struct stat ls;
-    if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
-        char *target = realpath(path, NULL);
-        if (target != NULL) {
-            tsn_status st = save(m, target, err);
-            free(target);
-            return st;
-        }
-    }
-    return save(m, path, err);
-}
-
-static tsn_status save(const tsn_model *m, const char *path, tsn_error *err)
-{
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (tmp == NULL)
-        return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    /* A device or pipe (/dev/null, /dev/stdout) is written to directly: there is no file to
-     * replace atomically, and renaming over a device node would destroy it. */
-    struct stat sb;
-    bool direct = false, existed = stat(path, &sb) == 0;
-    if (existed && !S_ISREG(sb.st_mode)) {
-        if (S_ISDIR(sb.st_mode)) {
-            free(tmp);
-            return tsn_error_set(err, TSN_ERR_IO, "%s: cannot create: Is a directory", path);
-        }
-        direct = true;
-    }
-    /* No signal between creating the file and publishing its name (tsn_model_saving). */
-    sigset_t block, prev;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigaddset(&block, SIGQUIT);
-    sigaddset(&block, SIGXFSZ);
-    pthread_sigmask(SIG_BLOCK, &block, &prev);
-    int fd = direct ? open(path, O_WRONLY | O_TRUNC) : mkstemp(tmp);
-    if (fd >= 0 && !direct)
-        saving = tmp;
-    pthread_sigmask(SIG_SETMASK, &prev, NULL);
-    if (fd >= 0 && !direct) {
-        /* mkstemp creates the file 0600; a model is an ordinary file (0666 less umask), or
-         * keeps the permissions of the model it replaces. */
-        mode_t mask = umask(0);
-        umask(mask);
-        if (fchmod(fd, existed ? (sb.st_mode & 07777) : (0666 & ~mask)) != 0) {
-            close(fd);
-            unlink(tmp);
-            saving = NULL;
-            fd = -1;
-        }
-    }
-    if (fd < 0) {
-        tsn_status st = tsn_error_set(err, TSN_ERR_IO, "%s: cannot create: %s", path,
-                                      strerror(errno));
-        free(tmp);
-        return st;
-    }
-    writer w = {fdopen(fd, "wb"), TSN_FNV_OFFSET, true};
-    if (w.f == NULL) {
-        close(fd);
-        w.ok = false;
-    }
-    char *meta = meta_json(m);
-    if (meta == NULL)
-        w.ok = false;
-    if (w.ok) {
-        char head[64];
-        int hl = snprintf(head, sizeof head, "%s%d\n", MAGIC, TSN_MODEL_FORMAT_VERSION);
-        put(&w, head, (size_t)hl);
-        put_header(&w, "meta", strlen(meta));
-        put(&w, meta, strlen(meta));
-        put(&w, "\n", 1);
-        put_header(&w, "stopwords", m->stop_len);
-        put(&w, m->stopwords, m->stop_len);
-        put(&w, "\n", 1);
-        size_t vlen = 0;
-        const char *vs = tsn_vocab_strings(m->vocab, &vlen);
-        if (vs == NULL)
-            vlen = 0;
-        put_header(&w, "vocab", vlen);
-        put(&w, vs, vlen);
-        put(&w, "\n", 1);
-        size_t V = tsn_vocab_size(m->vocab);
-        put_header(&w, "idf", V);
-        put_doubles(&w, tsn_vocab_idf(m->vocab), V);
-        put(&w, "\n", 1);
-        size_t bytes = 0;
-        bool sparse = use_sparse(m, &bytes);
-        put_weights(&w, m, sparse, bytes);
-        if (w.ok && fprintf(w.f, "checksum %016llx\n", (unsigned long long)w.h) < 0)
-            w.ok = false;
-    }
-    free(meta);
-    int saved_errno = 0;
-    if (w.f != NULL) {
-        if (w.ok && (fflush(w.f) != 0 || (!direct && fsync(fileno(w.f)) != 0)))
-            w.ok = false;
-        saved_errno = errno;
-        if (fclose(w.f) != 0 && w.ok) {
-            w.ok = false;
-            saved_errno = errno;
-        }
-    }
-    if (w.ok && !direct && rename(tmp, path) != 0) {
-        w.ok = false;
-        saved_errno = errno;
-    }
-    if (w.ok && !direct)
-        sync_dir(path);
-    tsn_status st = TSN_OK;
-    if (!w.ok) {
-        if (!direct)
-            unlink(tmp);
-        st = tsn_error_set(err, TSN_ERR_IO, "%s: cannot write model: %s", path,
-                           strerror(saved_errno ? saved_errno : EIO));
-    }
-    saving = NULL;
-    free(tmp);
-    return st;
-}
-
-/* ---- Loading ---- */
+#include "modelformat.h"
 
 typedef struct {
     const char *path;
@@ -466,21 +97,6 @@ static tsn_status get_doubles(reader *r, const char *name, size_t expect, double
     return TSN_OK;
 }
 
-/* Reads a LEB128 varint below 2^32 at *p (< end); false when cut or too large. */
-static bool get_varint(const unsigned char **p, const unsigned char *end, size_t *out)
-{
-    size_t v = 0;
-    for (unsigned shift = 0; *p < end && shift < 35; shift += 7) {
-        unsigned char b = *(*p)++;
-        v |= (size_t)(b & 0x7f) << shift;
-        if ((b & 0x80) == 0) {
-            *out = v;
-            return v <= UINT32_MAX;
-        }
-    }
-    return false;
-}
-
 /* One pass over a sparse-weights body: checks every count, column and length against the
  * model's rows x cols, and when m's arrays are there, fills them. *nnz gets the total. */
 static tsn_status scan_sparse(const unsigned char *body, size_t n, size_t rows, size_t cols,
@@ -490,7 +106,7 @@ static tsn_status scan_sparse(const unsigned char *body, size_t n, size_t rows, 
     size_t total = 0;
     for (size_t r = 0; r < rows; r++) {
         size_t c;
-        if (!get_varint(&p, end, &c) || c > cols)
+        if (!tsn_varint_get(&p, end, &c) || c > cols)
             return tsn_error_set(err, TSN_ERR_MODEL,
                                  "%s: corrupt model: sparse weights: bad count in row %zu",
                                  path, r + 1);
@@ -498,7 +114,7 @@ static tsn_status scan_sparse(const unsigned char *body, size_t n, size_t rows, 
             m->wstart[r] = total;
         for (size_t i = 0, next = 0; i < c; i++) {
             size_t gap;
-            if (!get_varint(&p, end, &gap) || gap >= cols - next)
+            if (!tsn_varint_get(&p, end, &gap) || gap >= cols - next)
                 return tsn_error_set(err, TSN_ERR_MODEL,
                                      "%s: corrupt model: sparse weights: bad column in row %zu",
                                      path, r + 1);
@@ -534,14 +150,14 @@ static tsn_status scan_sparse(const unsigned char *body, size_t n, size_t rows, 
 static tsn_status get_weights(reader *r, tsn_model *m, tsn_error *err)
 {
     size_t rows = w_rows(m->ll), cols = n_cols(m);
-    const char *sw = "sparse-weights ";
+    const char *sw = TSN_SECTION_SPARSE " ";
     if ((size_t)(r->end - r->p) <= strlen(sw) || memcmp(r->p, sw, strlen(sw)) != 0)
-        return get_doubles(r, "weights", rows * cols, &m->ll->w, err);
+        return get_doubles(r, TSN_SECTION_WEIGHTS, rows * cols, &m->ll->w, err);
     size_t n, nnz = 0;
     const char *body = NULL;
-    tsn_status st = get_header(r, "sparse-weights", &n, err);
+    tsn_status st = get_header(r, TSN_SECTION_SPARSE, &n, err);
     if (st == TSN_OK)
-        st = get_body(r, "sparse-weights", n, &body, err);
+        st = get_body(r, TSN_SECTION_SPARSE, n, &body, err);
     if (st == TSN_OK && cols > UINT32_MAX)
         st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: %zu weight columns",
                            r->path, cols);
@@ -561,8 +177,8 @@ static tsn_status get_weights(reader *r, tsn_model *m, tsn_error *err)
 static tsn_status check_envelope(reader *r, const char *buf, size_t len, uint64_t *checksum,
                                  tsn_error *err)
 {
-    size_t ml = strlen(MAGIC);
-    if (len < ml || memcmp(buf, MAGIC, ml) != 0)
+    size_t ml = strlen(TSN_MODEL_MAGIC);
+    if (len < ml || memcmp(buf, TSN_MODEL_MAGIC, ml) != 0)
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", r->path);
     long v = 0;
     const char *e = buf + ml;
@@ -578,15 +194,16 @@ static tsn_status check_envelope(reader *r, const char *buf, size_t len, uint64_
     if (v < 1)
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: unknown model format version %ld",
                              r->path, v);
-    const size_t cl = strlen("checksum ") + 16 + 1;
-    if (len < cl + (size_t)(e - buf) + 1 || memcmp(buf + len - cl, "checksum ", 9) != 0 ||
+    const size_t pl = strlen(TSN_CHECKSUM_PREFIX), cl = pl + TSN_CHECKSUM_DIGITS + 1;
+    if (len < cl + (size_t)(e - buf) + 1 || memcmp(buf + len - cl, TSN_CHECKSUM_PREFIX, pl) != 0 ||
         buf[len - 1] != '\n') {
         /* A checksum line followed by more bytes: something was appended, not cut off. */
         for (const char *p = buf + len; p > buf + cl;) {
             const char *q = p - 1;
             while (q > buf && q[-1] != '\n')
                 q--;
-            if ((size_t)(p - q) == cl - 1 && memcmp(q, "checksum ", 9) == 0 && q + cl < buf + len)
+            if ((size_t)(p - q) == cl - 1 && memcmp(q, TSN_CHECKSUM_PREFIX, pl) == 0 &&
+                q + cl < buf + len)
                 return tsn_error_set(err, TSN_ERR_MODEL,
                                      "%s: corrupt model: %zu bytes of trailing data after the "
                                      "checksum",
@@ -596,7 +213,7 @@ static tsn_status check_envelope(reader *r, const char *buf, size_t len, uint64_
         return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
     }
     uint64_t want = 0;
-    for (const char *h = buf + len - cl + 9; h < buf + len - 1; h++) {
+    for (const char *h = buf + len - cl + pl; h < buf + len - 1; h++) {
         int d = *h >= '0' && *h <= '9' ? *h - '0' : *h >= 'a' && *h <= 'f' ? *h - 'a' + 10 : -1;
         if (d < 0)
             return tsn_error_set(err, TSN_ERR_MODEL, "%s: model file is truncated", r->path);
@@ -811,7 +428,7 @@ static tsn_status read_model_file(const char *path, char **out, size_t *out_len,
     }
     bool regular = S_ISREG(before.st_mode);
     size_t cap = regular ? (size_t)before.st_size + 1 : (size_t)1 << 20, len = 0;
-    size_t ml = strlen(MAGIC);
+    size_t ml = strlen(TSN_MODEL_MAGIC);
     /* A regular file's buffer is one block of its size, in huge pages where the kernel gives
      * them (bigmem.h): a model of tens of megabytes is otherwise thousands of page faults. */
     char *buf = regular ? tsn_big_alloc(cap) : malloc(cap);
@@ -850,7 +467,7 @@ static tsn_status read_model_file(const char *path, char **out, size_t *out_len,
         len += (size_t)k;
         /* the magic first: whatever else this is, it is not read on */
         if (was < ml && (len >= ml || k == 0) &&
-            (len < ml || memcmp(buf, MAGIC, ml) != 0)) {
+            (len < ml || memcmp(buf, TSN_MODEL_MAGIC, ml) != 0)) {
             st = tsn_error_set(err, TSN_ERR_MODEL, "%s: not a tasnif model file", path);
             break;
         }
@@ -916,13 +533,14 @@ const char *tsn_model_resolve(const char *name, bool near_exe, char *buf, size_t
 
 bool tsn_model_sniff(const char *path)
 {
-    char head[sizeof MAGIC];
+    char head[sizeof TSN_MODEL_MAGIC];
     int fd = open(path, O_RDONLY | O_NONBLOCK);
     if (fd < 0)
         return false;
     ssize_t k = read(fd, head, sizeof head - 1);
     close(fd);
-    return k == (ssize_t)(sizeof head - 1) && memcmp(head, MAGIC, sizeof head - 1) == 0;
+    return k == (ssize_t)(sizeof head - 1) &&
+           memcmp(head, TSN_MODEL_MAGIC, sizeof head - 1) == 0;
 }
 
 tsn_model *tsn_model_load(const char *path, tsn_error *err)
@@ -953,12 +571,12 @@ tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_er
     size_t n;
     const char *body = NULL;
     int solver = 0, nc = 0;
-    if (get_header(&r, "meta", &n, err) != TSN_OK ||
-        get_body(&r, "meta", n, &body, err) != TSN_OK ||
+    if (get_header(&r, TSN_SECTION_META, &n, err) != TSN_OK ||
+        get_body(&r, TSN_SECTION_META, n, &body, err) != TSN_OK ||
         parse_meta(m, body, n, path, &solver, &order, &nc, err) != TSN_OK)
         goto fail;
-    if (get_header(&r, "stopwords", &n, err) != TSN_OK ||
-        get_body(&r, "stopwords", n, &body, err) != TSN_OK)
+    if (get_header(&r, TSN_SECTION_STOPWORDS, &n, err) != TSN_OK ||
+        get_body(&r, TSN_SECTION_STOPWORDS, n, &body, err) != TSN_OK)
         goto fail;
     if ((m->stopwords = malloc(n + 1)) == NULL)
         goto nomem;
@@ -967,11 +585,11 @@ tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_er
     m->stop_len = n;
     size_t vlen;
     const char *vocab = NULL;
-    if (get_header(&r, "vocab", &vlen, err) != TSN_OK ||
-        get_body(&r, "vocab", vlen, &vocab, err) != TSN_OK)
+    if (get_header(&r, TSN_SECTION_VOCAB, &vlen, err) != TSN_OK ||
+        get_body(&r, TSN_SECTION_VOCAB, vlen, &vocab, err) != TSN_OK)
         goto fail;
     const char *save = r.p;
-    if (get_header(&r, "idf", &n, err) != TSN_OK)
+    if (get_header(&r, TSN_SECTION_IDF, &n, err) != TSN_OK)
         goto fail;
     r.p = save;
     size_t V = n;
@@ -979,7 +597,7 @@ tsn_model *tsn_model_parse(const char *buf, size_t len, const char *path, tsn_er
         tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: %zu features", path, V);
         goto fail;
     }
-    if (get_doubles(&r, "idf", V, &idf, err) != TSN_OK)
+    if (get_doubles(&r, TSN_SECTION_IDF, V, &idf, err) != TSN_OK)
         goto fail;
     if ((m->vocab = tsn_vocab_from_parts(&m->cfg, V, vocab, vlen, idf, err)) == NULL) {
         tsn_error_prefix(err, "%s", path);

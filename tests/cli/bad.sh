@@ -15,7 +15,7 @@
 #   - no sanitizer or valgrind report (==PID== lines, "runtime error:") on stderr;
 #   - on failure (exit 1 or 2): stdout is empty and $OUT does not exist;
 #   - nothing is left in $OUT's directory but $OUT, nor any file named *tmp* in $T
-#     (src/modelfile.c writes MODEL.tmp.XXXXXX beside MODEL, then renames it).
+#     (src/modelsave.c writes MODEL.tmp.XXXXXX beside MODEL, then renames it).
 # Cases naming /dev/full or /dev/null as an argument (-o /dev/full) could, run as root,
 # replace the device node with a renamed temporary file. Where /dev is writable they run in
 # a private mount namespace (unshare -m) on a scratch /dev, and fail if a device there was
