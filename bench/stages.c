@@ -8,7 +8,8 @@
  * into a bag (tsn_pipeline_featurize, no dictionary); and last all of featurization as
  * `tasnif train` does it, the feature dictionary included (tsn_corpus_build: the time
  * `train -v` reports as `featurize`). The first four split the documents by stride over the
- * threads, each with its own pipeline; the last is training's own code on as many threads.
+ * threads, each with its own pipeline; the last is training's own code on as many threads,
+ * each pass in a fresh child process (as each `train` run is).
  * Each stage gets one discarded warm-up pass, then RUNS passes (default 3) alternating
  * 1 and THREADS threads. Prints a Markdown table of the median MB/s of each, and a last row
  * with the whole of featurization as a share of normalization + word breaks (the second row).
@@ -20,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "corpus.h"
@@ -96,20 +99,45 @@ static double now(void)
 }
 
 /* Seconds for one pass of the corpus stage: the dataset featurized and interned as training
- * does it, under the default config (the one `tasnif train` uses); < 0 on failure. */
+ * does it, under the default config (the one `tasnif train` uses); < 0 on failure. Each pass
+ * runs in a child process of its own, as `train` builds its corpus once per process: passes
+ * in one process would find the pages the last pass freed already mapped, which no `train`
+ * run does (a build's arrays run to hundreds of megabytes). */
 static double timed_corpus(const tsn_dataset *d, size_t workers)
 {
-    tsn_config cfg;
-    tsn_config_init(&cfg);
-    tsn_error err = {0};
-    double t0 = now();
-    tsn_corpus *c = tsn_corpus_build(&cfg, d, (int)workers, NULL, NULL, &err);
-    double t = now() - t0;
-    if (c == NULL) {
-        fprintf(stderr, "stages: %s\n", err.msg);
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
         return -1;
     }
-    tsn_corpus_free(c);
+    if (pid == 0) {
+        close(fd[0]);
+        tsn_config cfg;
+        tsn_config_init(&cfg);
+        tsn_error err = {0};
+        double t0 = now();
+        tsn_corpus *c = tsn_corpus_build(&cfg, d, (int)workers, NULL, NULL, &err);
+        double t = now() - t0;
+        if (c == NULL) {
+            fprintf(stderr, "stages: %s\n", err.msg);
+            t = -1;
+        }
+        tsn_corpus_free(c);
+        bool ok = write(fd[1], &t, sizeof t) == (ssize_t)sizeof t;
+        _exit(ok && t > 0 ? 0 : 1);
+    }
+    close(fd[1]);
+    double t = -1;
+    if (read(fd[0], &t, sizeof t) != (ssize_t)sizeof t)
+        t = -1;
+    close(fd[0]);
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return -1;
     return t;
 }
 
