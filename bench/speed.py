@@ -293,10 +293,11 @@ def report_lines(c):
 
     L += ["## Featurization stage by stage", ""]
     L += ["`stages` (bench/stages.c) on the texts of train.tsv in memory: each prefix of the "
-          "pipeline, then all of featurization as `train` does it, dictionary included; one "
-          "warm-up pass, then %s alternating 1 and %d threads, medians; the last row divides "
-          "the fifth by the second, within the run."
-          % (plural(c["runs"], "pass", "passes"), threads), ""]
+          "pipeline, then all of featurization as `train` does it, dictionary included (every "
+          "pass in a fresh process, as each `train` run); one warm-up pass of "
+          "each, then %s, each running every stage in turn on 1 and %d threads, medians; the "
+          "last row divides the fifth by the second, within the run."
+          % (plural(c["runs"], "repetition", "repetitions"), threads), ""]
     L += c["stages"]
     L += [""]
 

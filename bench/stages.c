@@ -8,10 +8,10 @@
  * into a bag (tsn_pipeline_featurize, no dictionary); and last all of featurization as
  * `tasnif train` does it, the feature dictionary included (tsn_corpus_build: the time
  * `train -v` reports as `featurize`). The first four split the documents by stride over the
- * threads, each with its own pipeline; the last is training's own code on as many threads,
- * each pass in a fresh child process (as each `train` run is).
- * Each stage gets one discarded warm-up pass, then RUNS passes (default 3) alternating
- * 1 and THREADS threads. Prints a Markdown table of the median MB/s of each, and a last row
+ * threads, each with its own pipeline; the last is training's own code on as many threads.
+ * Every pass runs in a fresh child process, as each `train` run is.
+ * Each stage gets one discarded warm-up pass; then RUNS repetitions (default 3) each run
+ * every stage in turn, on 1 and on THREADS threads. Prints a Markdown table of the median MB/s of each, and a last row
  * with the whole of featurization as a share of normalization + word breaks (the second row).
  * Input bytes are the texts' UTF-8 bytes; reading the file is not timed.
  */
@@ -99,50 +99,25 @@ static double now(void)
 }
 
 /* Seconds for one pass of the corpus stage: the dataset featurized and interned as training
- * does it, under the default config (the one `tasnif train` uses); < 0 on failure. Each pass
- * runs in a child process of its own, as `train` builds its corpus once per process: passes
- * in one process would find the pages the last pass freed already mapped, which no `train`
- * run does (a build's arrays run to hundreds of megabytes). */
+ * does it, under the default config (the one `tasnif train` uses); < 0 on failure. */
 static double timed_corpus(const tsn_dataset *d, size_t workers)
 {
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
+    tsn_config cfg;
+    tsn_config_init(&cfg);
+    tsn_error err = {0};
+    double t0 = now();
+    tsn_corpus *c = tsn_corpus_build(&cfg, d, (int)workers, NULL, NULL, &err);
+    double t = now() - t0;
+    if (c == NULL) {
+        fprintf(stderr, "stages: %s\n", err.msg);
         return -1;
     }
-    if (pid == 0) {
-        close(fd[0]);
-        tsn_config cfg;
-        tsn_config_init(&cfg);
-        tsn_error err = {0};
-        double t0 = now();
-        tsn_corpus *c = tsn_corpus_build(&cfg, d, (int)workers, NULL, NULL, &err);
-        double t = now() - t0;
-        if (c == NULL) {
-            fprintf(stderr, "stages: %s\n", err.msg);
-            t = -1;
-        }
-        tsn_corpus_free(c);
-        bool ok = write(fd[1], &t, sizeof t) == (ssize_t)sizeof t;
-        _exit(ok && t > 0 ? 0 : 1);
-    }
-    close(fd[1]);
-    double t = -1;
-    if (read(fd[0], &t, sizeof t) != (ssize_t)sizeof t)
-        t = -1;
-    close(fd[0]);
-    int status;
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return -1;
+    tsn_corpus_free(c);
     return t;
 }
 
 /* Seconds for one pass of `stage` over d on `workers` threads; < 0 on failure. */
-static double timed(const tsn_dataset *d, const tsn_config *cfg, const char *stop,
+static double timed_here(const tsn_dataset *d, const tsn_config *cfg, const char *stop,
                     size_t stop_len, int stage, size_t workers)
 {
     if (stage == STAGE_CORPUS)
@@ -164,6 +139,40 @@ static double timed(const tsn_dataset *d, const tsn_config *cfg, const char *sto
             fprintf(stderr, "stages: %s\n", jobs[w].err.msg);
             return -1;
         }
+    return t;
+}
+
+/* timed_here in a child process of its own: each pass starts from a fresh process, as each
+ * `train` run builds its corpus once (passes in one process would find the pages the last
+ * pass freed still mapped, hundreds of megabytes for the corpus stage), and no pass runs
+ * after another's fork has left the parent's pages shared. */
+static double timed(const tsn_dataset *d, const tsn_config *cfg, const char *stop,
+                    size_t stop_len, int stage, size_t workers)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        double t = timed_here(d, cfg, stop, stop_len, stage, workers);
+        bool ok = write(fd[1], &t, sizeof t) == (ssize_t)sizeof t;
+        _exit(ok && t > 0 ? 0 : 1);
+    }
+    close(fd[1]);
+    double t = -1;
+    if (read(fd[0], &t, sizeof t) != (ssize_t)sizeof t)
+        t = -1;
+    close(fd[0]);
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return -1;
     return t;
 }
 
@@ -222,23 +231,23 @@ int main(int argc, char **argv)
     printf("| stage | 1 thread MB/s | %ld threads MB/s |\n|---|---|---|\n", threads);
     fflush(stdout);
     int rc = 0;
-    double mbs[N_STAGES][2] = {{0}};
-    for (int s = 0; s < N_STAGES && rc == 0; s++) {
-        double v[2][99];
-        /* a discarded warm-up pass, then 1 and N threads in turn */
+    double mbs[N_STAGES][2] = {{0}}, v[N_STAGES][2][99];
+    /* a discarded warm-up pass of each stage; then each repetition runs every stage on 1 and
+     * on N threads in turn, so that a change in the machine's speed during the run falls on
+     * all the stages alike rather than on the ones timed at that moment */
+    for (int s = 0; s < N_STAGES && rc == 0; s++)
         rc = timed(&d, &cfg, stop, stop_len, s, (size_t)threads) < 0;
-        for (long rep = 0; rep < runs && rc == 0; rep++)
+    for (long rep = 0; rep < runs && rc == 0; rep++)
+        for (int s = 0; s < N_STAGES && rc == 0; s++)
             for (int k = 0; k < 2 && rc == 0; k++) {
                 double t = timed(&d, &cfg, stop, stop_len, s, k == 0 ? 1 : (size_t)threads);
                 rc = t <= 0;
-                v[k][rep] = t > 0 ? mb / t : 0;
+                v[s][k][rep] = t > 0 ? mb / t : 0;
             }
-        if (rc != 0)
-            break;
+    for (int s = 0; s < N_STAGES && rc == 0; s++) {
         for (int k = 0; k < 2; k++)
-            mbs[s][k] = median(v[k], (size_t)runs);
+            mbs[s][k] = median(v[s][k], (size_t)runs);
         printf("| %s | %.1f | %.1f |\n", stage_names[s], mbs[s][0], mbs[s][1]);
-        fflush(stdout);
     }
     if (rc == 0)
         printf("| all of featurization as a share of normalization + word breaks | %.1f %% | "
