@@ -207,6 +207,7 @@ typedef struct {
     tsn_pipeline *pipe;
     const tsn_dataset *d;
     tsn_bag *bags;        /* the batch's bags, by position in the batch */
+    tsn_bag lender;       /* holds the tables this thread lends each bag it fills */
     size_t first, n;      /* the batch: documents first .. first + n - 1 */
     atomic_size_t *next;  /* the next position to take, shared by the workers */
     size_t failed;        /* position of the document that failed, or SIZE_MAX */
@@ -220,7 +221,10 @@ static void *featurize_batch(void *arg)
     while ((k = atomic_fetch_add(j->next, 1)) < j->n) {
         const tsn_example *ex = &j->d->v[j->first + k];
         tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
-        if (tsn_pipeline_featurize(j->pipe, &doc, &j->bags[k], &j->err) != TSN_OK) {
+        tsn_bag_swap_tables(&j->lender, &j->bags[k]);
+        tsn_status st = tsn_pipeline_featurize(j->pipe, &doc, &j->bags[k], &j->err);
+        tsn_bag_swap_tables(&j->lender, &j->bags[k]);
+        if (st != TSN_OK) {
             tsn_error_prefix(&j->err, "%s:%zu", ex->source, ex->line);
             j->failed = k;
             break;
@@ -312,6 +316,9 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
     }
     for (size_t w = 0; w < workers; w++) {
         jobs[w] = (batch_job){.d = d, .next = &next};
+        tsn_bag_init(&jobs[w].lender, true);
+        if (cfg->hash_buckets == 0 && !tsn_bag_collect_types(&jobs[w].lender))
+            goto nomem;
         if ((jobs[w].pipe = tsn_pipeline_new(cfg, c->stopwords, c->stop_len, err)) == NULL)
             goto fail;
     }
@@ -363,8 +370,10 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
     for (size_t k = 0; k < 2 * batch; k++)
         tsn_bag_release(&bags[k]);
     free(bags);
-    for (size_t w = 0; w < workers; w++)
+    for (size_t w = 0; w < workers; w++) {
         tsn_pipeline_free(jobs[w].pipe);
+        tsn_bag_release(&jobs[w].lender);
+    }
     free(jobs);
     free(tids);
     tsn_dict_drop_type_index(c->dict);
@@ -376,8 +385,10 @@ fail:
     for (size_t k = 0; bags != NULL && k < 2 * batch; k++)
         tsn_bag_release(&bags[k]);
     free(bags);
-    for (size_t w = 0; jobs != NULL && w < workers; w++)
+    for (size_t w = 0; jobs != NULL && w < workers; w++) {
         tsn_pipeline_free(jobs[w].pipe);
+        tsn_bag_release(&jobs[w].lender);
+    }
     free(jobs);
     free(tids);
     tsn_corpus_free(c);

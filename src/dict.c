@@ -3,7 +3,7 @@
  *
  * Training interns each document's bag and keeps the ids it gets back; the vocabulary is then
  * selected over those ids (vocab.c), and the strings are dropped, leaving the hash of each id.
- * The hash -> id map is the open-addressing hmap of features_internal.h, kept half empty and
+ * The hash -> id map is the open-addressing hmap of features_internal.h, kept a quarter empty and
  * prefetched ahead of the probes.
  *
  * Most features are the unigrams and character n-grams of words, and a corpus has far fewer
@@ -123,7 +123,7 @@ nomem:
 
 tsn_status tsn_dict_add_bag(tsn_dict *d, const tsn_bag *b, uint32_t *ids, tsn_error *err)
 {
-    if (!hmap_reserve(&d->map, d->n + b->n))
+    if (!hmap_reserve_load(&d->map, d->n + b->n, true))
         return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
     enum { AHEAD = 16 };
     for (size_t i = 0; i < b->n && i < AHEAD; i++)
@@ -153,8 +153,10 @@ void tsn_dict_drop_type_index(tsn_dict *d)
 {
     hmap_release(&d->tmap);
     free(d->scratch);
+    free(d->pend);
     d->scratch = NULL;
-    d->scratch_cap = 0;
+    d->pend = NULL;
+    d->scratch_cap = d->np = d->pcap = 0;
 }
 
 void tsn_dict_drop_types(tsn_dict *d)
@@ -183,31 +185,58 @@ typedef struct {
     tsn_status st;
 } type_ctx;
 
-/* Interns one feature of a new type and appends its id to the type's list. */
+/* Keeps one feature of a new type in the pending list (its string in the scratch), to be
+ * interned with the type's others: their slots of the map, each a cache miss in a table of
+ * tens of megabytes, are prefetched together. */
 static bool type_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, const char *g,
                       size_t glen)
 {
     type_ctx *t = ctx;
     tsn_dict *d = t->d;
-    if (!tsn_big_grow_u32(&d->tids, &d->tidcap, d->tlen + 1) ||
-        !hmap_reserve(&d->map, d->n + 1) ||
-        !grow_bytes(&d->scratch, &d->scratch_cap, plen + glen)) {
+    size_t off = d->np ? d->pend[d->np - 1].off + d->pend[d->np - 1].len : 0;
+    if (off + plen + glen > UINT32_MAX ||
+        !grow_bytes(&d->scratch, &d->scratch_cap, off + plen + glen)) {
         t->st = tsn_error_set(t->err, TSN_ERR_NOMEM, "dictionary: out of memory");
         return false;
     }
-    size_t slot = hmap_slot(&d->map, gh);
-    uint32_t id = hmap_val(&d->map, slot);
-    if (id != 0) {
-        d->tids[d->tlen++] = id - 1;
-        return true;
+    if (d->np == d->pcap) {
+        size_t n = d->pcap ? d->pcap * 2 : 64;
+        tsn_pending *p = realloc(d->pend, n * sizeof *p);
+        if (p == NULL) {
+            t->st = tsn_error_set(t->err, TSN_ERR_NOMEM, "dictionary: out of memory");
+            return false;
+        }
+        d->pend = p;
+        d->pcap = n;
     }
-    memcpy(d->scratch, prefix, plen);
-    memcpy(d->scratch + plen, g, glen);
-    t->st = dict_insert(d, slot, gh, d->scratch, plen + glen, &id, t->err);
-    if (t->st != TSN_OK)
-        return false;
-    d->tids[d->tlen++] = id;
+    memcpy(d->scratch + off, prefix, plen);
+    memcpy(d->scratch + off + plen, g, glen);
+    d->pend[d->np++] = (tsn_pending){gh, (uint32_t)off, (uint32_t)(plen + glen)};
     return true;
+}
+
+/* Interns the pending features of a new type, in order, appending their ids to tids. */
+static tsn_status intern_pending(tsn_dict *d, tsn_error *err)
+{
+    if (!hmap_reserve_load(&d->map, d->n + d->np, true) ||
+        !tsn_big_grow_u32(&d->tids, &d->tidcap, d->tlen + d->np))
+        return tsn_error_set(err, TSN_ERR_NOMEM, "dictionary: out of memory");
+    for (size_t i = 0; i < d->np; i++)
+        hmap_prefetch(&d->map, d->pend[i].h);
+    for (size_t i = 0; i < d->np; i++) {
+        const tsn_pending *p = &d->pend[i];
+        size_t slot = hmap_slot(&d->map, p->h);
+        uint32_t id = hmap_val(&d->map, slot);
+        if (id != 0) {
+            d->tids[d->tlen++] = id - 1;
+            continue;
+        }
+        tsn_status st = dict_insert(d, slot, p->h, d->scratch + p->off, p->len, &id, err);
+        if (st != TSN_OK)
+            return st;
+        d->tids[d->tlen++] = id;
+    }
+    return TSN_OK;
 }
 
 /* The id of the type of hash h and string s, its n-grams interned now if it is new. */
@@ -227,8 +256,12 @@ static tsn_status type_id(tsn_dict *d, const tsn_config *cfg, uint64_t h, const 
     if (d->tlen > UINT32_MAX - 1024 || d->nt >= TSN_ROW_TYPE - 1)
         return tsn_error_set(err, TSN_ERR_DATA, "dictionary: too many word types");
     type_ctx t = {d, err, TSN_OK};
+    d->np = 0;
     if (!tsn_type_features(cfg, s, type_sink, &t))
         return t.st != TSN_OK ? t.st : tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+    tsn_status st = intern_pending(d, err);
+    if (st != TSN_OK)
+        return st;
     hmap_put(&d->tmap, slot, h, (uint32_t)d->nt + 1);
     d->tmap.n++;
     d->types[d->nt + 1] = (uint32_t)d->tlen;
@@ -240,7 +273,12 @@ tsn_status tsn_dict_add_types(tsn_dict *d, const tsn_config *cfg, const tsn_bag 
                               uint32_t *rows, tsn_error *err)
 {
     const tsn_bag *ty = tsn_bag_types(b);
+    enum { AHEAD = 16 };
+    for (size_t i = 0; ty != NULL && d->tmap.cap > 0 && i < ty->n && i < AHEAD; i++)
+        hmap_prefetch(&d->tmap, ty->v[i].h);
     for (size_t i = 0; ty != NULL && i < ty->n; i++) {
+        if (i + AHEAD < ty->n && d->tmap.cap > 0)
+            hmap_prefetch(&d->tmap, ty->v[i + AHEAD].h);
         const char *s = tsn_bag_str(ty, i);
         if (s == NULL)
             return tsn_error_set(err, TSN_ERR_DATA, "dictionary: a word type came without "

@@ -94,6 +94,24 @@ void tsn_bag_release(tsn_bag *b)
     memset(b, 0, sizeof *b);
 }
 
+static void swap_table(tsn_bag *a, tsn_bag *b)
+{
+    struct tsn_bag_slot *t = a->tab;
+    size_t cap = a->tab_cap, alloc = a->tab_alloc;
+    uint32_t gen = a->gen;
+    a->tab = b->tab, a->tab_cap = b->tab_cap, a->tab_alloc = b->tab_alloc, a->gen = b->gen;
+    b->tab = t, b->tab_cap = cap, b->tab_alloc = alloc, b->gen = gen;
+    bag_next_gen(a);
+    bag_next_gen(b);
+}
+
+void tsn_bag_swap_tables(tsn_bag *a, tsn_bag *b)
+{
+    swap_table(a, b);
+    if (a->types != NULL && b->types != NULL)
+        swap_table(a->types, b->types);
+}
+
 /* The table slot of hash h: its entry, or the empty slot where it belongs. */
 static struct tsn_bag_slot *bag_slot(const tsn_bag *b, uint64_t h)
 {
@@ -459,7 +477,7 @@ static bool push_type(tsn_bag *b, const tsn_unit *u)
 {
     tsn_bag *t = b->types;
     char k = (char)('0' + (int)u->kind);
-    uint64_t h = tsn_hash_more(tsn_hash(&k, 1), u->surf, u->surf_len);
+    uint64_t h = u->hash != 0 ? u->hash : tsn_hash_more(tsn_hash(&k, 1), u->surf, u->surf_len);
     if (!bag_reserve(t))
         return false;
     struct tsn_bag_slot *s = bag_slot(t, h);

@@ -42,6 +42,7 @@ typedef struct {
     tsn_token_kind kind;
     const char *light; /* clitic-split form (units "light", Arabic words), or NULL */
     size_t light_len;
+    uint64_t hash;     /* its type hash (tsn_lexicon_hash), or 0 when not computed */
 } tsn_unit;
 
 /* A feature occurrence count in a bag. */
@@ -76,6 +77,11 @@ typedef struct tsn_bag {
 void tsn_bag_init(tsn_bag *b, bool keep_strings);
 void tsn_bag_reset(tsn_bag *b); /* empties, keeps capacity and keep_strings */
 void tsn_bag_release(tsn_bag *b);
+/* Exchanges the tables that merge repeated features of two bags (and of their word-type
+ * bags), and empties both tables: each bag keeps its entries, but entries added afterwards
+ * are merged with them only from the next reset. A thread filling many bags in turn lends
+ * them one table this way, which stays in its cache (each bag's own would not). */
+void tsn_bag_swap_tables(tsn_bag *a, tsn_bag *b);
 /* Adds the n-gram features of units[0..n) under cfg, each string prefixed with ns (may be
  * ""). Entries are unique by hash and in order of first occurrence; counts add up. */
 tsn_status tsn_bag_add_units(tsn_bag *b, const tsn_config *cfg, const tsn_unit *units,

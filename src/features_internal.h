@@ -90,12 +90,15 @@ static inline size_t hmap_slot(const hmap *m, uint64_t h)
     return i;
 }
 
-static inline bool hmap_reserve(hmap *m, size_t n)
+/* Makes room for n keys, the table kept at most half full, or three quarters when dense
+ * (the training dictionary's, which is built once and then dropped: a quarter of its slots
+ * fewer to fault in and rehash into as it doubles, for probes a little longer). */
+static inline bool hmap_reserve_load(hmap *m, size_t n, bool dense)
 {
-    if (n * 2 <= m->cap)
+    if (dense ? n * 4 <= m->cap * 3 : n * 2 <= m->cap)
         return true;
     size_t ncap = m->cap ? m->cap : 1024;
-    while (ncap < n * 2)
+    while (dense ? n * 4 > ncap * 3 : n * 2 > ncap)
         ncap *= 2;
     hmap nm = {tsn_big_alloc(ncap * sizeof(hslot)), ncap, m->n};
     if (nm.slots == NULL) {
@@ -111,6 +114,11 @@ static inline bool hmap_reserve(hmap *m, size_t n)
     hmap_release(m);
     *m = nm;
     return true;
+}
+
+static inline bool hmap_reserve(hmap *m, size_t n)
+{
+    return hmap_reserve_load(m, n, false);
 }
 
 /* The value stored for h (id), or -1. */
@@ -139,6 +147,12 @@ bool tsn_type_features(const tsn_config *cfg, const char *type, tsn_char_sink si
 
 /* ---- Dictionary ---- */
 
+/* A feature of a new word type waiting to be interned: its hash and string (dict.c). */
+typedef struct {
+    uint64_t h;
+    uint32_t off, len; /* the string, in the dictionary's scratch */
+} tsn_pending;
+
 struct tsn_dict {
     hmap map;
     uint64_t *hashes; /* by id (blocks of bigmem.h, as strs, types and tids) */
@@ -147,8 +161,8 @@ struct tsn_dict {
     char *strs;
     size_t slen, scap;
     /* word types (tsn_dict_add_types): each type's n-gram ids, types[t] .. types[t + 1] in
-     * tids; while types are interned, their index (hash -> type id + 1) and the scratch
-     * where an n-gram's string is built */
+     * tids; while types are interned, their index (hash -> type id + 1), and a new
+     * type's features pending (their strings in the scratch) */
     uint32_t *types;
     size_t nt, tcap;
     uint32_t *tids;
@@ -156,6 +170,8 @@ struct tsn_dict {
     hmap tmap;
     char *scratch;
     size_t scratch_cap;
+    tsn_pending *pend;
+    size_t np, pcap;
 };
 
 #endif

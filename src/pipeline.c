@@ -1,8 +1,6 @@
 /* pipeline.c -- wires the stages together and owns their per-document scratch. */
 #include "pipeline.h"
 
-#include "actors.h"
-
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +9,7 @@
 
 #include "actors.h"
 #include "fileio.h"
+#include "lexicon.h"
 #include "normalize.h"
 #include "stem.h"
 #include "stopwords.h"
@@ -22,10 +21,13 @@ struct tsn_pipeline {
     tsn_tokenizer *tok;
     tsn_stemmer *stem;
     tsn_stopwords *stop;
+    tsn_lexicon *lex; /* stop-word flags and stems of the words met */
     tsn_tokens tokens;
+    uint64_t *hashes; /* this document's tokens' type hashes */
+    size_t hcap;
     tsn_unit *units;
     size_t n_units, units_cap;
-    char *stems; /* this document's stems, NUL-separated */
+    char *stems; /* this document's clitic-split forms, NUL-separated */
     size_t slen, scap;
     size_t invalid;
     /* a pair document's claim, kept while its text is lexed: stems and surface forms */
@@ -77,6 +79,8 @@ tsn_pipeline *tsn_pipeline_new(const tsn_config *cfg, const char *stopwords, siz
         goto fail;
     if ((p->stop = tsn_stopwords_new(stopwords, len, p->norm, "stop words", err)) == NULL)
         goto fail;
+    if ((p->lex = tsn_lexicon_new(p->stem, p->stop, err)) == NULL)
+        goto fail;
     return p;
 fail:
     tsn_pipeline_free(p);
@@ -90,8 +94,10 @@ void tsn_pipeline_free(tsn_pipeline *p)
     tsn_normalizer_free(p->norm);
     tsn_tokenizer_free(p->tok);
     tsn_stemmer_free(p->stem);
+    tsn_lexicon_free(p->lex);
     tsn_stopwords_free(p->stop);
     tsn_tokens_release(&p->tokens);
+    free(p->hashes);
     free(p->units);
     free(p->cbuf);
     free(p->coff);
@@ -132,9 +138,10 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
     tsn_status st = tsn_tokenizer_run(p->tok, u, ulen, &p->tokens, err);
     if (st != TSN_OK)
         return st;
-    if (p->tokens.n > p->units_cap) {
+    size_t nt = p->tokens.n;
+    if (nt > p->units_cap) {
         size_t cap = p->units_cap ? p->units_cap : 64;
-        while (cap < p->tokens.n)
+        while (cap < nt)
             cap *= 2;
         tsn_unit *nu = realloc(p->units, cap * sizeof *nu);
         if (nu == NULL)
@@ -142,30 +149,41 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
         p->units = nu;
         p->units_cap = cap;
     }
+    if (nt > p->hcap) {
+        uint64_t *h = realloc(p->hashes, p->units_cap * sizeof *h);
+        if (h == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
+        p->hashes = h;
+        p->hcap = p->units_cap;
+    }
+    /* Each token's stop-word flag and stem from the lexicon, its slot prefetched a few tokens
+     * ahead (a table of megabytes), and its strings half as many. A stem is an offset into the lexicon's strings, which
+     * move as it grows: pointers once every token is looked up. */
+    enum { AHEAD = 8 };
+    for (size_t i = 0; i < nt; i++) {
+        const tsn_token *t = &p->tokens.v[i];
+        p->hashes[i] = tsn_lexicon_hash(t->kind, tsn_tokens_str(&p->tokens, i), t->len);
+        if (i < AHEAD)
+            tsn_lexicon_prefetch(p->lex, p->hashes[i]);
+    }
+    tsn_lexicon_begin(p->lex);
     p->n_units = 0;
-    for (size_t i = 0; i < p->tokens.n; i++) {
+    for (size_t i = 0; i < nt; i++) {
+        if (i + AHEAD < nt)
+            tsn_lexicon_prefetch(p->lex, p->hashes[i + AHEAD]);
+        if (i + AHEAD / 2 < nt)
+            tsn_lexicon_prefetch_word(p->lex, p->hashes[i + AHEAD / 2]);
         const tsn_token *t = &p->tokens.v[i];
         const char *s = tsn_tokens_str(&p->tokens, i);
-        if (t->kind != TSN_TOK_CLASS && tsn_stopwords_has(p->stop, s, t->len))
-            continue;
-        p->units[p->n_units++] = (tsn_unit){s, t->len, NULL, 0, t->kind, NULL, 0};
+        tsn_word w;
+        st = tsn_lexicon_find(p->lex, p->hashes[i], s, t->len, t->kind, &w, err);
+        if (st != TSN_OK)
+            return st;
+        if (!w.stop)
+            p->units[p->n_units++] = (tsn_unit){s, t->len, (const char *)(uintptr_t)w.stem,
+                                                w.stem_len, t->kind, NULL, 0, p->hashes[i]};
     }
-    /* A stem is a view into the stem cache, which moves as it grows: copy each one out
-     * (offsets first, pointers once the buffer has stopped moving). */
     p->slen = 0;
-    for (size_t i = 0; i < p->n_units; i++) {
-        tsn_unit *un = &p->units[i];
-        const char *stem = tsn_stemmer_stem(p->stem, un->surf, un->surf_len, un->kind,
-                                            &un->stem_len, err);
-        if (stem == NULL)
-            return err != NULL ? err->code : TSN_ERR_NOMEM;
-        if (!grow(&p->stems, &p->scap, p->slen + un->stem_len + 1))
-            return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
-        memcpy(p->stems + p->slen, stem, un->stem_len);
-        p->stems[p->slen + un->stem_len] = '\0';
-        un->stem = (const char *)(uintptr_t)p->slen;
-        p->slen += un->stem_len + 1;
-    }
     /* Clitic-split forms of Arabic words, in the same buffer. */
     bool light = p->cfg.units == TSN_UNITS_LIGHT;
     for (size_t i = 0; light && i < p->n_units; i++) {
@@ -180,7 +198,7 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
         p->slen += un->light_len + 1;
     }
     for (size_t i = 0; i < p->n_units; i++) {
-        p->units[i].stem = p->stems + (uintptr_t)p->units[i].stem;
+        p->units[i].stem = tsn_lexicon_str(p->lex, (uint32_t)(uintptr_t)p->units[i].stem);
         if (p->units[i].light != NULL)
             p->units[i].light = p->stems + (uintptr_t)p->units[i].light - 1;
     }

@@ -109,12 +109,28 @@ static bool reserve_arena(tsn_stemmer *s, size_t extra)
     return true;
 }
 
-const char *tsn_stemmer_stem(tsn_stemmer *s, const char *tok, size_t len, tsn_token_kind kind,
-                             size_t *out_len, tsn_error *err)
+const char *tsn_stemmer_stem_uncached(tsn_stemmer *s, const char *tok, size_t len,
+                                      tsn_token_kind kind, size_t *out_len, tsn_error *err)
 {
     struct sb_stemmer *sb =
         kind == TSN_TOK_ARABIC ? s->arabic : kind == TSN_TOK_LATIN ? s->english : NULL;
     if (sb == NULL || len > INT32_MAX) {
+        *out_len = len;
+        return tok;
+    }
+    const sb_symbol *st = sb_stemmer_stem(sb, (const sb_symbol *)tok, (int)len);
+    if (st == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "stemmer: out of memory");
+        return NULL;
+    }
+    *out_len = (size_t)sb_stemmer_length(sb);
+    return (const char *)st;
+}
+
+const char *tsn_stemmer_stem(tsn_stemmer *s, const char *tok, size_t len, tsn_token_kind kind,
+                             size_t *out_len, tsn_error *err)
+{
+    if ((kind != TSN_TOK_ARABIC && kind != TSN_TOK_LATIN) || len > INT32_MAX) {
         *out_len = len;
         return tok; /* the caller's token is NUL-terminated (tsn_tokens) */
     }
@@ -127,12 +143,10 @@ const char *tsn_stemmer_stem(tsn_stemmer *s, const char *tok, size_t len, tsn_to
             return s->arena + e->key + e->klen + 1;
         }
     }
-    const sb_symbol *st = sb_stemmer_stem(sb, (const sb_symbol *)tok, (int)len);
-    if (st == NULL) {
-        tsn_error_set(err, TSN_ERR_NOMEM, "stemmer: out of memory");
+    size_t slen;
+    const char *st = tsn_stemmer_stem_uncached(s, tok, len, kind, &slen, err);
+    if (st == NULL)
         return NULL;
-    }
-    size_t slen = (size_t)sb_stemmer_length(sb);
     if (s->n >= TSN_STEM_CACHE_MAX)
         clear_cache(s);
     if ((s->n + 1) * 2 > s->cap) {

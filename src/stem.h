@@ -24,6 +24,11 @@ tsn_stemmer *tsn_stemmer_new(tsn_error *err);
 const char *tsn_stemmer_stem(tsn_stemmer *s, const char *tok, size_t len, tsn_token_kind kind,
                              size_t *out_len, tsn_error *err);
 
+/* As tsn_stemmer_stem(), without the cache (for callers that keep their own, lexicon.h): the
+ * stem is Snowball's buffer, or tok itself for other kinds, valid until the next call. */
+const char *tsn_stemmer_stem_uncached(tsn_stemmer *s, const char *tok, size_t len,
+                                      tsn_token_kind kind, size_t *out_len, tsn_error *err);
+
 void tsn_stemmer_free(tsn_stemmer *s); /* NULL is a no-op */
 
 /* Clitic splitting of a normalized Arabic word w[0..len): strips a fused conjunction,

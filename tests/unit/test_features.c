@@ -8,7 +8,7 @@
 
 static tsn_unit unit(const char *surf, const char *stem)
 {
-    return (tsn_unit){surf, strlen(surf), stem, strlen(stem), TSN_TOK_LATIN, NULL, 0};
+    return (tsn_unit){surf, strlen(surf), stem, strlen(stem), TSN_TOK_LATIN, NULL, 0, 0};
 }
 
 static bool bag_has(const tsn_bag *b, const char *s, uint32_t count)
@@ -47,7 +47,7 @@ static void char_ngrams_mark_word_boundaries_and_count_code_points(void)
     c.word_ngram_max = 1;
     c.char_ngram_min = 2;
     c.char_ngram_max = 3;
-    tsn_unit u = {"\xd9\x84\xd8\xa7", 4, "\xd9\x84\xd8\xa7", 4, TSN_TOK_ARABIC, NULL, 0}; /* lam alef */
+    tsn_unit u = {"\xd9\x84\xd8\xa7", 4, "\xd9\x84\xd8\xa7", 4, TSN_TOK_ARABIC, NULL, 0, 0}; /* lam alef */
     tsn_bag b;
     tsn_bag_init(&b, true);
     CHECK(tsn_bag_add_units(&b, &c, &u, 1, "claim.", NULL) == TSN_OK);

@@ -17,7 +17,7 @@
 
 static tsn_unit unit(const char *surf)
 {
-    return (tsn_unit){surf, strlen(surf), surf, strlen(surf), TSN_TOK_LATIN, NULL, 0};
+    return (tsn_unit){surf, strlen(surf), surf, strlen(surf), TSN_TOK_LATIN, NULL, 0, 0};
 }
 
 static void words_only(tsn_config *c)
@@ -273,8 +273,8 @@ static void surface_and_light_units_without_character_ngrams(void)
     tsn_config_init(&c);
     c.char_ngram_max = 0;
     c.word_ngram_max = 2;
-    tsn_unit u[2] = {{"walked", 6, "walk", 4, TSN_TOK_LATIN, "wa+lked", 7},
-                     {"home", 4, "home", 4, TSN_TOK_LATIN, NULL, 0}};
+    tsn_unit u[2] = {{"walked", 6, "walk", 4, TSN_TOK_LATIN, "wa+lked", 7, 0},
+                     {"home", 4, "home", 4, TSN_TOK_LATIN, NULL, 0, 0}};
     tsn_bag b;
     tsn_bag_init(&b, true);
     c.units = TSN_UNITS_SURFACE;
