@@ -296,7 +296,8 @@ def report_lines(c):
           "pipeline, then all of featurization as `train` does it, dictionary included (every "
           "pass in a fresh process, as each `train` run); one warm-up pass of "
           "each, then %s, each running every stage in turn on 1 and %d threads, medians; the "
-          "last row divides the fifth by the second, within the run."
+          "last row is the median over the repetitions of the fifth row's pass divided by the "
+          "second's, the two timed one after the other."
           % (plural(c["runs"], "repetition", "repetitions"), threads), ""]
     L += c["stages"]
     L += [""]

@@ -11,8 +11,12 @@
  * threads, each with its own pipeline; the last is training's own code on as many threads.
  * Every pass runs in a fresh child process, as each `train` run is.
  * Each stage gets one discarded warm-up pass; then RUNS repetitions (default 3) each run
- * every stage in turn, on 1 and on THREADS threads. Prints a Markdown table of the median MB/s of each, and a last row
- * with the whole of featurization as a share of normalization + word breaks (the second row).
+ * every stage in turn, on 1 thread and then on THREADS threads, normalization + word breaks
+ * and all of featurization last and next to each other. Prints a Markdown table of the median
+ * MB/s of each, and a last row with the whole of featurization as a share of normalization +
+ * word breaks (the second row): the median of the shares of each repetition, each a ratio of
+ * two passes timed seconds apart, which a change in the machine's speed over minutes moves
+ * less than a ratio of two medians.
  * Input bytes are the texts' UTF-8 bytes; reading the file is not timed.
  */
 #include <errno.h>
@@ -234,16 +238,23 @@ int main(int argc, char **argv)
     double mbs[N_STAGES][2] = {{0}}, v[N_STAGES][2][99];
     /* a discarded warm-up pass of each stage; then each repetition runs every stage on 1 and
      * on N threads in turn, so that a change in the machine's speed during the run falls on
-     * all the stages alike rather than on the ones timed at that moment */
+     * all the stages alike rather than on the ones timed at that moment; the two stages of
+     * the share run last, one after the other */
+    static const int order[N_STAGES] = {STAGE_NORMALIZE, STAGE_LEX, STAGE_FEATURIZE, STAGE_TOKENIZE,
+                                        STAGE_CORPUS};
+    double share[2][99];
     for (int s = 0; s < N_STAGES && rc == 0; s++)
         rc = timed(&d, &cfg, stop, stop_len, s, (size_t)threads) < 0;
     for (long rep = 0; rep < runs && rc == 0; rep++)
-        for (int s = 0; s < N_STAGES && rc == 0; s++)
-            for (int k = 0; k < 2 && rc == 0; k++) {
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            for (int i = 0; i < N_STAGES && rc == 0; i++) {
+                int s = order[i];
                 double t = timed(&d, &cfg, stop, stop_len, s, k == 0 ? 1 : (size_t)threads);
                 rc = t <= 0;
                 v[s][k][rep] = t > 0 ? mb / t : 0;
             }
+            share[k][rep] = rc == 0 ? v[STAGE_CORPUS][k][rep] / v[STAGE_TOKENIZE][k][rep] : 0;
+        }
     for (int s = 0; s < N_STAGES && rc == 0; s++) {
         for (int k = 0; k < 2; k++)
             mbs[s][k] = median(v[s][k], (size_t)runs);
@@ -252,8 +263,7 @@ int main(int argc, char **argv)
     if (rc == 0)
         printf("| all of featurization as a share of normalization + word breaks | %.1f %% | "
                "%.1f %% |\n",
-               100 * mbs[STAGE_CORPUS][0] / mbs[STAGE_TOKENIZE][0],
-               100 * mbs[STAGE_CORPUS][1] / mbs[STAGE_TOKENIZE][1]);
+               100 * median(share[0], (size_t)runs), 100 * median(share[1], (size_t)runs));
     free(stop);
     tsn_dataset_release(&d);
     return rc;
