@@ -2,10 +2,11 @@
  * (tsn_feature_hash, tsn_bag_*). The training dictionary is in dict.c, the vocabulary and
  * tf-idf vectors in vocab.c; all three are declared in features.h.
  *
- * Bags hold hashes, not strings, on the hot path: a feature string is built in a scratch
- * buffer, hashed, and kept only when the bag keeps strings (training, --explain). Every table
- * of the features module is open addressing on the FNV-1a hash with linear probing, sized to
- * stay half empty.
+ * Bags hold hashes, not strings, on the hot path: a feature is hashed from its parts (prefix,
+ * forms, separators) as they lie, and its string is written out only when the bag keeps
+ * strings (training, --explain) and meets the feature first in the document. Every table of
+ * the features module is open addressing on the FNV-1a hash with linear probing, sized to
+ * stay half empty (the training dictionary's: a quarter).
  */
 #include "features.h"
 
@@ -89,7 +90,6 @@ void tsn_bag_release(tsn_bag *b)
     }
     free(b->v);
     free(b->strs);
-    free(b->scratch);
     free(b->tab);
     memset(b, 0, sizeof *b);
 }
@@ -145,19 +145,36 @@ static bool bag_reserve(tsn_bag *b)
     return true;
 }
 
-/* Adds the feature of (grouped) hash h to the bag; its string, kept only when the bag keeps
- * strings and does not know the feature yet, is a[0..la) followed by c[0..lc). */
-static bool push_hashed(tsn_bag *b, uint64_t h, const char *a, size_t la, const char *c,
-                        size_t lc)
+/* The slot of the feature of (grouped) hash h, the table made room for: when the document
+ * has it already, its count goes up and *seen is set; else the empty slot where it goes
+ * (bag_add fills it). NULL when out of memory. */
+static struct tsn_bag_slot *bag_find(tsn_bag *b, uint64_t h, bool *seen)
 {
     if (!bag_reserve(b))
-        return false;
+        return NULL;
     struct tsn_bag_slot *s = bag_slot(b, h);
-    if (s->gen == b->gen) { /* seen in this document: count it, nothing else to do */
-        if (b->v[s->idx].count < UINT32_MAX)
-            b->v[s->idx].count++;
-        return true;
-    }
+    *seen = s->gen == b->gen;
+    if (*seen && b->v[s->idx].count < UINT32_MAX)
+        b->v[s->idx].count++;
+    return s;
+}
+
+/* Room for a new feature's string of len bytes (and its NUL) at the end of the bag's strings,
+ * its offset in *off; NULL when out of memory. */
+static char *bag_str_room(tsn_bag *b, size_t len, uint32_t *off)
+{
+    if (b->slen + len + 1 > UINT32_MAX || !grow_bytes(&b->strs, &b->scap, b->slen + len + 1))
+        return NULL;
+    *off = (uint32_t)b->slen;
+    b->strs[b->slen + len] = '\0';
+    b->slen += len + 1;
+    return b->strs + *off;
+}
+
+/* Enters the new feature of hash h at its empty slot s (bag_find), with its string at
+ * offset off (TSN_NO_STRING: none). */
+static bool bag_add(tsn_bag *b, struct tsn_bag_slot *s, uint64_t h, uint32_t off)
+{
     if (b->n == b->cap) {
         size_t n = b->cap ? b->cap * 2 : 256;
         tsn_feat *p = realloc(b->v, n * sizeof *p);
@@ -166,27 +183,30 @@ static bool push_hashed(tsn_bag *b, uint64_t h, const char *a, size_t la, const 
         b->v = p;
         b->cap = n;
     }
-    uint32_t off = TSN_NO_STRING;
-    if (b->keep_strings) {
-        size_t len = la + lc;
-        if (b->slen + len + 1 > UINT32_MAX || !grow_bytes(&b->strs, &b->scap, b->slen + len + 1))
-            return false;
-        off = (uint32_t)b->slen;
-        memcpy(b->strs + b->slen, a, la);
-        if (lc > 0)
-            memcpy(b->strs + b->slen + la, c, lc);
-        b->strs[b->slen + len] = '\0';
-        b->slen += len + 1;
-    }
     *s = (struct tsn_bag_slot){h, b->gen, (uint32_t)b->n};
     b->v[b->n++] = (tsn_feat){h, 1, off};
     return true;
 }
 
-/* Adds the feature string scratch[0..len) of the given group to the bag. */
-static bool push_feature(tsn_bag *b, size_t len, unsigned group)
+/* Adds the feature of (grouped) hash h to the bag; its string, kept only when the bag keeps
+ * strings and does not know the feature yet, is a[0..la) followed by c[0..lc). */
+static bool push_hashed(tsn_bag *b, uint64_t h, const char *a, size_t la, const char *c,
+                        size_t lc)
 {
-    return push_hashed(b, grouped_hash(b->scratch, len, group), b->scratch, len, NULL, 0);
+    bool seen;
+    struct tsn_bag_slot *s = bag_find(b, h, &seen);
+    if (s == NULL || seen)
+        return s != NULL;
+    uint32_t off = TSN_NO_STRING;
+    if (b->keep_strings) {
+        char *p = bag_str_room(b, la + lc, &off);
+        if (p == NULL)
+            return false;
+        memcpy(p, a, la);
+        if (lc > 0)
+            memcpy(p + la, c, lc);
+    }
+    return bag_add(b, s, h, off);
 }
 
 /* The form of u that word n-grams of kind 's' (stem), 'w' (surface) or 'l' (clitic-split,
@@ -205,29 +225,43 @@ static const char *form(const tsn_unit *u, char kind, size_t *len)
     return u->stem;
 }
 
-/* Builds "ns" + "kind:" + units[i..i+n) joined by spaces (in the form `kind` says). */
+/* Adds "ns" + "kind:" + units[i..i+n) joined by spaces (in the form `kind` says): hashed
+ * part by part, its string written only when the bag keeps strings and meets it first. */
 static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_unit *u, size_t n)
 {
     size_t nslen = strlen(ns), len = nslen + 2, l;
+    const char kp[2] = {kind, ':'};
+    uint64_t h = tsn_hash_more(tsn_hash_more(TSN_FNV_OFFSET, ns, nslen), kp, 2);
     for (size_t k = 0; k < n; k++) {
-        form(u + k, kind, &l);
-        len += l + 1;
-    }
-    if (!grow_bytes(&b->scratch, &b->scratch_cap, len))
-        return false;
-    char *p = b->scratch;
-    memcpy(p, ns, nslen);
-    p += nslen;
-    *p++ = kind;
-    *p++ = ':';
-    for (size_t k = 0; k < n; k++) {
-        if (k > 0)
-            *p++ = ' ';
         const char *f = form(u + k, kind, &l);
-        memcpy(p, f, l);
-        p += l;
+        if (k > 0)
+            h = tsn_hash_more(h, " ", 1);
+        h = tsn_hash_more(h, f, l);
+        len += l + (k > 0);
     }
-    return push_feature(b, (size_t)(p - b->scratch), group_of(ns, kind));
+    h = (h & ~((uint64_t)3 << 62)) | ((uint64_t)group_of(ns, kind) << 62);
+    bool seen;
+    struct tsn_bag_slot *s = bag_find(b, h, &seen);
+    if (s == NULL || seen)
+        return s != NULL;
+    uint32_t off = TSN_NO_STRING;
+    if (b->keep_strings) {
+        char *p = bag_str_room(b, len, &off);
+        if (p == NULL)
+            return false;
+        memcpy(p, ns, nslen);
+        p += nslen;
+        *p++ = kind;
+        *p++ = ':';
+        for (size_t k = 0; k < n; k++) {
+            const char *f = form(u + k, kind, &l);
+            if (k > 0)
+                *p++ = ' ';
+            memcpy(p, f, l);
+            p += l;
+        }
+    }
+    return bag_add(b, s, h, off);
 }
 
 /* Word n-grams of units[0..n) of `kind`, from order `from` (at least the config's shortest). */
@@ -478,20 +512,16 @@ static bool push_type(tsn_bag *b, const tsn_unit *u)
     tsn_bag *t = b->types;
     char k = (char)('0' + (int)u->kind);
     uint64_t h = u->hash != 0 ? u->hash : tsn_hash_more(tsn_hash(&k, 1), u->surf, u->surf_len);
-    if (!bag_reserve(t))
-        return false;
-    struct tsn_bag_slot *s = bag_slot(t, h);
-    if (s->gen == t->gen) {
-        if (t->v[s->idx].count < UINT32_MAX)
-            t->v[s->idx].count++;
-        return true;
-    }
+    bool seen;
+    struct tsn_bag_slot *s = bag_find(t, h, &seen);
+    if (s == NULL || seen)
+        return s != NULL;
     size_t ll;
     const char *l = form(u, 'l', &ll);
-    size_t len = 1 + u->surf_len + 1 + u->stem_len + 1 + ll;
-    if (!grow_bytes(&b->scratch, &b->scratch_cap, len))
+    uint32_t off;
+    char *p = bag_str_room(t, 1 + u->surf_len + 1 + u->stem_len + 1 + ll, &off);
+    if (p == NULL)
         return false;
-    char *p = b->scratch;
     *p++ = k;
     memcpy(p, u->surf, u->surf_len);
     p += u->surf_len;
@@ -500,7 +530,7 @@ static bool push_type(tsn_bag *b, const tsn_unit *u)
     p += u->stem_len;
     *p++ = '\t';
     memcpy(p, l, ll);
-    return push_hashed(t, h, b->scratch, len, NULL, 0);
+    return bag_add(t, s, h, off);
 }
 
 /* Gives sink the word unigram of kind `kind` over form f: its grouped hash and string. */

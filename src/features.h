@@ -63,8 +63,6 @@ typedef struct tsn_bag {
     char *strs; /* NUL-terminated feature strings (only when keep_strings) */
     size_t slen, scap;
     bool keep_strings;
-    char *scratch; /* the feature string being built */
-    size_t scratch_cap;
     struct tsn_bag_slot *tab; /* hash -> entry of v, valid where slot gen == gen */
     size_t tab_cap;           /* slots in use: a power of two, at least twice n */
     size_t tab_alloc;         /* slots allocated (tab_cap starts small for each document) */

@@ -260,8 +260,46 @@ static void word_types_stand_for_the_unigrams_and_character_ngrams_of_the_bag(vo
     types_stand_for(TSN_UNITS_LIGHT, 1, 2);
 }
 
+/* A bag filled with a table lent by another (tsn_bag_swap_tables, as a corpus worker does)
+ * holds what a bag with its own table would, keeps it when the table goes back, and the
+ * lender's table serves the next bag from empty. */
+static void bags_filled_with_a_lent_table_hold_what_their_own_would(void)
+{
+    tsn_config c;
+    tsn_config_init(&c);
+    c.char_ngram_max = 0;
+    tsn_unit u[] = {unit("hackers", "hacker"), unit("attacked", "attack"),
+                    unit("hackers", "hacker"), unit("banks", "bank")};
+    tsn_bag own, lender, a, b;
+    tsn_bag_init(&own, true);
+    tsn_bag_init(&lender, true);
+    tsn_bag_init(&a, true);
+    tsn_bag_init(&b, true);
+    CHECK(tsn_bag_add_units(&own, &c, u, 4, "", NULL) == TSN_OK);
+    tsn_bag *fill[] = {&a, &b};
+    for (int k = 0; k < 2; k++) {
+        tsn_bag_swap_tables(&lender, fill[k]);
+        tsn_bag_reset(fill[k]);
+        CHECK(tsn_bag_add_units(fill[k], &c, u, 4, "", NULL) == TSN_OK);
+        tsn_bag_swap_tables(&lender, fill[k]);
+    }
+    for (int k = 0; k < 2; k++) {
+        CHECK(fill[k]->n == own.n);
+        for (size_t i = 0; i < own.n && i < fill[k]->n; i++)
+            CHECK(fill[k]->v[i].h == own.v[i].h && fill[k]->v[i].count == own.v[i].count &&
+                  strcmp(tsn_bag_str(fill[k], i), tsn_bag_str(&own, i)) == 0);
+    }
+    CHECK(a.tab == NULL && b.tab == NULL && lender.tab != NULL); /* the table went back */
+    CHECK(bag_has(&a, "s:hacker", 2) && bag_has(&b, "s:hacker attack", 1));
+    tsn_bag_release(&own);
+    tsn_bag_release(&lender);
+    tsn_bag_release(&a);
+    tsn_bag_release(&b);
+}
+
 int main(void)
 {
+    RUN(bags_filled_with_a_lent_table_hold_what_their_own_would);
     RUN(word_ngrams_cover_the_configured_orders);
     RUN(word_types_stand_for_the_unigrams_and_character_ngrams_of_the_bag);
     RUN(char_ngrams_mark_word_boundaries_and_count_code_points);
