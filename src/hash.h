@@ -1,4 +1,5 @@
-/* hash.h -- FNV-1a 64-bit hashing, shared by the stem cache, stop words and features.
+/* hash.h -- FNV-1a 64-bit hashing, shared by the stem cache, the lexicon, stop words and
+ * features.
  * Feature hashing ids derive from these values and are stored in models: never change it. */
 #ifndef TSN_HASH_H
 #define TSN_HASH_H

@@ -2,7 +2,8 @@
  *
  * tsn_pipeline_featurize() is the one function that turns a document into features; train,
  * classify, eval, cv and label all call it, so preprocessing never exists twice. A pipeline
- * holds per-document scratch (ICU buffers, break iterator, stem cache): use one per thread.
+ * holds per-document scratch (ICU buffers, break iterator) and a lexicon of the stop-word flags
+ * and stems of the words it met: use one per thread.
  * Ownership: tsn_pipeline_new() -> tsn_pipeline_free(); bags are the caller's.
  */
 #ifndef TSN_PIPELINE_H
