@@ -4,8 +4,8 @@
  * a feature dictionary), from which tsn_model_fit() builds a vocabulary and a liblinear model
  * on any subset of documents -- the whole set for `train`, the training folds for `cv`,
  * without featurizing again and without the held-out documents leaking into the vocabulary.
- * The code is split by job: corpus.c, fit.c, score.c, modelsave.c, modelfile.c, and model.c
- * (see there).
+ * The code is split by job: corpus.c, fit.c, ovr.c (liblinear one-vs-rest, on threads), score.c,
+ * modelsave.c, modelfile.c, and model.c (see there).
  *
  * The model file is one self-describing file (see modelformat.h for the layout): magic and format
  * version, the full pipeline config, the stop-word list, the label table, the vocabulary (or
