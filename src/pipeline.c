@@ -157,8 +157,8 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
         p->hcap = p->units_cap;
     }
     /* Each token's stop-word flag and stem from the lexicon, its slot prefetched a few tokens
-     * ahead (a table of megabytes), and its strings half as many. A stem is an offset into the lexicon's strings, which
-     * move as it grows: pointers once every token is looked up. */
+     * ahead (a table of megabytes), and its strings half as many. A stem is an offset into
+     * the lexicon's strings, which move as it grows: pointers once every token is looked up. */
     enum { AHEAD = 8 };
     for (size_t i = 0; i < nt; i++) {
         const tsn_token *t = &p->tokens.v[i];

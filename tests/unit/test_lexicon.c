@@ -53,7 +53,8 @@ static void answers_as_the_stop_words_and_the_stemmer_do(void)
             CHECK_STR(tsn_lexicon_str(lx, got.stem), want);
         }
     }
-    CHECK(tsn_lexicon_hash(TSN_TOK_CLASS, "<num>", 5) != tsn_lexicon_hash(TSN_TOK_OTHER, "<num>", 5));
+    CHECK(tsn_lexicon_hash(TSN_TOK_CLASS, "<num>", 5) !=
+          tsn_lexicon_hash(TSN_TOK_OTHER, "<num>", 5));
 out:
     tsn_lexicon_free(lx);
     tsn_stemmer_free(s1);
