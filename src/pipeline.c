@@ -194,7 +194,7 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
             return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
         un->light_len = tsn_clitic_split(un->surf, un->surf_len, p->cfg.fold_teh_marbuta,
                                          p->stems + p->slen);
-        un->light = (const char *)(uintptr_t)p->slen + 1; /* + 1: not NULL at offset 0 */
+        un->light = (const char *)(uintptr_t)(p->slen + 1); /* + 1: not NULL at offset 0 */
         p->slen += un->light_len + 1;
     }
     for (size_t i = 0; i < p->n_units; i++) {
