@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "growth.h"
+
 void *tsn_big_alloc(size_t bytes)
 {
     if (bytes < TSN_BIG_BLOCK)
@@ -77,9 +79,7 @@ bool tsn_big_grow_u32(uint32_t **p, size_t *cap, size_t need)
 {
     if (need <= *cap)
         return true;
-    size_t n = *cap ? *cap : 1024;
-    while (n < need)
-        n *= 2;
+    size_t n = tsn_grown_cap(*cap, need, 1024);
     if (n > SIZE_MAX / sizeof **p)
         return false;
     uint32_t *q = tsn_big_grow(*p, *cap * sizeof *q, n * sizeof *q);

@@ -99,9 +99,7 @@ static tsn_status dict_insert(tsn_dict *d, size_t slot, uint64_t h, const char *
         d->ocap = n;
     }
     if (d->slen + len + 1 > d->scap) {
-        size_t n = d->scap ? d->scap : 65536;
-        while (n < d->slen + len + 1)
-            n *= 2;
+        size_t n = tsn_grown_cap(d->scap, d->slen + len + 1, 65536);
         char *s2 = tsn_big_grow(d->strs, d->scap, n);
         if (s2 == NULL)
             goto nomem;
@@ -195,7 +193,7 @@ static bool type_sink(void *ctx, uint64_t gh, const char *prefix, size_t plen, c
     tsn_dict *d = t->d;
     size_t off = d->np ? d->pend[d->np - 1].off + d->pend[d->np - 1].len : 0;
     if (off + plen + glen > UINT32_MAX ||
-        !grow_bytes(&d->scratch, &d->scratch_cap, off + plen + glen)) {
+        !tsn_grow_bytes(&d->scratch, &d->scratch_cap, off + plen + glen)) {
         t->st = tsn_error_set(t->err, TSN_ERR_NOMEM, "dictionary: out of memory");
         return false;
     }

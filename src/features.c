@@ -145,36 +145,30 @@ static bool bag_reserve(tsn_bag *b)
     return true;
 }
 
-/* The slot of the feature of (grouped) hash h, the table made room for: when the document
- * has it already, its count goes up and *seen is set; else the empty slot where it goes
- * (bag_add fills it). NULL when out of memory. */
-static struct tsn_bag_slot *bag_find(tsn_bag *b, uint64_t h, bool *seen)
+/* Counts the feature of (grouped) hash h in the bag. When the document meets it first, it
+ * is entered and, if the bag keeps strings, given room for its string of len bytes (and a
+ * NUL): *str points there for the caller to fill. *str is NULL when there is nothing to
+ * write (a feature seen before, a bag without strings). False when out of memory. */
+static bool bag_intern(tsn_bag *b, uint64_t h, size_t len, char **str)
 {
+    *str = NULL;
     if (!bag_reserve(b))
-        return NULL;
+        return false;
     struct tsn_bag_slot *s = bag_slot(b, h);
-    *seen = s->gen == b->gen;
-    if (*seen && b->v[s->idx].count < UINT32_MAX)
-        b->v[s->idx].count++;
-    return s;
-}
-
-/* Room for a new feature's string of len bytes (and its NUL) at the end of the bag's strings,
- * its offset in *off; NULL when out of memory. */
-static char *bag_str_room(tsn_bag *b, size_t len, uint32_t *off)
-{
-    if (b->slen + len + 1 > UINT32_MAX || !grow_bytes(&b->strs, &b->scap, b->slen + len + 1))
-        return NULL;
-    *off = (uint32_t)b->slen;
-    b->strs[b->slen + len] = '\0';
-    b->slen += len + 1;
-    return b->strs + *off;
-}
-
-/* Enters the new feature of hash h at its empty slot s (bag_find), with its string at
- * offset off (TSN_NO_STRING: none). */
-static bool bag_add(tsn_bag *b, struct tsn_bag_slot *s, uint64_t h, uint32_t off)
-{
+    if (s->gen == b->gen) {
+        if (b->v[s->idx].count < UINT32_MAX)
+            b->v[s->idx].count++;
+        return true;
+    }
+    uint32_t off = TSN_NO_STRING;
+    if (b->keep_strings) {
+        if (b->slen + len + 1 > UINT32_MAX ||
+            !tsn_grow_bytes(&b->strs, &b->scap, b->slen + len + 1))
+            return false;
+        off = (uint32_t)b->slen;
+        b->strs[b->slen + len] = '\0';
+        b->slen += len + 1;
+    }
     if (b->n == b->cap) {
         size_t n = b->cap ? b->cap * 2 : 256;
         tsn_feat *p = realloc(b->v, n * sizeof *p);
@@ -185,6 +179,8 @@ static bool bag_add(tsn_bag *b, struct tsn_bag_slot *s, uint64_t h, uint32_t off
     }
     *s = (struct tsn_bag_slot){h, b->gen, (uint32_t)b->n};
     b->v[b->n++] = (tsn_feat){h, 1, off};
+    if (off != TSN_NO_STRING)
+        *str = b->strs + off;
     return true;
 }
 
@@ -193,20 +189,15 @@ static bool bag_add(tsn_bag *b, struct tsn_bag_slot *s, uint64_t h, uint32_t off
 static bool push_hashed(tsn_bag *b, uint64_t h, const char *a, size_t la, const char *c,
                         size_t lc)
 {
-    bool seen;
-    struct tsn_bag_slot *s = bag_find(b, h, &seen);
-    if (s == NULL || seen)
-        return s != NULL;
-    uint32_t off = TSN_NO_STRING;
-    if (b->keep_strings) {
-        char *p = bag_str_room(b, la + lc, &off);
-        if (p == NULL)
-            return false;
+    char *p;
+    if (!bag_intern(b, h, la + lc, &p))
+        return false;
+    if (p != NULL) {
         memcpy(p, a, la);
         if (lc > 0)
             memcpy(p + la, c, lc);
     }
-    return bag_add(b, s, h, off);
+    return true;
 }
 
 /* The form of u that word n-grams of kind 's' (stem), 'w' (surface) or 'l' (clitic-split,
@@ -240,15 +231,10 @@ static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_uni
         len += l + (k > 0);
     }
     h = (h & ~((uint64_t)3 << 62)) | ((uint64_t)group_of(ns, kind) << 62);
-    bool seen;
-    struct tsn_bag_slot *s = bag_find(b, h, &seen);
-    if (s == NULL || seen)
-        return s != NULL;
-    uint32_t off = TSN_NO_STRING;
-    if (b->keep_strings) {
-        char *p = bag_str_room(b, len, &off);
-        if (p == NULL)
-            return false;
+    char *p;
+    if (!bag_intern(b, h, len, &p))
+        return false;
+    if (p != NULL) {
         memcpy(p, ns, nslen);
         p += nslen;
         *p++ = kind;
@@ -261,7 +247,7 @@ static bool push_word_ngram(tsn_bag *b, const char *ns, char kind, const tsn_uni
             p += l;
         }
     }
-    return bag_add(b, s, h, off);
+    return true;
 }
 
 /* Word n-grams of units[0..n) of `kind`, from order `from` (at least the config's shortest). */
@@ -426,7 +412,7 @@ static const memo_type *memo_type_of(tsn_charmemo *m, const tsn_config *cfg, con
         memo_clear(m);
         i = (size_t)(h ^ (h >> 31)) & (m->cap - 1);
     }
-    if (!grow_bytes(&m->strs, &m->scap, m->slen + u->surf_len + 1))
+    if (!tsn_grow_bytes(&m->strs, &m->scap, m->slen + u->surf_len + 1))
         return NULL;
     if (!tsn_big_grow_u32(&m->e, &m->ecap, m->elen + m->fn))
         return NULL;
@@ -512,16 +498,13 @@ static bool push_type(tsn_bag *b, const tsn_unit *u)
     tsn_bag *t = b->types;
     char k = (char)('0' + (int)u->kind);
     uint64_t h = u->hash != 0 ? u->hash : tsn_hash_more(tsn_hash(&k, 1), u->surf, u->surf_len);
-    bool seen;
-    struct tsn_bag_slot *s = bag_find(t, h, &seen);
-    if (s == NULL || seen)
-        return s != NULL;
     size_t ll;
     const char *l = form(u, 'l', &ll);
-    uint32_t off;
-    char *p = bag_str_room(t, 1 + u->surf_len + 1 + u->stem_len + 1 + ll, &off);
-    if (p == NULL)
+    char *p;
+    if (!bag_intern(t, h, 1 + u->surf_len + 1 + u->stem_len + 1 + ll, &p))
         return false;
+    if (p == NULL) /* a type the document has met (the types bag keeps strings) */
+        return true;
     *p++ = k;
     memcpy(p, u->surf, u->surf_len);
     p += u->surf_len;
@@ -530,7 +513,7 @@ static bool push_type(tsn_bag *b, const tsn_unit *u)
     p += u->stem_len;
     *p++ = '\t';
     memcpy(p, l, ll);
-    return bag_add(t, s, h, off);
+    return true;
 }
 
 /* Gives sink the word unigram of kind `kind` over form f: its grouped hash and string. */

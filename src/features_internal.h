@@ -19,22 +19,7 @@
 
 #include "bigmem.h"
 #include "features.h"
-
-/* Grows the buffer *p of *cap bytes to hold at least need bytes, doubling from 256. */
-static inline bool grow_bytes(char **p, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 256;
-    while (n < need)
-        n *= 2;
-    char *q = realloc(*p, n);
-    if (q == NULL)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
-}
+#include "growth.h"
 
 /* ---- A hash -> uint32 map (open addressing), shared by the dictionary and vocabulary ---- */
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "growth.h"
+
 typedef struct {
     uint64_t h;
     uint32_t key;  /* arena offset of the word; its stem follows its NUL */
@@ -108,23 +110,6 @@ static bool grow_table(tsn_lexicon *lx)
     return true;
 }
 
-static bool reserve_arena(tsn_lexicon *lx, size_t extra)
-{
-    if (lx->acap - lx->alen >= extra)
-        return true;
-    if (lx->alen + extra > UINT32_MAX)
-        return false;
-    size_t n = lx->acap ? lx->acap : 65536;
-    while (n - lx->alen < extra)
-        n *= 2;
-    char *p = realloc(lx->arena, n);
-    if (p == NULL)
-        return false;
-    lx->arena = p;
-    lx->acap = n;
-    return true;
-}
-
 tsn_status tsn_lexicon_find(tsn_lexicon *lx, uint64_t h, const char *s, size_t len,
                             tsn_token_kind kind, tsn_word *w, tsn_error *err)
 {
@@ -139,7 +124,7 @@ tsn_status tsn_lexicon_find(tsn_lexicon *lx, uint64_t h, const char *s, size_t l
     }
     bool stop = kind != TSN_TOK_CLASS && tsn_stopwords_has(lx->stop, s, len);
     size_t slen = 0;
-    const char *st = stop ? "" : tsn_stemmer_stem_uncached(lx->stem, s, len, kind, &slen, err);
+    const char *st = stop ? "" : tsn_stemmer_stem(lx->stem, s, len, kind, &slen, err);
     if (st == NULL)
         return err != NULL ? err->code : TSN_ERR_NOMEM;
     if ((lx->n + 1) * 2 > lx->cap) {
@@ -149,7 +134,9 @@ tsn_status tsn_lexicon_find(tsn_lexicon *lx, uint64_t h, const char *s, size_t l
         while (lx->tab[i].used)
             i = (i + 1) & (lx->cap - 1);
     }
-    if (len > UINT32_MAX || slen > UINT32_MAX || !reserve_arena(lx, len + slen + 2))
+    size_t need = lx->alen + len + slen + 2; /* offsets are 32-bit */
+    if (len > UINT32_MAX || slen > UINT32_MAX || need > UINT32_MAX ||
+        !tsn_grow_bytes(&lx->arena, &lx->acap, need))
         goto nomem;
     size_t off = lx->alen;
     memcpy(lx->arena + off, s, len);

@@ -3,7 +3,7 @@
  *
  * Between the tokenizer and the features, every token needs both; news text repeats its
  * words, so each word type is decided once (tsn_stopwords_has, then Snowball through
- * tsn_stemmer_stem_uncached) and kept, keyed by its type hash (tsn_lexicon_hash), which the
+ * tsn_stemmer_stem) and kept, keyed by its type hash (tsn_lexicon_hash), which the
  * features module reuses as the word type's key. A token in steady state costs one hash and
  * one probe, whose slot the caller can prefetch a few tokens ahead.
  *

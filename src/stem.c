@@ -1,9 +1,7 @@
-/* stem.c -- Snowball stemmers behind a per-type cache.
+/* stem.c -- Snowball's Arabic and English stemmers, and clitic splitting.
  *
- * The cache is an open-addressing table keyed by the FNV-1a hash of the token, with the token
- * and its stem copied into an arena. Hashes alone are not trusted: the key bytes are compared.
- * When the table reaches TSN_STEM_CACHE_MAX entries it is emptied rather than evicted piecemeal:
- * a bounded memory footprint matters more than the rare re-stemming on huge vocabularies.
+ * No cache here: the pipeline keeps one per word type in its lexicon (lexicon.c), which calls
+ * this stemmer only for words it has not seen.
  */
 #include "stem.h"
 
@@ -13,30 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
-
-#define TSN_STEM_CACHE_MAX (1u << 20)
-
-typedef struct {
-    uint64_t h;
-    size_t key;   /* arena offset of the token; the stem follows its NUL */
-    uint32_t klen, slen;
-    bool used;
-} slot;
-
 struct tsn_stemmer {
     struct sb_stemmer *arabic, *english;
-    slot *tab;
-    size_t cap, n; /* cap is a power of two */
-    char *arena;
-    size_t alen, acap;
 };
 
 tsn_stemmer *tsn_stemmer_new(tsn_error *err)
 {
     tsn_stemmer *s = calloc(1, sizeof *s);
-    if (s == NULL)
-        goto nomem;
+    if (s == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "stemmer: out of memory");
+        return NULL;
+    }
     s->arabic = sb_stemmer_new("arabic", "UTF_8");
     s->english = sb_stemmer_new("english", "UTF_8");
     if (s->arabic == NULL || s->english == NULL) {
@@ -44,16 +29,7 @@ tsn_stemmer *tsn_stemmer_new(tsn_error *err)
         tsn_stemmer_free(s);
         return NULL;
     }
-    s->cap = 1024;
-    s->tab = calloc(s->cap, sizeof *s->tab);
-    if (s->tab == NULL) {
-        tsn_stemmer_free(s);
-        goto nomem;
-    }
     return s;
-nomem:
-    tsn_error_set(err, TSN_ERR_NOMEM, "stemmer: out of memory");
-    return NULL;
 }
 
 void tsn_stemmer_free(tsn_stemmer *s)
@@ -62,61 +38,17 @@ void tsn_stemmer_free(tsn_stemmer *s)
         return;
     sb_stemmer_delete(s->arabic);
     sb_stemmer_delete(s->english);
-    free(s->tab);
-    free(s->arena);
     free(s);
 }
 
-static bool grow_table(tsn_stemmer *s)
-{
-    size_t ncap = s->cap * 2;
-    slot *nt = calloc(ncap, sizeof *nt);
-    if (nt == NULL)
-        return false;
-    for (size_t i = 0; i < s->cap; i++) {
-        if (!s->tab[i].used)
-            continue;
-        size_t j = (size_t)s->tab[i].h & (ncap - 1);
-        while (nt[j].used)
-            j = (j + 1) & (ncap - 1);
-        nt[j] = s->tab[i];
-    }
-    free(s->tab);
-    s->tab = nt;
-    s->cap = ncap;
-    return true;
-}
-
-static void clear_cache(tsn_stemmer *s)
-{
-    memset(s->tab, 0, s->cap * sizeof *s->tab);
-    s->n = 0;
-    s->alen = 0;
-}
-
-static bool reserve_arena(tsn_stemmer *s, size_t extra)
-{
-    if (s->acap - s->alen >= extra)
-        return true;
-    size_t n = s->acap ? s->acap : 65536;
-    while (n - s->alen < extra)
-        n *= 2;
-    char *p = realloc(s->arena, n);
-    if (p == NULL)
-        return false;
-    s->arena = p;
-    s->acap = n;
-    return true;
-}
-
-const char *tsn_stemmer_stem_uncached(tsn_stemmer *s, const char *tok, size_t len,
-                                      tsn_token_kind kind, size_t *out_len, tsn_error *err)
+const char *tsn_stemmer_stem(tsn_stemmer *s, const char *tok, size_t len, tsn_token_kind kind,
+                             size_t *out_len, tsn_error *err)
 {
     struct sb_stemmer *sb =
         kind == TSN_TOK_ARABIC ? s->arabic : kind == TSN_TOK_LATIN ? s->english : NULL;
     if (sb == NULL || len > INT32_MAX) {
         *out_len = len;
-        return tok;
+        return tok; /* the caller's token is NUL-terminated (tsn_tokens) */
     }
     const sb_symbol *st = sb_stemmer_stem(sb, (const sb_symbol *)tok, (int)len);
     if (st == NULL) {
@@ -125,52 +57,6 @@ const char *tsn_stemmer_stem_uncached(tsn_stemmer *s, const char *tok, size_t le
     }
     *out_len = (size_t)sb_stemmer_length(sb);
     return (const char *)st;
-}
-
-const char *tsn_stemmer_stem(tsn_stemmer *s, const char *tok, size_t len, tsn_token_kind kind,
-                             size_t *out_len, tsn_error *err)
-{
-    if ((kind != TSN_TOK_ARABIC && kind != TSN_TOK_LATIN) || len > INT32_MAX) {
-        *out_len = len;
-        return tok; /* the caller's token is NUL-terminated (tsn_tokens) */
-    }
-    uint64_t h = tsn_hash(tok, len);
-    size_t i = (size_t)h & (s->cap - 1);
-    for (; s->tab[i].used; i = (i + 1) & (s->cap - 1)) {
-        const slot *e = &s->tab[i];
-        if (e->h == h && e->klen == len && memcmp(s->arena + e->key, tok, len) == 0) {
-            *out_len = e->slen;
-            return s->arena + e->key + e->klen + 1;
-        }
-    }
-    size_t slen;
-    const char *st = tsn_stemmer_stem_uncached(s, tok, len, kind, &slen, err);
-    if (st == NULL)
-        return NULL;
-    if (s->n >= TSN_STEM_CACHE_MAX)
-        clear_cache(s);
-    if ((s->n + 1) * 2 > s->cap) {
-        if (!grow_table(s))
-            goto nomem;
-        i = (size_t)h & (s->cap - 1);
-        while (s->tab[i].used)
-            i = (i + 1) & (s->cap - 1);
-    }
-    if (!reserve_arena(s, len + slen + 2))
-        goto nomem;
-    size_t off = s->alen;
-    memcpy(s->arena + off, tok, len);
-    s->arena[off + len] = '\0';
-    memcpy(s->arena + off + len + 1, st, slen);
-    s->arena[off + len + 1 + slen] = '\0';
-    s->alen += len + slen + 2;
-    s->tab[i] = (slot){h, off, (uint32_t)len, (uint32_t)slen, true};
-    s->n++;
-    *out_len = slen;
-    return s->arena + off + len + 1;
-nomem:
-    tsn_error_set(err, TSN_ERR_NOMEM, "stemmer: out of memory");
-    return NULL;
 }
 
 /* ---- Clitic splitting ---- */

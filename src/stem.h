@@ -1,9 +1,10 @@
 /* stem.h -- stemming of normalized tokens with Snowball: "arabic" for Arabic words,
  * "english" for Latin words; other tokens are their own stem.
  *
- * Third stage of the pipeline. Stems are cached per word type (news text repeats words, and
- * Snowball's Arabic stemmer is the costliest step of featurization).
- * Ownership: results are views owned by the stemmer, valid until its next call or free.
+ * Third stage of the pipeline. The stemmer keeps no cache: the pipeline's lexicon (lexicon.h)
+ * remembers each word type's stem and calls it only for new words.
+ * Ownership: results are views owned by the stemmer (Snowball's buffer) or the token itself,
+ * valid until the stemmer's next call or free.
  */
 #ifndef TSN_STEM_H
 #define TSN_STEM_H
@@ -19,15 +20,11 @@ typedef struct tsn_stemmer tsn_stemmer; /* opaque */
 /* A new stemmer, or NULL with *err set. Release with tsn_stemmer_free(). */
 tsn_stemmer *tsn_stemmer_new(tsn_error *err);
 
-/* Stems tok[0..len) of the given kind. Returns the stem (NUL-terminated), its length in
- * *out_len; NULL with *err set on failure. */
+/* Stems tok[0..len) of the given kind: Snowball's stem for Arabic and Latin words, tok itself
+ * for other kinds. Returns the stem (NUL-terminated when tok is), its length in *out_len;
+ * NULL with *err set when out of memory. */
 const char *tsn_stemmer_stem(tsn_stemmer *s, const char *tok, size_t len, tsn_token_kind kind,
                              size_t *out_len, tsn_error *err);
-
-/* As tsn_stemmer_stem(), without the cache (for callers that keep their own, lexicon.h): the
- * stem is Snowball's buffer, or tok itself for other kinds, valid until the next call. */
-const char *tsn_stemmer_stem_uncached(tsn_stemmer *s, const char *tok, size_t len,
-                                      tsn_token_kind kind, size_t *out_len, tsn_error *err);
 
 void tsn_stemmer_free(tsn_stemmer *s); /* NULL is a no-op */
 

@@ -61,19 +61,6 @@ static void stem_matches_golden_file(void)
     CHECK(golden_each("tests/golden/stem.tsv", stem_case) > 3);
 }
 
-static void stem_cache_returns_the_same_stem(void)
-{
-    size_t a, b;
-    tsn_error err = {0};
-    char first[64];
-    const char *s = tsn_stemmer_stem(stem, "hackers", 7, TSN_TOK_LATIN, &a, &err);
-    snprintf(first, sizeof first, "%s", s);
-    for (int i = 0; i < 3; i++) {
-        s = tsn_stemmer_stem(stem, "hackers", 7, TSN_TOK_LATIN, &b, &err);
-        CHECK(a == b && strcmp(first, s) == 0);
-    }
-}
-
 static void class_and_number_tokens_are_not_stemmed(void)
 {
     size_t n;
@@ -162,7 +149,6 @@ int main(void)
     }
     RUN(tokenize_matches_golden_file);
     RUN(stem_matches_golden_file);
-    RUN(stem_cache_returns_the_same_stem);
     RUN(class_and_number_tokens_are_not_stemmed);
     RUN(clitic_splitting_shares_forms_and_spares_word_letters);
     RUN(overlong_tokens_are_dropped);
