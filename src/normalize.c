@@ -17,6 +17,8 @@
 #include <unicode/ustring.h>
 #include <unicode/uversion.h>
 
+#include "growth.h"
+
 _Static_assert(sizeof(UChar) == sizeof(uint16_t), "UChar must be 16 bits");
 
 #define AR_HAMZA_ALEF_MADDA 0x0622
@@ -55,9 +57,7 @@ static bool grow(UChar **buf, size_t *cap, size_t need)
         return true;
     if (need > (size_t)INT32_MAX)
         return false;
-    size_t n = *cap ? *cap : 256;
-    while (n < need)
-        n *= 2;
+    size_t n = tsn_grown_cap(*cap, need, 256);
     UChar *p = realloc(*buf, n * sizeof *p);
     if (p == NULL)
         return false;

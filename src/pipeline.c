@@ -9,6 +9,7 @@
 
 #include "actors.h"
 #include "fileio.h"
+#include "growth.h"
 #include "lexicon.h"
 #include "normalize.h"
 #include "stem.h"
@@ -111,22 +112,6 @@ size_t tsn_pipeline_invalid(const tsn_pipeline *p)
     return p->invalid;
 }
 
-/* Makes room for need bytes in *buf (doubling). */
-static bool grow(char **buf, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 256;
-    while (n < need)
-        n *= 2;
-    char *b = realloc(*buf, n);
-    if (b == NULL)
-        return false;
-    *buf = b;
-    *cap = n;
-    return true;
-}
-
 tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
                             const tsn_unit **units, size_t *n, tsn_error *err)
 {
@@ -140,9 +125,7 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
         return st;
     size_t nt = p->tokens.n;
     if (nt > p->units_cap) {
-        size_t cap = p->units_cap ? p->units_cap : 64;
-        while (cap < nt)
-            cap *= 2;
+        size_t cap = tsn_grown_cap(p->units_cap, nt, 64);
         tsn_unit *nu = realloc(p->units, cap * sizeof *nu);
         if (nu == NULL)
             return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
@@ -190,7 +173,7 @@ tsn_status tsn_pipeline_lex(tsn_pipeline *p, const char *text, size_t len,
         tsn_unit *un = &p->units[i];
         if (un->kind != TSN_TOK_ARABIC)
             continue;
-        if (!grow(&p->stems, &p->scap, p->slen + un->surf_len + 1))
+        if (!tsn_grow_bytes(&p->stems, &p->scap, p->slen + un->surf_len + 1))
             return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
         un->light_len = tsn_clitic_split(un->surf, un->surf_len, p->cfg.fold_teh_marbuta,
                                          p->stems + p->slen);
@@ -226,7 +209,7 @@ static tsn_status keep_claim(tsn_pipeline *p, const tsn_unit *u, size_t n, tsn_e
         p->ccap = n * 2;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!grow(&p->cbuf, &p->cbcap, p->cblen + u[i].stem_len + u[i].surf_len + 2))
+        if (!tsn_grow_bytes(&p->cbuf, &p->cbcap, p->cblen + u[i].stem_len + u[i].surf_len + 2))
             return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
         p->coff[2 * i] = p->cblen;
         memcpy(p->cbuf + p->cblen, u[i].stem, u[i].stem_len + 1);
@@ -256,7 +239,7 @@ static tsn_status pair_feature(tsn_pipeline *p, tsn_bag *bag, const char *a, con
                                const char *c, tsn_error *err)
 {
     size_t la = strlen(a), lb = b ? strlen(b) : 0, lc = c ? strlen(c) : 0;
-    if (!grow(&p->fbuf, &p->fcap, 8 + la + lb + lc + 2))
+    if (!tsn_grow_bytes(&p->fbuf, &p->fcap, 8 + la + lb + lc + 2))
         return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
     size_t n = 0;
     memcpy(p->fbuf, "claim.p:", 8), n = 8;
@@ -375,7 +358,7 @@ static tsn_status add_pair_features(tsn_pipeline *p, const tsn_unit *u, size_t n
 static tsn_status stance_feature(tsn_pipeline *p, tsn_bag *bag, char kind, const char *a,
                                  size_t la, const char *b, size_t lb, tsn_error *err)
 {
-    if (!grow(&p->fbuf, &p->fcap, 2 + la + 1 + lb))
+    if (!tsn_grow_bytes(&p->fbuf, &p->fcap, 2 + la + 1 + lb))
         return tsn_error_set(err, TSN_ERR_NOMEM, "pipeline: out of memory");
     size_t n = 0;
     p->fbuf[n++] = kind;

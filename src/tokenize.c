@@ -14,6 +14,8 @@
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+
+#include "growth.h"
 #include <unicode/utf8.h>
 
 struct tsn_tokenizer {
@@ -44,17 +46,7 @@ void tsn_tokens_release(tsn_tokens *t)
 
 static bool reserve_text(tsn_tokens *t, size_t extra)
 {
-    if (t->text_cap - t->len >= extra)
-        return true;
-    size_t n = t->text_cap ? t->text_cap : 1024;
-    while (n - t->len < extra)
-        n *= 2;
-    char *p = realloc(t->text, n);
-    if (p == NULL)
-        return false;
-    t->text = p;
-    t->text_cap = n;
-    return true;
+    return tsn_grow_bytes(&t->text, &t->text_cap, t->len + extra);
 }
 
 static bool reserve_token(tsn_tokens *t)
