@@ -24,6 +24,8 @@ static const char *const solver_names[] = {"lr",         "lr-dual", "svm",    "s
 
 #define OFF(f) offsetof(tsn_config, f)
 #define BOOL(f, h) {#f, TSN_OPT_BOOL, OFF(f), 0, 1, NULL, h}
+#define DOCS_STR(n) DOCS_STR2(n)
+#define DOCS_STR2(n) #n
 #define INT(f, lo, hi, h) {#f, TSN_OPT_INT, OFF(f), lo, hi, NULL, h}
 
 static const tsn_option options[] = {
@@ -48,6 +50,9 @@ static const tsn_option options[] = {
     INT(char_ngram_min, 1, 10, "shortest character n-gram within a word"),
     INT(char_ngram_max, 0, 10, "longest character n-gram within a word (0: none)"),
     INT(min_df, 1, 1000000, "drop features found in fewer training documents"),
+    {"char_max_df", TSN_OPT_DOUBLE, OFF(char_max_df), 1e-6, 1, NULL,
+     "drop character n-grams found in more than this share of training documents and in "
+     "more than " DOCS_STR(TSN_CHAR_MAX_DF_DOCS) " (1: none; not with hash_buckets)"},
     INT(max_features, 0, 100000000, "keep only the most frequent features (0: all)"),
     INT(hash_buckets, 0, 1 << 28, "hash features into this many ids instead of a vocabulary"),
     BOOL(sublinear_tf, "use 1 + log(tf) instead of raw term frequency"),
@@ -100,6 +105,7 @@ void tsn_config_init(tsn_config *c)
     c->char_ngram_min = 2;
     c->char_ngram_max = 5;
     c->min_df = 2;
+    c->char_max_df = 0.1;
     c->max_features = 0;
     c->hash_buckets = 0;
     c->sublinear_tf = true;
@@ -349,7 +355,15 @@ void tsn_config_format(const tsn_config *c, const tsn_option *o, char *buf, size
     switch (o->type) {
     case TSN_OPT_BOOL: snprintf(buf, size, "%s", *(const bool *)field ? "true" : "false"); break;
     case TSN_OPT_INT: snprintf(buf, size, "%d", *(const int *)field); break;
-    case TSN_OPT_DOUBLE: snprintf(buf, size, "%.17g", *(const double *)field); break;
+    case TSN_OPT_DOUBLE: {
+        /* the shortest of 15 or 17 digits that reads back as the same value (0.1, not
+         * 0.10000000000000001), as cJSON writes numbers */
+        double v = *(const double *)field;
+        snprintf(buf, size, "%.15g", v);
+        if (strtod(buf, NULL) != v)
+            snprintf(buf, size, "%.17g", v);
+        break;
+    }
     case TSN_OPT_ENUM: snprintf(buf, size, "%s", o->choices[*(const int *)field]); break;
     case TSN_OPT_STRING: snprintf(buf, size, "%s", field); break;
     }

@@ -41,6 +41,11 @@ enum {
 #define TSN_PRUNE_AUTO_LABELS 100
 #define TSN_PRUNE_AUTO_FRACTION 0.01
 
+/* char_max_df drops only character n-grams found in more than TSN_CHAR_MAX_DF_DOCS documents
+ * as well: in a small corpus a share says little, and common n-grams cost memory only in a
+ * large one. */
+#define TSN_CHAR_MAX_DF_DOCS 1000
+
 typedef struct {
     /* normalize (applied in this order after NFKC) */
     bool nfkc;              /* Unicode NFKC (UAX #15) before folding */
@@ -65,6 +70,9 @@ typedef struct {
     int char_ngram_max;           /* 0 disables character n-grams */
     /* vectorize */
     int min_df;       /* features seen in fewer training documents are dropped */
+    double char_max_df; /* character n-grams seen in more than this share of training
+                         * documents, and in more than TSN_CHAR_MAX_DF_DOCS, are dropped;
+                         * 1 = none */
     int max_features; /* keep the most frequent ones; 0 = no limit */
     int hash_buckets; /* 0 = vocabulary; > 0 = feature hashing into this many ids */
     bool sublinear_tf; /* tf -> 1 + log(tf) */

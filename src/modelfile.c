@@ -336,6 +336,7 @@ static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const c
         goto done;
     }
     tsn_config_init(&m->cfg);
+    m->cfg.char_max_df = 1; /* files from before the option kept every character n-gram */
     st = tsn_config_parse(&m->cfg, cfg_text, strlen(cfg_text), path, err);
     free(cfg_text);
     if (st != TSN_OK)

@@ -1,9 +1,10 @@
 /* vocab.c -- the vocabulary and tf-idf vectors (tsn_vocab_*, tsn_vector_*, declared in
- * features.h): selection of feature ids from document frequencies (min_df, max_features) or
- * feature hashing, the vocabulary's stored form (model loading), and vectorization of a bag
- * or a corpus row into liblinear's sparse layout, each feature group L2-normalized. Corpus
- * rows may name word types (TSN_ROW_TYPE), which stand for their unigrams and character
- * n-grams: document frequencies and row vectors expand them through the dictionary.
+ * features.h): selection of feature ids from document frequencies (min_df, char_max_df,
+ * max_features) or feature hashing, the vocabulary's stored form (model loading), and
+ * vectorization of a bag or a corpus row into liblinear's sparse layout, each feature group
+ * L2-normalized. Corpus rows may name word types (TSN_ROW_TYPE), which stand for their
+ * unigrams and character n-grams: document frequencies and row vectors expand them through
+ * the dictionary.
  *
  * The hash -> id map is the open-addressing hmap of features_internal.h; vectorizing
  * prefetches its slots ahead of the probes, and sorts entries stably (insertion or radix
@@ -147,6 +148,14 @@ tsn_status tsn_vocab_reindex(tsn_vocab *v, tsn_error *err)
     return TSN_OK;
 }
 
+
+/* Whether dictionary feature id, found in df training documents, is kept: in min_df of them
+ * at least, and, a character n-gram (group 1 or 3, features.h), in at most `most`. */
+static bool keep(const tsn_dict *d, uint32_t id, uint32_t df, int min_df, double most)
+{
+    return df >= (uint32_t)min_df && (df <= most || !(tsn_dict_hash(d, id) >> 62 & 1));
+}
+
 /* The dictionary ids that corpus row entry *e stands for: a word type's n-grams, else the
  * entry itself. */
 static const uint32_t *row_entry(const tsn_dict *d, const uint32_t *e, size_t *len)
@@ -209,15 +218,20 @@ tsn_vocab *tsn_vocab_build(const tsn_config *cfg, const tsn_dict *d, const uint3
                 }
         }
     free(last);
+    /* kept: found in min_df documents or more, and character n-grams in at most char_max_df
+     * of them or at most TSN_CHAR_MAX_DF_DOCS */
+    double most = cfg->char_max_df * (double)n_docs;
+    if (most < TSN_CHAR_MAX_DF_DOCS)
+        most = TSN_CHAR_MAX_DF_DOCS;
     size_t nc = 0;
     for (size_t i = 0; i < nd; i++)
-        nc += df[i] >= (uint32_t)cfg->min_df;
+        nc += keep(d, (uint32_t)i, df[i], cfg->min_df, most);
     c = malloc((nc ? nc : 1) * sizeof *c);
     if (c == NULL)
         goto nomem;
     nc = 0;
     for (size_t i = 0; i < nd; i++)
-        if (df[i] >= (uint32_t)cfg->min_df)
+        if (keep(d, (uint32_t)i, df[i], cfg->min_df, most))
             c[nc++] = (cand){(uint32_t)i, df[i], tsn_dict_str(d, (uint32_t)i)};
     if (cfg->max_features > 0 && nc > (size_t)cfg->max_features) {
         qsort(c, nc, sizeof *c, cmp_by_df);
@@ -369,9 +383,7 @@ static void sort_sparse(tsn_sparse *v, tsn_sparse *tmp, size_t m)
 static tsn_status vector_reserve(tsn_vector *x, size_t n, tsn_error *err)
 {
     if (n + 2 > x->cap) {
-        size_t cap = x->cap ? x->cap : 64;
-        while (cap < n + 2)
-            cap *= 2;
+        size_t cap = tsn_grown_cap(x->cap, n + 2, 64);
         tsn_sparse *p = realloc(x->v, cap * sizeof *p);
         if (p != NULL)
             x->v = p;

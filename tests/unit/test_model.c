@@ -242,6 +242,14 @@ static void resealed_models_with_bad_metadata_are_refused(void)
     tsn_model *l = resealed(true, "\"bias\":1}", "\"bias\":1, \"note\":1}", &edited, &err);
     CHECK(l != NULL && tsn_model_n_labels(l) == 2);
     tsn_model_free(l);
+    /* a file from before char_max_df kept every character n-gram and reads so; the value a
+     * file names is the one it reads */
+    l = resealed(true, "\"char_max_df\":0.1,", "", &edited, &err);
+    CHECK(edited && l != NULL && tsn_model_config(l)->char_max_df == 1);
+    tsn_model_free(l);
+    l = resealed(true, "\"char_max_df\":0.1,", "\"char_max_df\":0.25,", &edited, &err);
+    CHECK(edited && l != NULL && tsn_model_config(l)->char_max_df == 0.25);
+    tsn_model_free(l);
     expect_resealed_error(true, "{\"format\"", "[\"format\"", "bad metadata");
     expect_resealed_error(true, "\"support\":[10,10]", "\"support\":[10]", "incomplete metadata");
     expect_resealed_error(true, "\"labels\":[\"economy\",\"sports\"]", "\"labels\":[\"economy\"]",

@@ -1,8 +1,8 @@
-/* test_vocab.c -- the training side of features: the vocabulary (max_features, hashing, the
- * stored form a damaged model file hands back), the feature dictionary, bags at their limits
- * (generation wrap, saturated counts, over-long words), corpus building (bad configs, one
- * label, multi-label label sets, memory check of hashed weights) and multi-label evaluation
- * of odd datasets. */
+/* test_vocab.c -- the training side of features: the vocabulary (max_features, char_max_df,
+ * hashing, the stored form a damaged model file hands back), the feature dictionary, bags at
+ * their limits (generation wrap, saturated counts, over-long words), corpus building (bad
+ * configs, one label, multi-label label sets, memory check of hashed weights) and multi-label
+ * evaluation of odd datasets. */
 #include "features.h"
 
 #include <math.h>
@@ -78,6 +78,73 @@ static void max_features_keeps_the_most_frequent_ties_by_string(void)
     CHECK_STR(tsn_vocab_str(v, 5), "s:e");
     tsn_vocab_free(v);
     tsn_dict_free(d);
+}
+
+/* char_max_df drops the character n-grams found in more than its share of the documents and
+ * in more than TSN_CHAR_MAX_DF_DOCS, and keeps every word feature, however common: of the
+ * vocabulary built without a cap, a feature is kept under the cap exactly when it is a word
+ * feature or rare enough by both measures. */
+static void char_max_df_drops_common_character_ngrams_only(void)
+{
+    enum { N = 1500 };
+    tsn_config c;
+    words_only(&c);
+    c.char_ngram_min = 1;
+    c.char_ngram_max = 2;
+    c.char_max_df = 1;
+    tsn_dict *d = tsn_dict_new(NULL);
+    uint32_t(*ids)[64] = calloc(N, sizeof *ids);
+    const uint32_t **fids = calloc(N, sizeof *fids);
+    size_t *nf = calloc(N, sizeof *nf);
+    tsn_vocab *all = NULL, *cap = NULL;
+    CHECK(d != NULL && ids != NULL && fids != NULL && nf != NULL);
+    if (d == NULL || ids == NULL || fids == NULL || nf == NULL)
+        goto out;
+    tsn_bag b;
+    tsn_bag_init(&b, true);
+    /* "ab" in every document, "xy" in half of them, "w<k>" in a few each */
+    for (int i = 0; i < N; i++) {
+        char w[16];
+        snprintf(w, sizeof w, "w%d", i % 500);
+        tsn_unit u[3] = {unit("ab"), unit(w), unit("xy")};
+        tsn_bag_reset(&b);
+        CHECK(tsn_bag_add_units(&b, &c, u, i % 2 == 0 ? 3 : 2, "", NULL) == TSN_OK &&
+              b.n <= 64);
+        CHECK(tsn_dict_add_bag(d, &b, ids[i], NULL) == TSN_OK);
+        fids[i] = ids[i];
+        nf[i] = b.n;
+    }
+    tsn_bag_release(&b);
+    all = tsn_vocab_build(&c, d, fids, nf, N, NULL);
+    c.char_max_df = 0.1; /* 150 documents: the floor of TSN_CHAR_MAX_DF_DOCS rules */
+    cap = tsn_vocab_build(&c, d, fids, nf, N, NULL);
+    CHECK(all != NULL && cap != NULL);
+    if (all == NULL || cap == NULL)
+        goto out;
+    const double *idf = tsn_vocab_idf(all);
+    size_t dropped = 0, common_words = 0, floor_kept = 0;
+    for (int id = 1; id <= (int)tsn_vocab_size(all); id++) {
+        const char *f = tsn_vocab_str(all, id);
+        /* smooth idf = ln((1 + n) / (1 + df)) + 1 */
+        double df = round((1.0 + N) / exp(idf[id - 1] - 1.0) - 1.0);
+        bool chr = strncmp(f, "c:", 2) == 0;
+        bool want = !chr || df <= TSN_CHAR_MAX_DF_DOCS;
+        CHECK((tsn_vocab_find(cap, tsn_feature_hash(f, strlen(f))) != 0) == want);
+        dropped += !want;
+        common_words += !chr && df > TSN_CHAR_MAX_DF_DOCS;
+        floor_kept += chr && df > 0.1 * N && df <= TSN_CHAR_MAX_DF_DOCS;
+    }
+    CHECK(dropped >= 4);     /* the n-grams of "ab", and "<w", "w" */
+    CHECK(common_words == 1); /* the word "ab" is in every document too, and stays */
+    CHECK(floor_kept >= 3);   /* those of "xy", in 750 */
+    CHECK(tsn_vocab_size(cap) + dropped == tsn_vocab_size(all));
+out:
+    tsn_vocab_free(all);
+    tsn_vocab_free(cap);
+    tsn_dict_free(d);
+    free(ids);
+    free(fids);
+    free(nf);
 }
 
 static void hashing_counts_buckets_and_has_no_strings(void)
@@ -656,6 +723,7 @@ static void multi_label_evaluation_of_odd_data(void)
 int main(void)
 {
     RUN(max_features_keeps_the_most_frequent_ties_by_string);
+    RUN(char_max_df_drops_common_character_ngrams_only);
     RUN(hashing_counts_buckets_and_has_no_strings);
     RUN(a_damaged_stored_vocabulary_is_refused);
     RUN(an_empty_vocabulary_gives_the_bias_alone);
