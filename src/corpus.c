@@ -5,7 +5,6 @@
 #include "corpus.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,42 +193,85 @@ bool tsn_corpus_multi_label(const tsn_corpus *c)
     return c->lstart != NULL;
 }
 
-/* Featurization runs in batches, two at a time: while the worker threads featurize the
- * documents of one batch into bags (each thread with its own pipeline, taking documents in
- * turn from a shared counter), this thread interns the bags of the previous batch in
- * document order and then joins the workers. Bags do not depend on the thread that made
- * them and interning follows document order, so the dictionary, the feature ids and the
- * model are the same for any number of threads. */
+/* Featurization runs on a ring of bags without batches: the worker threads take documents in
+ * order from a shared position, each featurizing its document into the ring slot of that
+ * position (each thread with its own pipeline); this thread interns the finished bags in
+ * document order, freeing their slots, and featurizes documents itself whenever the next bag
+ * to intern is not ready. A document is taken only when its slot is free, so the ring bounds
+ * the bags in memory. Bags do not depend on the thread that made them and interning follows
+ * document order, so the dictionary, the feature ids and the model are the same for any
+ * number of threads. The shared positions and the ready flags are kept under one mutex,
+ * taken twice per document: featurizing and interning run outside it. */
 
-#define TSN_BATCH_PER_THREAD 32
+#define TSN_RING_PER_THREAD 64
 
 typedef struct {
-    tsn_pipeline *pipe;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* broadcast when a bag is ready, a slot frees or the work stops */
     const tsn_dataset *d;
-    tsn_bag *bags;        /* the batch's bags, by position in the batch */
-    tsn_bag lender;       /* holds the tables this thread lends each bag it fills */
-    size_t first, n;      /* the batch: documents first .. first + n - 1 */
-    atomic_size_t *next;  /* the next position to take, shared by the workers */
-    size_t failed;        /* position of the document that failed, or SIZE_MAX */
-    tsn_error err;
-} batch_job;
+    tsn_bag *ring;
+    bool *ready;     /* ring[k] holds the finished bag of the document of its position */
+    size_t cap;      /* slots in the ring */
+    size_t next;     /* the next document to take */
+    size_t interned; /* documents interned: slots of later positions only are in use */
+    bool stop;       /* a document failed, or interning did: take no more */
+    size_t failed;   /* the first document that failed to featurize, or SIZE_MAX */
+    tsn_error err;   /* its error */
+} ring;
 
-static void *featurize_batch(void *arg)
+typedef struct {
+    ring *r;
+    tsn_pipeline *pipe;
+    tsn_bag lender; /* holds the tables this thread lends each bag it fills */
+} worker;
+
+/* Featurizes document i into its slot, under no lock; then, under the lock (held on entry
+ * and on return), marks the slot ready or records the failure. */
+static void featurize_one(worker *w, size_t i)
 {
-    batch_job *j = arg;
-    size_t k;
-    while ((k = atomic_fetch_add(j->next, 1)) < j->n) {
-        const tsn_example *ex = &j->d->v[j->first + k];
-        tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
-        tsn_bag_swap_tables(&j->lender, &j->bags[k]);
-        tsn_status st = tsn_pipeline_featurize(j->pipe, &doc, &j->bags[k], &j->err);
-        tsn_bag_swap_tables(&j->lender, &j->bags[k]);
-        if (st != TSN_OK) {
-            tsn_error_prefix(&j->err, "%s:%zu", ex->source, ex->line);
-            j->failed = k;
-            break;
+    ring *r = w->r;
+    pthread_mutex_unlock(&r->mu);
+    const tsn_example *ex = &r->d->v[i];
+    tsn_doc doc = {ex->text, ex->text_len, ex->claim, ex->claim_len};
+    tsn_bag *bag = &r->ring[i % r->cap];
+    tsn_error err = {0};
+    tsn_bag_swap_tables(&w->lender, bag);
+    tsn_status st = tsn_pipeline_featurize(w->pipe, &doc, bag, &err);
+    tsn_bag_swap_tables(&w->lender, bag);
+    if (st != TSN_OK)
+        tsn_error_prefix(&err, "%s:%zu", ex->source, ex->line);
+    pthread_mutex_lock(&r->mu);
+    if (st != TSN_OK) {
+        r->stop = true;
+        if (i < r->failed) { /* documents are taken in order: the first failure is kept */
+            r->failed = i;
+            r->err = err;
         }
+    } else {
+        r->ready[i % r->cap] = true;
     }
+    pthread_cond_broadcast(&r->cv);
+}
+
+/* Whether the next document can be taken now: there is one, and its slot is free. */
+static bool can_take(const ring *r)
+{
+    return !r->stop && r->next < r->d->n && r->next < r->interned + r->cap;
+}
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    ring *r = w->r;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        while (!can_take(r) && !r->stop && r->next < r->d->n)
+            pthread_cond_wait(&r->cv, &r->mu);
+        if (!can_take(r))
+            break;
+        featurize_one(w, r->next++);
+    }
+    pthread_mutex_unlock(&r->mu);
     return NULL;
 }
 
@@ -266,19 +308,117 @@ static tsn_status intern_bag(tsn_corpus *c, size_t i, const tsn_bag *bag, uint32
     return TSN_OK;
 }
 
+/* Featurizes and interns every document of d on `workers` threads (this one included), as
+ * the comment above the ring says; progress is reported every 256 documents interned. */
+static tsn_status featurize_all(tsn_corpus *c, const tsn_dataset *d, size_t workers,
+                                tsn_progress_fn progress, void *ctx, tsn_error *err)
+{
+    ring r = {.d = d, .cap = workers * TSN_RING_PER_THREAD, .failed = SIZE_MAX};
+    worker *ws = calloc(workers, sizeof *ws);
+    pthread_t *tids = calloc(workers, sizeof *tids);
+    r.ring = calloc(r.cap, sizeof *r.ring);
+    r.ready = calloc(r.cap, sizeof *r.ready);
+    uint32_t *ids = NULL;
+    size_t ids_cap = 0, started = 0;
+    tsn_status st = TSN_OK;
+    bool sync = false;
+    if (ws == NULL || tids == NULL || r.ring == NULL || r.ready == NULL)
+        goto nomem;
+    for (size_t k = 0; k < r.cap; k++) {
+        tsn_bag_init(&r.ring[k], true);
+        /* with a vocabulary, a row's unigrams and character n-grams are kept as its word
+         * types (the order of a row's entries does not matter then; feature hashing sums
+         * colliding entries in row order, so it keeps the features themselves) */
+        if (c->cfg.hash_buckets == 0 && !tsn_bag_collect_types(&r.ring[k]))
+            goto nomem;
+    }
+    for (size_t w = 0; w < workers; w++) {
+        ws[w].r = &r;
+        tsn_bag_init(&ws[w].lender, true);
+        if (c->cfg.hash_buckets == 0 && !tsn_bag_collect_types(&ws[w].lender))
+            goto nomem;
+        ws[w].pipe = tsn_pipeline_new(&c->cfg, c->stopwords, c->stop_len, err);
+        if (ws[w].pipe == NULL) {
+            st = err != NULL ? err->code : TSN_ERR_NOMEM;
+            goto done;
+        }
+    }
+    if (pthread_mutex_init(&r.mu, NULL) != 0)
+        goto nomem;
+    if (pthread_cond_init(&r.cv, NULL) != 0) {
+        pthread_mutex_destroy(&r.mu);
+        goto nomem;
+    }
+    sync = true;
+    for (size_t w = 1; w < workers && w < d->n; w++) {
+        if (pthread_create(&tids[w], NULL, worker_run, &ws[w]) != 0)
+            break; /* this thread takes the work the missing ones would have done */
+        started = w;
+    }
+    pthread_mutex_lock(&r.mu);
+    while (!r.stop && r.interned < d->n) {
+        size_t k = r.interned;
+        if (r.ready[k % r.cap]) {
+            r.ready[k % r.cap] = false;
+            pthread_mutex_unlock(&r.mu);
+            st = intern_bag(c, k, &r.ring[k % r.cap], &ids, &ids_cap, err);
+            if (st == TSN_OK && progress != NULL && (k + 1) % 256 == 0)
+                progress(ctx, "featurize", k + 1, d->n);
+            pthread_mutex_lock(&r.mu);
+            if (st != TSN_OK)
+                r.stop = true;
+            else
+                r.interned = k + 1;
+            pthread_cond_broadcast(&r.cv);
+        } else if (can_take(&r)) {
+            featurize_one(&ws[0], r.next++);
+        } else {
+            pthread_cond_wait(&r.cv, &r.mu);
+        }
+    }
+    r.stop = true; /* (the workers stop taking; each finishes the document it holds) */
+    pthread_cond_broadcast(&r.cv);
+    pthread_mutex_unlock(&r.mu);
+    for (size_t w = 1; w <= started; w++)
+        pthread_join(tids[w], NULL);
+    if (st == TSN_OK && r.failed != SIZE_MAX) { /* the first document that failed */
+        if (err != NULL)
+            *err = r.err;
+        st = r.err.code != TSN_OK ? r.err.code : TSN_ERR_DATA;
+    }
+    if (st == TSN_OK && progress != NULL)
+        progress(ctx, "featurize", d->n, d->n);
+    goto done;
+nomem:
+    st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+done:
+    if (sync) {
+        pthread_cond_destroy(&r.cv);
+        pthread_mutex_destroy(&r.mu);
+    }
+    free(ids);
+    for (size_t k = 0; r.ring != NULL && k < r.cap; k++)
+        tsn_bag_release(&r.ring[k]);
+    free(r.ring);
+    free(r.ready);
+    for (size_t w = 0; ws != NULL && w < workers; w++) {
+        tsn_pipeline_free(ws[w].pipe);
+        tsn_bag_release(&ws[w].lender);
+    }
+    free(ws);
+    free(tids);
+    return st;
+}
+
 tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int threads,
                              tsn_progress_fn progress, void *ctx, tsn_error *err)
 {
     tsn_corpus *c = calloc(1, sizeof *c);
-    size_t workers = threads > 0 ? (size_t)threads : 1, batch = 0;
-    batch_job *jobs = calloc(workers, sizeof *jobs);
-    pthread_t *tids = calloc(workers, sizeof *tids);
-    tsn_bag *bags = NULL; /* two batches: [0, batch) and [batch, 2 batch) */
-    uint32_t *ids = NULL;
-    size_t ids_cap = 0;
-    atomic_size_t next;
-    if (c == NULL || jobs == NULL || tids == NULL)
-        goto nomem;
+    size_t workers = threads > 0 ? (size_t)threads : 1;
+    if (c == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
     c->cfg = *cfg;
     if (c->cfg.claim_features == TSN_CLAIM_AUTO || c->cfg.pair_features == TSN_CLAIM_AUTO) {
         bool recur = tsn_dataset_claims_recur(d);
@@ -300,97 +440,16 @@ tsn_corpus *tsn_corpus_build(const tsn_config *cfg, const tsn_dataset *d, int th
         goto fail;
     if ((c->dict = tsn_dict_new(err)) == NULL)
         goto fail;
-    if ((c->start = malloc((d->n + 1) * sizeof *c->start)) == NULL)
-        goto nomem;
+    if ((c->start = malloc((d->n + 1) * sizeof *c->start)) == NULL) {
+        tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
     c->start[0] = 0;
-    batch = workers * TSN_BATCH_PER_THREAD;
-    if ((bags = calloc(2 * batch, sizeof *bags)) == NULL)
-        goto nomem;
-    for (size_t k = 0; k < 2 * batch; k++) {
-        tsn_bag_init(&bags[k], true);
-        /* with a vocabulary, a row's unigrams and character n-grams are kept as its word
-         * types (the order of a row's entries does not matter then; feature hashing sums
-         * colliding entries in row order, so it keeps the features themselves) */
-        if (cfg->hash_buckets == 0 && !tsn_bag_collect_types(&bags[k]))
-            goto nomem;
-    }
-    for (size_t w = 0; w < workers; w++) {
-        jobs[w] = (batch_job){.d = d, .next = &next};
-        tsn_bag_init(&jobs[w].lender, true);
-        if (cfg->hash_buckets == 0 && !tsn_bag_collect_types(&jobs[w].lender))
-            goto nomem;
-        if ((jobs[w].pipe = tsn_pipeline_new(cfg, c->stopwords, c->stop_len, err)) == NULL)
-            goto fail;
-    }
-    size_t n_batches = (d->n + batch - 1) / batch;
-    for (size_t b = 0; b <= n_batches; b++) {
-        /* featurize batch b (if any) while interning batch b - 1 (if any) */
-        size_t first = b * batch, n = b < n_batches ? d->n - first : 0, started = 0;
-        n = n < batch ? n : batch;
-        tsn_bag *fill = bags + (b % 2) * batch, *done = bags + ((b + 1) % 2) * batch;
-        atomic_store(&next, 0);
-        for (size_t w = 0; w < workers; w++) {
-            jobs[w].bags = fill;
-            jobs[w].first = first;
-            jobs[w].n = n;
-            jobs[w].failed = SIZE_MAX;
-        }
-        for (size_t w = 1; w < workers && n > 0; w++) {
-            if (pthread_create(&tids[w], NULL, featurize_batch, &jobs[w]) != 0)
-                break; /* this thread takes the work the missing ones would have done */
-            started = w;
-        }
-        tsn_status st = TSN_OK;
-        if (b > 0) {
-            size_t prev = first - batch;
-            for (size_t k = 0; k < batch && prev + k < d->n && st == TSN_OK; k++)
-                st = intern_bag(c, prev + k, &done[k], &ids, &ids_cap, err);
-        }
-        if (st == TSN_OK)
-            featurize_batch(&jobs[0]);
-        for (size_t w = 1; w <= started; w++)
-            pthread_join(tids[w], NULL);
-        if (st != TSN_OK)
-            goto fail;
-        size_t failed = SIZE_MAX, who = 0; /* report the first document that failed */
-        for (size_t w = 0; w < workers; w++)
-            if (jobs[w].failed < failed) {
-                failed = jobs[w].failed;
-                who = w;
-            }
-        if (failed != SIZE_MAX) {
-            if (err != NULL)
-                *err = jobs[who].err;
-            goto fail;
-        }
-        if (progress != NULL && b > 0)
-            progress(ctx, "featurize", first < d->n ? first : d->n, d->n);
-    }
-    free(ids);
-    for (size_t k = 0; k < 2 * batch; k++)
-        tsn_bag_release(&bags[k]);
-    free(bags);
-    for (size_t w = 0; w < workers; w++) {
-        tsn_pipeline_free(jobs[w].pipe);
-        tsn_bag_release(&jobs[w].lender);
-    }
-    free(jobs);
-    free(tids);
+    if (featurize_all(c, d, workers, progress, ctx, err) != TSN_OK)
+        goto fail;
     tsn_dict_drop_type_index(c->dict);
     return c;
-nomem:
-    tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
 fail:
-    free(ids);
-    for (size_t k = 0; bags != NULL && k < 2 * batch; k++)
-        tsn_bag_release(&bags[k]);
-    free(bags);
-    for (size_t w = 0; jobs != NULL && w < workers; w++) {
-        tsn_pipeline_free(jobs[w].pipe);
-        tsn_bag_release(&jobs[w].lender);
-    }
-    free(jobs);
-    free(tids);
     tsn_corpus_free(c);
     return NULL;
 }

@@ -13,6 +13,7 @@
 #include "corpus.h"
 #include "mleval.h"
 #include "model.h"
+#include "model_internal.h"
 #include "train_data.h"
 
 static tsn_unit unit(const char *surf)
@@ -564,6 +565,54 @@ static void corpus_build_names_the_first_document_that_fails(void)
     td_free(&d);
 }
 
+/* More documents than the ring of bags holds on any of these thread counts: the corpus (row
+ * entries, counts, dictionary) is the same on every count, and the first document that fails
+ * is the one named, however far into the data, on every count. */
+static void corpus_build_is_the_same_on_any_thread_count(void)
+{
+    enum { N = 900 };
+    static char text[N][64];
+    const char *rows[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(text[i], sizeof text[i], "%s\tw%d v%d u%d common", i % 3 ? "x" : "y",
+                 i % 37, i % 11, i);
+        rows[i] = text[i];
+    }
+    tsn_dataset d = td_make(rows, N);
+    tsn_config c;
+    tsn_config_init(&c);
+    tsn_corpus *one = tsn_corpus_build(&c, &d, 1, NULL, NULL, NULL);
+    CHECK(one != NULL);
+    for (int t = 2; one != NULL && t <= 5; t++) {
+        tsn_corpus *k = tsn_corpus_build(&c, &d, t, NULL, NULL, NULL);
+        CHECK(k != NULL && tsn_corpus_features(k) == tsn_corpus_features(one) &&
+              k->start[N] == one->start[N]);
+        if (k != NULL && k->start[N] == one->start[N])
+            CHECK(memcmp(k->fids, one->fids, k->start[N] * sizeof *k->fids) == 0 &&
+                  memcmp(k->counts, one->counts, k->start[N] * sizeof *k->counts) == 0 &&
+                  memcmp(k->start, one->start, (N + 1) * sizeof *k->start) == 0);
+        tsn_corpus_free(k);
+    }
+    tsn_corpus_free(one);
+    size_t big = ((size_t)256 << 20) + 1;
+    char *huge = calloc(big + 1, 1); /* never read: the length is refused first */
+    if (huge != NULL) {
+        const char *keep[2] = {d.v[600].text, d.v[750].text};
+        d.v[600].text = d.v[750].text = huge;
+        d.v[600].text_len = d.v[750].text_len = big;
+        for (int t = 1; t <= 5; t += 2) {
+            tsn_error err = {0};
+            CHECK(tsn_corpus_build(&c, &d, t, NULL, NULL, &err) == NULL);
+            CHECK_STR(err.msg,
+                      "mem.tsv:601: text of 268435457 bytes is over the 256 MiB limit");
+        }
+        d.v[600].text = keep[0];
+        d.v[750].text = keep[1];
+        free(huge);
+    }
+    td_free(&d);
+}
+
 /* Multi-label label sets: a label that is a prefix of another is told apart, a repeated
  * label counts once, the first given is the document's label. */
 static void multi_label_sets_tell_prefixes_apart_and_drop_repeats(void)
@@ -737,6 +786,7 @@ int main(void)
     RUN(corpus_build_refuses_bad_configs_no_examples_and_one_label);
     RUN(hashed_weights_too_large_for_memory_are_refused_before_featurizing);
     RUN(corpus_build_names_the_first_document_that_fails);
+    RUN(corpus_build_is_the_same_on_any_thread_count);
     RUN(multi_label_sets_tell_prefixes_apart_and_drop_repeats);
     RUN(multi_label_evaluation_of_odd_data);
     DONE();
