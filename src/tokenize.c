@@ -14,9 +14,9 @@
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 #include "growth.h"
-#include <unicode/utf8.h>
 
 struct tsn_tokenizer {
     bool number_class;

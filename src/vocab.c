@@ -148,7 +148,6 @@ tsn_status tsn_vocab_reindex(tsn_vocab *v, tsn_error *err)
     return TSN_OK;
 }
 
-
 /* Whether dictionary feature id, found in df training documents, is kept: in min_df of them
  * at least, and, a character n-gram (group 1 or 3, features.h), in at most `most`. */
 static bool keep(const tsn_dict *d, uint32_t id, uint32_t df, int min_df, double most)
