@@ -148,6 +148,10 @@ static char *meta_json(const tsn_model *m)
     if (root == NULL || cfg_text == NULL)
         goto done;
     cfg = cJSON_Parse(cfg_text);
+    /* A model that kept every character n-gram is written as files from before char_max_df
+     * were, which modelfile.c reads as 1: such models stay byte for byte what they were. */
+    if (m->cfg.char_max_df == 1)
+        cJSON_DeleteItemFromObjectCaseSensitive(cfg, "char_max_df");
     cJSON *labels = cJSON_CreateArray(), *support = cJSON_CreateArray(),
           *order = cJSON_CreateArray();
     if (cfg == NULL || labels == NULL || support == NULL || order == NULL) {

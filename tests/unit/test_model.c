@@ -250,6 +250,19 @@ static void resealed_models_with_bad_metadata_are_refused(void)
     l = resealed(true, "\"char_max_df\":0.1,", "\"char_max_df\":0.25,", &edited, &err);
     CHECK(edited && l != NULL && tsn_model_config(l)->char_max_df == 0.25);
     tsn_model_free(l);
+    /* and one that keeps every character n-gram is written as those files were */
+    c.char_max_df = 1;
+    m = fit(&c);
+    CHECK(m != NULL && tsn_model_save(m, "/tmp/tsn_reseal.model", NULL) == TSN_OK);
+    tsn_model_free(m);
+    char *b1 = tf_slurp("/tmp/tsn_reseal.model", &len);
+    CHECK(b1 != NULL && strstr(b1, "char_max_df") == NULL &&
+          strstr(b1, "\"min_df\":1,\"max_features\"") != NULL);
+    free(b1);
+    l = tsn_model_load("/tmp/tsn_reseal.model", &err);
+    unlink("/tmp/tsn_reseal.model");
+    CHECK(l != NULL && tsn_model_config(l)->char_max_df == 1);
+    tsn_model_free(l);
     expect_resealed_error(true, "{\"format\"", "[\"format\"", "bad metadata");
     expect_resealed_error(true, "\"support\":[10,10]", "\"support\":[10]", "incomplete metadata");
     expect_resealed_error(true, "\"labels\":[\"economy\",\"sports\"]", "\"labels\":[\"economy\"]",
