@@ -6,7 +6,7 @@ Run from the repository root, after training/news_stance.py rebuild (and, for th
 that need them, context.py, unlabeled.py + clusters.py).
 usage: cv.py VARIANT...   (see VARIANTS below); appends rows to build/research/results.tsv and
 saves pooled out-of-fold probabilities to build/research/oof/VARIANT.json."""
-import json, os, subprocess, sys, tempfile
+import json, os, re, subprocess, sys, tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "training"))
 import keyword_rule  # noqa
@@ -112,8 +112,43 @@ def ident(recs):
     return recs
 
 
+QUOTE = re.compile(r"«[^»]{1,400}»|\"[^\"]{1,400}\"|“[^”]{1,400}”")
+WORD = re.compile(r"\w+")
+
+
+def cue_features(windows, quotes):
+    """Issue 12's last two feature ideas, as tokens appended to the text: the words within a
+    window after (4) and before (2) each accusation / denial cue of the keyword rule
+    (zqwa<word>, zqwd<word>), and quotation marks: each word inside a quotation (zqqi<word>)
+    and whether each cue sits inside or outside one (zqwdqin, zqwaqout, ...)."""
+    def f(recs):
+        out = []
+        for r in recs:
+            t = keyword_rule.fold(r["text"])
+            spans = [m.span() for m in QUOTE.finditer(t)]
+            extra = []
+            for pre, rx in (("zqwd", keyword_rule.DENIAL), ("zqwa", keyword_rule.ATTRIB)):
+                for m in rx.finditer(t):
+                    if windows:
+                        after = WORD.findall(t[m.end():])[:4]
+                        before = WORD.findall(t[:m.start()])[-2:]
+                        extra += [pre + w for w in after + before]
+                    if quotes:
+                        inside = any(a <= m.start() < b for a, b in spans)
+                        extra.append(pre + "q" + ("in" if inside else "out"))
+            if quotes:
+                for a, b in spans:
+                    extra += ["zqqi" + w for w in WORD.findall(t[a:b])]
+            out.append(dict(r, text=r["text"] + " . " + " ".join(extra)) if extra else r)
+        return out
+    return f
+
+
 VARIANTS = {
     "baseline": (ident, []),
+    "cue-windows": (lambda: cue_features(True, False), []),
+    "quotes": (lambda: cue_features(False, True), []),
+    "cue-windows+quotes": (lambda: cue_features(True, True), []),
     "cl-surf2-256": (lambda: add_clusters("surf", 2, [256]), []),
     "cl-surf2-1024": (lambda: add_clusters("surf", 2, [1024]), []),
     "cl-surf2-4096": (lambda: add_clusters("surf", 2, [4096]), []),
