@@ -53,6 +53,9 @@ static void mean_std(const double *v, int n, double *mean, double *std)
 tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold_fn fold_cb,
                       void *ctx, tsn_cv_result *r, double *z, tsn_error *err)
 {
+    tsn_error own_err = {0}; /* a failure's code travels in the error: keep one if not given */
+    if (err == NULL)
+        err = &own_err;
     if (folds < 2 || folds > TSN_CV_MAX_FOLDS)
         return tsn_error_set(err, TSN_ERR_ARG, "folds must be between 2 and %d",
                              TSN_CV_MAX_FOLDS);
@@ -91,7 +94,7 @@ tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold
         tsn_metrics *mt = mod ? tsn_metrics_new(K, err) : NULL;
         if (mt == NULL) {
             tsn_model_free(mod);
-            st = err != NULL && err->code != TSN_OK ? err->code : TSN_ERR_NOMEM;
+            st = err->code != TSN_OK ? err->code : TSN_ERR_NOMEM;
             break;
         }
         for (size_t i = 0; st == TSN_OK && i < n; i++) {
@@ -244,7 +247,7 @@ static tsn_status try_config(tuner *t, const tsn_config *cfg, const char *change
         tsn_corpus_free(t->corpus);
         t->corpus = tsn_corpus_build(cfg, t->d, t->o->threads, NULL, NULL, err);
         if (t->corpus == NULL)
-            return err != NULL ? err->code : TSN_ERR_NOMEM;
+            return err->code != TSN_OK ? err->code : TSN_ERR_NOMEM;
         t->features = *cfg;
     }
     tsn_corpus_set_learner(t->corpus, cfg);
@@ -281,6 +284,9 @@ static tsn_status try_config(tuner *t, const tsn_config *cfg, const char *change
 tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune_opts *o,
                     tsn_config *best, tsn_model **model, bool *stopped, tsn_error *err)
 {
+    tsn_error own_err = {0}; /* as in tsn_cv_run */
+    if (err == NULL)
+        err = &own_err;
     tuner t = {d, o, now(), 0, 0, false, *base, 0, false, NULL, *base, NULL, NULL};
     *model = NULL;
     static const struct {
@@ -385,11 +391,11 @@ tsn_status tsn_tune(const tsn_dataset *d, const tsn_config *base, const tsn_tune
     if (st == TSN_OK) {
         t.best.calibrate = true;
         if ((t.corpus = tsn_corpus_build(&t.best, d, o->threads, NULL, NULL, err)) == NULL)
-            st = err != NULL ? err->code : TSN_ERR_NOMEM;
+            st = err->code != TSN_OK ? err->code : TSN_ERR_NOMEM;
     }
     if (st == TSN_OK &&
         (*model = tsn_cv_fit_calibrated(t.corpus, o->folds, o->seed, t.best_z, err)) == NULL)
-        st = err != NULL ? err->code : TSN_ERR_NOMEM;
+        st = err->code != TSN_OK ? err->code : TSN_ERR_NOMEM;
     if (st == TSN_OK) {
         *best = t.best;
         *stopped = t.stopped;

@@ -32,7 +32,8 @@ typedef void (*tsn_cv_fold_fn)(void *ctx, int f, int folds, double acc, double f
 /* Cross-validates the corpus' config: for each of `folds` stratified folds, fits on the rest
  * and scores the fold. When z is not NULL it gets every document's out-of-fold decision
  * values (n rows of n_labels, see tsn_model_predict_corpus), for calibration. TSN_ERR_DATA
- * when there are too few examples for the folds. */
+ * when there are too few examples for the folds. err may be NULL: the status returned is the
+ * failure's own either way (as tsn_tune's). */
 tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold_fn fold_cb,
                       void *ctx, tsn_cv_result *r, double *z, tsn_error *err);
 

@@ -92,9 +92,8 @@ static void a_failing_fold_fit_reports_its_own_error(void)
     CHECK(err.code == TSN_ERR_DATA);
     CHECK(strncmp(err.msg, "calibration: no features to learn from", 38) == 0);
     CHECK(tsn_cv_fit_calibrated(c, 3, 1, NULL, NULL) == NULL); /* no error wanted: none set */
-    /* without an error struct the run still fails (its code is then TSN_ERR_NOMEM: the fit's
-     * own code travels in the error only) */
-    CHECK(tsn_cv_run(c, 3, 1, NULL, NULL, &r, NULL, NULL) != TSN_OK);
+    /* without an error struct the run fails with the fit's own code, not an out-of-memory one */
+    CHECK(tsn_cv_run(c, 3, 1, NULL, NULL, &r, NULL, NULL) == TSN_ERR_DATA);
     tsn_corpus_free(c);
 }
 
@@ -182,6 +181,28 @@ static void tune_skips_a_candidate_with_nothing_to_learn(void)
 /* A search from word n-grams 4-4 must not try "word n-grams up to 3" as 4-3, a config that
  * cannot be built: it used to end the whole search with "word_ngram_max (3) is below
  * word_ngram_min (4)", an error about a config the user never gave. */
+/* When the given config itself has nothing to learn, tune fails with that error's code, also
+ * for a caller that passes no error struct. */
+static void tune_without_an_error_struct_keeps_the_failures_code(void)
+{
+    tsn_dataset d = td_make(unique_words, 8);
+    tsn_config cfg;
+    tsn_config_init(&cfg);
+    cfg.min_df = 2;
+    cfg.char_ngram_max = 0;
+    cfg.units = TSN_UNITS_SURFACE;
+    tsn_tune_opts o = {2, 1, 0, false, 1, NULL, NULL, NULL};
+    tsn_config best;
+    tsn_model *m = NULL;
+    bool stopped = false;
+    tsn_error err = {0};
+    CHECK(tsn_tune(&d, &cfg, &o, &best, &m, &stopped, &err) == TSN_ERR_DATA);
+    CHECK(m == NULL && err.code == TSN_ERR_DATA);
+    CHECK(tsn_tune(&d, &cfg, &o, &best, &m, &stopped, NULL) == TSN_ERR_DATA);
+    CHECK(m == NULL);
+    td_free(&d);
+}
+
 static void tune_never_tries_an_invalid_word_ngram_range(void)
 {
     tsn_dataset d = td_make(td_three, TD_THREE_N);
@@ -341,6 +362,7 @@ int main(void)
     RUN(a_failing_fold_fit_reports_its_own_error);
     RUN(a_calibrated_fit_with_given_decisions_reports_a_failing_fit);
     RUN(tune_skips_a_candidate_with_nothing_to_learn);
+    RUN(tune_without_an_error_struct_keeps_the_failures_code);
     RUN(tune_never_tries_an_invalid_word_ngram_range);
     RUN(tune_on_multi_label_data_tries_no_mcsvm);
     RUN(tune_on_pairs_flips_the_given_pair_features);
