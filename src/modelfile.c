@@ -86,12 +86,8 @@ static tsn_status get_doubles(reader *r, const char *name, size_t expect, double
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     memcpy(v, body, n * 8); /* the file's byte order */
 #else
-    for (size_t i = 0; i < n; i++) {
-        uint64_t bits = 0;
-        for (int b = 0; b < 8; b++)
-            bits |= (uint64_t)(unsigned char)body[i * 8 + (size_t)b] << (8 * b);
-        memcpy(&v[i], &bits, 8);
-    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = tsn_double_get((const unsigned char *)body + i * 8);
 #endif
     *out = v;
     return TSN_OK;
@@ -127,12 +123,8 @@ static tsn_status scan_sparse(const unsigned char *body, size_t n, size_t rows, 
             return tsn_error_set(err, TSN_ERR_MODEL,
                                  "%s: corrupt model: sparse weights: row %zu is cut", path,
                                  r + 1);
-        for (size_t i = 0; m != NULL && i < c; i++) {
-            uint64_t bits = 0;
-            for (int b = 0; b < 8; b++)
-                bits |= (uint64_t)p[i * 8 + (size_t)b] << (8 * b);
-            memcpy(&m->wval[total + i], &bits, 8);
-        }
+        for (size_t i = 0; m != NULL && i < c; i++)
+            m->wval[total + i] = tsn_double_get(p + i * 8);
         p += 8 * c;
         total += c;
     }

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* The first line: the magic, then the format version (TSN_MODEL_FORMAT_VERSION) and '\n'. */
 #define TSN_MODEL_MAGIC "tasnif-model "
@@ -83,6 +84,28 @@ static inline bool tsn_varint_get(const unsigned char **p, const unsigned char *
         }
     }
     return false;
+}
+
+/* ---- doubles (idf, weights): their IEEE-754 bits, little-endian, whatever the host's order ---- */
+
+/* Writes v's 8 bytes at buf. */
+static inline void tsn_double_put(unsigned char *buf, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, 8);
+    for (int b = 0; b < 8; b++)
+        buf[b] = (unsigned char)(bits >> (8 * b));
+}
+
+/* The double whose 8 bytes are at p. */
+static inline double tsn_double_get(const unsigned char *p)
+{
+    uint64_t bits = 0;
+    for (int b = 0; b < 8; b++)
+        bits |= (uint64_t)p[b] << (8 * b);
+    double v;
+    memcpy(&v, &bits, 8);
+    return v;
 }
 
 #endif

@@ -54,12 +54,8 @@ static void put_doubles(writer *w, const double *v, size_t n)
     unsigned char buf[8 * 512];
     for (size_t i = 0; i < n;) {
         size_t m = 0;
-        for (; i < n && m < sizeof buf; i++, m += 8) {
-            uint64_t bits;
-            memcpy(&bits, &v[i], 8);
-            for (int b = 0; b < 8; b++)
-                buf[m + (size_t)b] = (unsigned char)(bits >> (8 * b));
-        }
+        for (; i < n && m < sizeof buf; i++, m += 8)
+            tsn_double_put(buf + m, v[i]);
         put(w, buf, m);
     }
 }
