@@ -71,6 +71,7 @@ tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold
     memset(r, 0, sizeof *r);
     r->folds = folds;
     assign_folds(c, folds, seed, fold, idx);
+    bool multi = tsn_corpus_multi_label(c);
     for (int f = 0; st == TSN_OK && f < folds; f++) {
         size_t m = 0, held = 0;
         bool two = false;
@@ -82,6 +83,14 @@ tsn_status tsn_cv_run(const tsn_corpus *c, int folds, uint64_t seed, tsn_cv_fold
                 held++;
             }
         }
+        /* a multi-label fold needs two labels among all its documents' labels, as the fit
+         * does, not two first labels: "news,sports" and "news,economy" are two */
+        for (size_t k = 0, seen = 0; multi && !two && m > 0 && k < K; k++)
+            for (size_t j = 0; j < m; j++)
+                if (tsn_corpus_has_label(c, idx[j], k)) {
+                    two = ++seen == 2;
+                    break;
+                }
         if (held == 0 || !two) {
             st = tsn_error_set(err, TSN_ERR_DATA,
                                "%zu examples are too few for %d folds: fold %d %s (lower "
@@ -123,15 +132,73 @@ done:
     return st;
 }
 
+/* Which out-of-fold decision values calibration may use: a fold's model knows nothing of a
+ * label its training documents lack (score.c gives it -1e6), and a multi-label fold's
+ * binary classifier is flat when they all have the label or none does (ovr.c); such values
+ * say nothing of how the label's scores map to probabilities. use gets, single-label, one
+ * flag a document (its gold label was trained in its fold); multi-label, one a document and
+ * label (the label's classifier learnt in its fold). The folds are tsn_cv_run's. */
+static tsn_status usable(const tsn_corpus *c, int folds, uint64_t seed, unsigned char *use,
+                         tsn_error *err)
+{
+    size_t n = tsn_corpus_size(c), K = tsn_corpus_n_labels(c);
+    bool multi = tsn_corpus_multi_label(c);
+    int *fold = malloc((n ? n : 1) * sizeof *fold);
+    size_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    /* fold x label counts, then each fold's size, then each label's total */
+    size_t *count = calloc(((size_t)folds + 1) * K + (size_t)folds, sizeof *count);
+    size_t *size = count + (size_t)folds * K, *total = size + folds;
+    if (fold == NULL || tmp == NULL || count == NULL) {
+        free(fold);
+        free(tmp);
+        free(count);
+        return tsn_error_set(err, TSN_ERR_NOMEM, "calibration: out of memory");
+    }
+    assign_folds(c, folds, seed, fold, tmp);
+    for (size_t i = 0; i < n; i++) {
+        size[fold[i]]++;
+        for (size_t k = 0; k < K; k++)
+            count[(size_t)fold[i] * K + k] += multi ? tsn_corpus_has_label(c, i, k)
+                                                    : tsn_corpus_label(c, i) == k;
+    }
+    for (int f = 0; f < folds; f++)
+        for (size_t k = 0; k < K; k++)
+            total[k] += count[(size_t)f * K + k];
+    for (size_t i = 0; i < n; i++) {
+        const size_t *own_fold = count + (size_t)fold[i] * K;
+        size_t trained = n - size[fold[i]]; /* the documents its fold's model learnt from */
+        if (!multi) {
+            size_t g = tsn_corpus_label(c, i);
+            use[i] = total[g] > own_fold[g];
+            continue;
+        }
+        for (size_t k = 0; k < K; k++) {
+            size_t pos = total[k] - own_fold[k];
+            use[i * K + k] = pos > 0 && pos < trained;
+        }
+    }
+    free(fold);
+    free(tmp);
+    free(count);
+    return TSN_OK;
+}
+
 tsn_model *tsn_cv_fit_calibrated(tsn_corpus *c, int folds, uint64_t seed, const double *z,
                                  tsn_error *err)
 {
     size_t n = tsn_corpus_size(c), K = tsn_corpus_n_labels(c);
+    bool multi = tsn_corpus_multi_label(c);
     size_t *gold = malloc((n ? n : 1) * sizeof *gold);
+    unsigned char *use = malloc(multi ? (n * K > 0 ? n * K : 1) : (n ? n : 1));
     double *own = NULL;
     tsn_model *m = NULL;
-    if (gold == NULL) {
+    if (gold == NULL || use == NULL) {
         tsn_error_set(err, TSN_ERR_NOMEM, "calibration: out of memory");
+        goto done;
+    }
+    if (folds < 2 || folds > TSN_CV_MAX_FOLDS) {
+        tsn_error_set(err, TSN_ERR_ARG, "calibration: folds must be between 2 and %d",
+                      TSN_CV_MAX_FOLDS);
         goto done;
     }
     for (size_t i = 0; i < n; i++)
@@ -152,6 +219,8 @@ tsn_model *tsn_cv_fit_calibrated(tsn_corpus *c, int folds, uint64_t seed, const 
         }
         z = own;
     }
+    if (usable(c, folds, seed, use, err) != TSN_OK)
+        goto done;
     unsigned char *member = NULL; /* multi-label: doc i has label k, taken before the fit
                                    * consumes the corpus */
     if (tsn_corpus_multi_label(c)) {
@@ -164,14 +233,15 @@ tsn_model *tsn_cv_fit_calibrated(tsn_corpus *c, int folds, uint64_t seed, const 
                 member[i * K + k] = tsn_corpus_has_label(c, i, k);
     }
     if ((m = tsn_model_fit_consume(c, err)) != NULL &&
-        (member ? tsn_model_calibrate_multi(m, z, member, n, err)
-                : tsn_model_calibrate(m, z, gold, n, err)) != TSN_OK) {
+        (member ? tsn_model_calibrate_multi(m, z, member, use, n, err)
+                : tsn_model_calibrate(m, z, gold, use, n, err)) != TSN_OK) {
         tsn_model_free(m);
         m = NULL;
     }
     free(member);
 done:
     free(gold);
+    free(use);
     free(own);
     return m;
 }

@@ -551,11 +551,17 @@ done:
 
 /* ---- Calibration ---- */
 
-/* Mean negative log-likelihood of the gold labels under softmax(z / t). */
-static double nll(const double *z, const size_t *gold, size_t n, size_t K, double t)
+/* Mean negative log-likelihood of the gold labels under softmax(z / t), over the rows use
+ * marks (all when it is NULL). */
+static double nll(const double *z, const size_t *gold, const unsigned char *use, size_t n,
+                  size_t K, double t)
 {
     double sum = 0;
+    size_t used = 0;
     for (size_t i = 0; i < n; i++) {
+        if (use != NULL && !use[i])
+            continue;
+        used++;
         const double *zi = z + i * K;
         double top = zi[0], e = 0;
         for (size_t k = 1; k < K; k++)
@@ -564,28 +570,32 @@ static double nll(const double *z, const size_t *gold, size_t n, size_t K, doubl
             e += exp((zi[k] - top) / t);
         sum += log(e) - (zi[gold[i]] - top) / t;
     }
-    return sum / (double)(n ? n : 1);
+    return sum / (double)(used ? used : 1);
 }
 
-tsn_status tsn_model_calibrate(tsn_model *m, const double *z, const size_t *gold, size_t n,
-                               tsn_error *err)
+tsn_status tsn_model_calibrate(tsn_model *m, const double *z, const size_t *gold,
+                               const unsigned char *use, size_t n, tsn_error *err)
 {
-    if (n == 0)
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++)
+        used += use == NULL || use[i];
+    if (used == 0)
         return tsn_error_set(err, TSN_ERR_DATA, "calibration: no decision values");
     /* Golden-section search for log t in [-7, 7] (t from 0.001 to 1100): the likelihood is
      * unimodal in t for a fixed set of decision values. */
     const double g = (sqrt(5.0) - 1) / 2;
     double a = -7, b = 7, c = b - g * (b - a), d = a + g * (b - a);
-    double fc = nll(z, gold, n, m->n_labels, exp(c)), fd = nll(z, gold, n, m->n_labels, exp(d));
+    double fc = nll(z, gold, use, n, m->n_labels, exp(c));
+    double fd = nll(z, gold, use, n, m->n_labels, exp(d));
     for (int it = 0; it < 80; it++) {
         if (fc < fd) {
             b = d, d = c, fd = fc;
             c = b - g * (b - a);
-            fc = nll(z, gold, n, m->n_labels, exp(c));
+            fc = nll(z, gold, use, n, m->n_labels, exp(c));
         } else {
             a = c, c = d, fc = fd;
             d = a + g * (b - a);
-            fd = nll(z, gold, n, m->n_labels, exp(d));
+            fd = nll(z, gold, use, n, m->n_labels, exp(d));
         }
     }
     m->temperature = exp((a + b) / 2);
@@ -640,25 +650,30 @@ size_t tsn_model_given(const tsn_model *m, const double *probs, size_t best, siz
 }
 
 /* Platt's fit of p = 1/(1+exp(-(a z + b))) to labels y by Newton's method with a backtracking
- * line search, on his smoothed targets (Lin, Lin and Weng's version), from a = 1, b = 0. */
-static void platt_fit(const double *z, size_t stride, const unsigned char *y, size_t ystride,
-                      size_t n, double *a_out, double *b_out)
+ * line search, on his smoothed targets (Lin, Lin and Weng's version), from a = 1, b = 0.
+ * Row i (z[i * stride], y[i * stride]) counts when use is NULL or use[i * stride] is set. */
+static void platt_fit(const double *z, const unsigned char *y, const unsigned char *use,
+                      size_t stride, size_t n, double *a_out, double *b_out)
 {
-    double npos = 0;
+    double npos = 0, nneg = 0;
     for (size_t i = 0; i < n; i++)
-        npos += y[i * ystride];
-    double nneg = (double)n - npos;
+        if (use == NULL || use[i * stride])
+            y[i * stride] ? npos++ : nneg++;
     double hi = (npos + 1) / (npos + 2), lo = 1 / (nneg + 2);
     double a = 1, b = 0;
-#define T(i) (y[(i) * ystride] ? hi : lo)
+#define T(i) (y[(i) * stride] ? hi : lo)
     double f = 0;
     for (size_t i = 0; i < n; i++) {
+        if (use != NULL && !use[i * stride])
+            continue;
         double u = a * z[i * stride] + b;
         f += nll1(u, T(i));
     }
     for (int it = 0; it < 100; it++) {
         double h11 = 1e-12, h22 = 1e-12, h21 = 0, g1 = 0, g2 = 0;
         for (size_t i = 0; i < n; i++) {
+            if (use != NULL && !use[i * stride])
+                continue;
             double u = a * z[i * stride] + b;
             double p = u >= 0 ? exp(-u) / (1 + exp(-u)) : 1 / (1 + exp(u)); /* 1 - sigmoid */
             double q = 1 - p;                                               /* sigmoid(u) */
@@ -678,6 +693,8 @@ static void platt_fit(const double *z, size_t stride, const unsigned char *y, si
         for (; step >= 1e-10; step /= 2) {
             double na = a + step * da, nb = b + step * db, nf = 0;
             for (size_t i = 0; i < n; i++) {
+                if (use != NULL && !use[i * stride])
+                    continue;
                 double u = na * z[i * stride] + nb;
                 nf += nll1(u, T(i));
             }
@@ -707,7 +724,7 @@ static int cmp_scored(const void *x, const void *y)
 }
 
 tsn_status tsn_model_calibrate_multi(tsn_model *m, const double *z, const unsigned char *gold,
-                                     size_t n, tsn_error *err)
+                                     const unsigned char *use, size_t n, tsn_error *err)
 {
     size_t K = m->n_labels;
     double *platt = malloc(2 * K * sizeof *platt), *thresh = malloc(K * sizeof *thresh);
@@ -719,27 +736,44 @@ tsn_status tsn_model_calibrate_multi(tsn_model *m, const double *z, const unsign
         return tsn_error_set(err, TSN_ERR_NOMEM, "calibration: out of memory");
     }
     for (size_t k = 0; k < K; k++) {
-        platt_fit(z + k, K, gold + k, K, n, &platt[2 * k], &platt[2 * k + 1]);
+        size_t pos = 0, neg = 0, all_pos = 0, nv = 0;
+        for (size_t i = 0; i < n; i++) {
+            all_pos += gold[i * K + k];
+            if (use == NULL || use[i * K + k])
+                gold[i * K + k] ? pos++ : neg++;
+        }
+        const unsigned char *u = use != NULL ? use + k : NULL;
+        if ((pos == 0 || neg == 0) && (all_pos == 0 || all_pos == n)) {
+            u = NULL; /* a label every document has (or none): its prior, from every row */
+        } else if (pos == 0 || neg == 0) {
+            /* its positives only where folds scored it flat: the classifier's own sigmoid
+             * and cut (decision value 0) */
+            platt[2 * k] = 1, platt[2 * k + 1] = 0, thresh[k] = 0.5;
+            continue;
+        }
+        platt_fit(z + k, gold + k, u, K, n, &platt[2 * k], &platt[2 * k + 1]);
         /* the threshold: the cut between consecutive out-of-fold probabilities, sorted from
          * the top, that gives the best F1 (the highest such cut on ties) */
-        size_t pos = 0;
+        pos = 0;
         for (size_t i = 0; i < n; i++) {
-            double u = platt[2 * k] * z[i * K + k] + platt[2 * k + 1];
-            v[i].p = 1 / (1 + exp(-u));
-            v[i].y = gold[i * K + k];
-            pos += v[i].y;
+            if (u != NULL && !u[i * K])
+                continue;
+            double z1 = platt[2 * k] * z[i * K + k] + platt[2 * k + 1];
+            v[nv].p = 1 / (1 + exp(-z1));
+            v[nv].y = gold[i * K + k];
+            pos += v[nv++].y;
         }
-        qsort(v, n, sizeof *v, cmp_scored);
+        qsort(v, nv, sizeof *v, cmp_scored);
         double best_f1 = -1, t = 0.5;
         size_t tp = 0;
-        for (size_t i = 0; i < n && pos > 0; i++) {
+        for (size_t i = 0; i < nv && pos > 0; i++) {
             tp += v[i].y;
-            if (i + 1 < n && v[i + 1].p == v[i].p)
+            if (i + 1 < nv && v[i + 1].p == v[i].p)
                 continue; /* a cut falls only between different values */
             double f1 = 2.0 * (double)tp / (double)(i + 1 + pos);
             if (f1 > best_f1) {
                 best_f1 = f1;
-                t = i + 1 < n ? (v[i].p + v[i + 1].p) / 2 : v[i].p;
+                t = i + 1 < nv ? (v[i].p + v[i + 1].p) / 2 : v[i].p;
             }
         }
         thresh[k] = t;

@@ -145,7 +145,9 @@ void tsn_ml_write_evaluation(FILE *f, const tsn_ml_evaluation *ev, const tsn_mod
     double macro = 0;
     for (size_t k = 0; k < ev->K; k++) {
         tp += ev->tp[k], fp += ev->fp[k], fn += ev->fn[k];
-        if (ev->tp[k] + ev->fn[k] > 0) { /* macro-F1 over the labels the data has */
+        /* macro-F1 over the labels the data has or the model gives (a label only given
+         * scores 0), as scikit-learn and the single-label eval count them */
+        if (ev->tp[k] + ev->fp[k] + ev->fn[k] > 0) {
             macro += f1_of(ev->tp[k], ev->fp[k], ev->fn[k]);
             present++;
         }
@@ -154,7 +156,7 @@ void tsn_ml_write_evaluation(FILE *f, const tsn_ml_evaluation *ev, const tsn_mod
     double pmacro = 0; /* macro-F1 of the primary label, as a single-label eval gives it */
     present = 0;
     for (size_t k = 0; k < ev->K; k++)
-        if (ev->ptp[k] + ev->pfn[k] > 0) {
+        if (ev->ptp[k] + ev->pfp[k] + ev->pfn[k] > 0) {
             pmacro += f1_of(ev->ptp[k], ev->pfp[k], ev->pfn[k]);
             present++;
         }

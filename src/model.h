@@ -84,9 +84,11 @@ tsn_status tsn_model_predict_corpus(tsn_model *m, const tsn_corpus *c, size_t i,
 
 /* Fits a temperature t to out-of-fold decision values z (n rows of n_labels) and their gold
  * label indices, by maximum likelihood; from then on probs = softmax(decisions / t), for
- * every solver alike, and the predicted label is unchanged. Saved with the model. */
-tsn_status tsn_model_calibrate(tsn_model *m, const double *z, const size_t *gold, size_t n,
-                               tsn_error *err);
+ * every solver alike, and the predicted label is unchanged. Saved with the model. Only the
+ * rows use marks count (all when use is NULL): a row whose fold never saw its gold label
+ * would pull t to its bound on its own. TSN_ERR_DATA when no row counts. */
+tsn_status tsn_model_calibrate(tsn_model *m, const double *z, const size_t *gold,
+                               const unsigned char *use, size_t n, tsn_error *err);
 double tsn_model_temperature(const tsn_model *m); /* 0: not calibrated */
 
 /* Multi-label models (config multi_label): one binary classifier per label; tsn_model_predict
@@ -102,9 +104,13 @@ tsn_status tsn_model_set_threshold(tsn_model *m, double t, tsn_error *err);
 size_t tsn_model_given(const tsn_model *m, const double *probs, size_t best, size_t *out);
 /* Fits, label by label, a logistic map of the out-of-fold decision values z (n rows of
  * n_labels) to probabilities (Platt scaling) and the probability threshold that maximizes
- * the label's F1 on them; gold[i * n_labels + k] says whether doc i has label k. */
+ * the label's F1 on them; gold[i * n_labels + k] says whether doc i has label k. Only the
+ * values use[i * n_labels + k] marks count (all when use is NULL): a fold whose documents
+ * all have the label, or none, scores it flat. A label every document has (or none) is
+ * fitted on all its values, its prior; any other label left with no positive or no
+ * negative value keeps its classifier's own sigmoid (a 1, b 0) and the threshold 0.5. */
 tsn_status tsn_model_calibrate_multi(tsn_model *m, const double *z, const unsigned char *gold,
-                                     size_t n, tsn_error *err);
+                                     const unsigned char *use, size_t n, tsn_error *err);
 
 /* One feature's share in a decision: its value in the document times its weight for the
  * label; positive pushes toward the label. */

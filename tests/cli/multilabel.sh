@@ -68,6 +68,12 @@ run eval -m "$T/m.model" -i $D/multi-test.tsv --threshold 0.01 --json
 # every label given to all 6: 9 gold labels of 18 given, 9 wrong (Hamming 9/18), none exact
 check eval_counts_are_right_when_every_label_is_given \
     'echo "$out" | grep -q "\"micro_precision\":0.5000,\"micro_recall\":1.0000" && echo "$out" | grep -q "\"hamming_loss\":0.5000,\"subset_accuracy\":0.0000" && echo "$out" | grep -q "\"gold_labels\":9,\"predicted_labels\":18"'
+# gold "sports" alone, every label given: economy and politics are given and never right,
+# so macro-F1 averages sports' 1 with their 0 and 0 (scikit-learn's count), not 1 alone
+awk -F'\t' '{print "sports\t" $2}' $D/multi-test.tsv >"$T/sports.tsv"
+run eval -m "$T/m.model" -i "$T/sports.tsv" --threshold 0.01 --json
+check macro_f1_counts_labels_that_are_only_given \
+    '[ $rc -eq 0 ] && echo "$out" | grep -q "\"macro_f1\":0.3333"'
 run eval -m "$T/m.model" -i $D/multi-test.tsv
 check eval_text_report_lists_each_label \
     '[ $rc -eq 0 ] && echo "$out" | grep -q "^Hamming loss" && echo "$out" | grep -q "^subset accuracy" && [ $(echo "$out" | grep -cE "^(sports|economy|politics) ") -eq 3 ]'

@@ -5,6 +5,7 @@
 #include "cv.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -354,6 +355,82 @@ static void tune_announces_each_candidate_without_a_report(void)
     td_free(&d);
 }
 
+/* A label with a single example sits in one fold, whose model never saw it (its decision
+ * there is -1e6): left in the temperature's likelihood, that one row pulled t to its bound
+ * (1,100) and every probability to 1/K. It is left out; t stays near the one fitted
+ * without the example. */
+static void a_label_with_one_example_leaves_the_temperature_alone(void)
+{
+    const char *rows[TD_THREE_N + 1];
+    for (size_t i = 0; i < TD_THREE_N; i++)
+        rows[i] = td_three[i];
+    rows[TD_THREE_N] = "rare\tcomet telescope orbit nebula";
+    tsn_config cfg;
+    td_base(&cfg);
+    double t[2] = {0, 0};
+    for (int with = 0; with < 2; with++) {
+        tsn_error err = {0};
+        tsn_corpus *c = td_corpus(rows, TD_THREE_N + (size_t)with, &cfg, 1, &err);
+        tsn_model *m = c ? tsn_cv_fit_calibrated(c, 3, 1, NULL, &err) : NULL;
+        CHECK(m != NULL);
+        t[with] = m ? tsn_model_temperature(m) : 0;
+        tsn_model_free(m);
+        tsn_corpus_free(c);
+    }
+    CHECK(t[0] > 0 && t[1] > 0 && t[1] < 3 * t[0] && t[1] > t[0] / 3);
+}
+
+/* Multi-label data whose documents all have the same first label is still two labels and
+ * more to each fold: the fold check counts every label, as the fit does. */
+static void multi_label_folds_count_every_label_not_only_the_first(void)
+{
+    static const char *const rows[] = {
+        "news,sport\tgoal match striker league", "news,econ\tbank market money rates",
+        "news,sport\tstriker goal stadium fans", "news,econ\tmoney bank loans market",
+        "news,sport\tleague match fans coach",   "news,econ\tinflation market bank trade",
+        "news,sport\tcoach striker goal cup",    "news,econ\ttrade money rates interest",
+        "news,sport\tstadium match cup fans",    "news,econ\tloans bank money prices",
+    };
+    tsn_config cfg;
+    td_base(&cfg);
+    cfg.multi_label = true;
+    tsn_error err = {0};
+    tsn_corpus *c = td_corpus(rows, 10, &cfg, 1, &err);
+    tsn_model *m = c ? tsn_cv_fit_calibrated(c, 3, 1, NULL, &err) : NULL;
+    CHECK(m != NULL && tsn_model_multi_label(m));
+    if (m == NULL)
+        printf("  %s\n", err.msg);
+    tsn_model_free(m);
+    tsn_corpus_free(c);
+}
+
+/* A second label on one document: every fold but one trains its classifier on no positive
+ * and scores it flat, so those rows say nothing of it. Fitted on them, its Platt slope came
+ * out negative and its threshold picked the lowest scores; now it keeps its classifier's own
+ * sigmoid and the 0.5 cut, and the labels with data still get fitted cuts. */
+static void a_second_label_on_one_document_is_not_fitted_to_flat_folds(void)
+{
+    const char *rows[TD_THREE_N];
+    for (size_t i = 0; i < TD_THREE_N; i++)
+        rows[i] = td_three[i];
+    rows[0] = "sport,weather\tgoal match striker league trophy";
+    tsn_config cfg;
+    td_base(&cfg);
+    cfg.multi_label = true;
+    tsn_error err = {0};
+    tsn_corpus *c = td_corpus(rows, TD_THREE_N, &cfg, 1, &err);
+    tsn_model *m = c ? tsn_cv_fit_calibrated(c, 3, 1, NULL, &err) : NULL;
+    CHECK(m != NULL);
+    if (m != NULL) {
+        int w = tsn_model_find_label(m, "weather"), s = tsn_model_find_label(m, "sport");
+        CHECK(w >= 0 && s >= 0);
+        CHECK(tsn_model_threshold(m, (size_t)w) == 0.5);
+        CHECK(tsn_model_threshold(m, (size_t)s) != 0.5);
+    }
+    tsn_model_free(m);
+    tsn_corpus_free(c);
+}
+
 int main(void)
 {
     RUN(fold_counts_outside_2_to_100_are_refused);
@@ -361,6 +438,9 @@ int main(void)
     RUN(the_fold_callback_sees_every_fold_in_order);
     RUN(a_failing_fold_fit_reports_its_own_error);
     RUN(a_calibrated_fit_with_given_decisions_reports_a_failing_fit);
+    RUN(a_label_with_one_example_leaves_the_temperature_alone);
+    RUN(multi_label_folds_count_every_label_not_only_the_first);
+    RUN(a_second_label_on_one_document_is_not_fitted_to_flat_folds);
     RUN(tune_skips_a_candidate_with_nothing_to_learn);
     RUN(tune_without_an_error_struct_keeps_the_failures_code);
     RUN(tune_never_tries_an_invalid_word_ngram_range);

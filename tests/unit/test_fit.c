@@ -402,7 +402,7 @@ static void single_label_models_give_one_label_and_need_decision_values_to_calib
     const double probs[] = {0.9, 0.95, 0.99};
     size_t out[3] = {7, 7, 7};
     CHECK(tsn_model_given(m, probs, 0, out) == 1 && out[0] == 0 && out[1] == 7);
-    CHECK(tsn_model_calibrate(m, NULL, NULL, 0, &err) == TSN_ERR_DATA);
+    CHECK(tsn_model_calibrate(m, NULL, NULL, NULL, 0, &err) == TSN_ERR_DATA);
     CHECK_STR(err.msg, "calibration: no decision values");
     CHECK(tsn_model_temperature(m) == 0);
     tsn_model_free(m);
@@ -426,7 +426,7 @@ static void a_label_without_positives_keeps_the_default_threshold(void)
     /* 4 documents x 3 labels: label 0 always, label 1 separable, label 2 never */
     const double z[] = {2, 1, -1, 2, -1, -2, 2, 1.5, -1, 2, -0.5, -3};
     const unsigned char gold[] = {1, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0};
-    CHECK(tsn_model_calibrate_multi(m, z, gold, 4, &err) == TSN_OK);
+    CHECK(tsn_model_calibrate_multi(m, z, gold, NULL, 4, &err) == TSN_OK);
     CHECK(tsn_model_threshold(m, 2) == 0.5);
     double t1 = tsn_model_threshold(m, 1);
     CHECK(t1 > 0 && t1 < 1 && t1 != 0.5);
