@@ -93,6 +93,7 @@ tsn_status tsn_ml_evaluate(const tsn_model *m, const tsn_dataset *d, tsn_ml_eval
             tsn_error_prefix(err, "%s:%zu", ex->source, ex->line);
             goto done;
         }
+        ev->empty += tsn_scorer_empty(sc);
         size_t ng = tsn_model_given(m, probs, best, given);
         memset(pred, 0, K);
         for (size_t j = 0; j < ng; j++)

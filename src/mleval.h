@@ -25,6 +25,7 @@ typedef struct {
     size_t primary_hits;   /* documents whose best label is their first gold label */
     size_t any_hits;       /* documents whose best label is one of their gold labels */
     size_t gold, given;    /* labels in all gold sets, and all predicted sets */
+    size_t empty;          /* documents with no feature, scored by the bias alone */
 } tsn_ml_evaluation;
 
 /* Scores the multi-label model m on every example of d (through a scorer of its own); fails

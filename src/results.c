@@ -438,6 +438,7 @@ tsn_status tsn_evaluate(const tsn_model *m, const tsn_dataset *d, double min_pro
             tsn_error_prefix(err, "%s:%zu", ex->source, ex->line);
             goto done;
         }
+        ev->empty += tsn_scorer_empty(sc);
         tsn_metrics_add(ev->metrics, (size_t)gold, best);
         prob_add(ev, probs, best, (size_t)gold);
     }

@@ -77,6 +77,8 @@ typedef struct {
     size_t bin_n[10];
     double min_prob; /* > 0: the --min-prob threshold */
     size_t covered, covered_hits; /* answers with top prob >= min_prob, and right ones */
+    size_t empty; /* documents with no feature, scored by the bias alone (classify gives
+                     them no label): `eval` warns of them */
 } tsn_evaluation;
 
 /* Scores m on every example of d (through a scorer of its own). Fails on a label the model

@@ -90,6 +90,17 @@ static int take_html(int *argc, char **argv, const char **html)
     return -1;
 }
 
+/* Documents with nothing left after normalization are scored by the bias alone, as the
+ * model's answer with no evidence; classify gives them no label, so say how many there
+ * were: the figures above count them. */
+static void warn_empty(size_t n)
+{
+    if (n > 0)
+        cli_diag("warning: %zu empty %s (blank, or nothing left after normalization) scored "
+                 "by the model's bias alone; classify gives %s no label",
+                 n, n == 1 ? "document" : "documents", n == 1 ? "it" : "them");
+}
+
 int cli_eval(int argc, char **argv)
 {
     cli_options o = {0};
@@ -142,6 +153,7 @@ int cli_eval(int argc, char **argv)
             tsn_ml_write_evaluation(stdout, &mv, m, o.json);
             if (o.json)
                 putchar('\n');
+            warn_empty(mv.empty);
             tsn_ml_evaluation_release(&mv);
             rc = EXIT_SUCCESS;
         }
@@ -156,6 +168,7 @@ int cli_eval(int argc, char **argv)
         tsn_write_evaluation(stdout, &ev, m, o.json);
         if (o.json)
             putchar('\n');
+        warn_empty(ev.empty);
         tsn_evaluation_release(&ev);
         if (html != NULL && (rc = cli_save_report(html, m, &d, o.model)) == EXIT_SUCCESS)
             rc = -1;

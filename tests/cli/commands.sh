@@ -32,6 +32,12 @@ run eval -m "$T/m" -i $D/tiny-test.tsv --json
 check eval_json_has_the_contract_fields '[ $rc -eq 0 ] && echo "$out" | grep -q "\"n\":4,\"accuracy\":" && echo "$out" | grep -q "\"macro_f1\":" && echo "$out" | grep -q "\"per_label\":{\"economy\":{\"precision\":" && echo "$out" | grep -q "\"confusion\":{\"labels\":\\[\"economy\",\"sports\"\\],\"matrix\":\\[\\["'
 check eval_on_held_out_text_gets_them_right 'echo "$out" | grep -q "\"accuracy\":1.0000"'
 
+# a document with no feature is scored by the bias alone, and eval says so
+printf 'sports\tفي من على\n' >"$T/empty.tsv"
+cat $D/tiny-test.tsv >>"$T/empty.tsv"
+run eval -m "$T/m" -i "$T/empty.tsv" --json
+check eval_warns_of_documents_classify_leaves_unlabelled '[ $rc -eq 0 ] && echo "$out" | grep -q "\"n\":5," && [ "$err" = "tasnif: eval: warning: 1 empty document (blank, or nothing left after normalization) scored by the model'"'"'s bias alone; classify gives it no label" ]'
+
 run eval -m "$T/m" -i $D/tiny-test.tsv
 check eval_report_is_aligned_text '[ $rc -eq 0 ] && echo "$out" | grep -q "^accuracy  1.0000" && echo "$out" | grep -q "^label  *precision  recall"'
 
