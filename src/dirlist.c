@@ -26,8 +26,14 @@ tsn_status tsn_dir_list(const char *path, char ***out, size_t *n, tsn_error *err
         return tsn_error_set(err, TSN_ERR_IO, "%s: %s", path, strerror(errno));
     char **v = NULL;
     size_t cnt = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
+    /* readdir() returns NULL both at the end and on a failure (EIO, a stale NFS handle), told
+     * apart only by errno: a failure taken for the end would list the directory in part, and
+     * a dataset read from it would silently train another model. */
+    for (;;) {
+        errno = 0;
+        struct dirent *e = readdir(dir);
+        if (e == NULL)
+            break;
         if (e->d_name[0] == '.')
             continue;
         if (cnt == cap) {
@@ -40,6 +46,14 @@ tsn_status tsn_dir_list(const char *path, char ***out, size_t *n, tsn_error *err
         if ((v[cnt] = strdup(e->d_name)) == NULL)
             goto nomem;
         cnt++;
+    }
+    int read_errno = errno;
+    if (read_errno != 0) {
+        for (size_t i = 0; i < cnt; i++)
+            free(v[i]);
+        free(v);
+        closedir(dir);
+        return tsn_error_set(err, TSN_ERR_IO, "%s: read error: %s", path, strerror(read_errno));
     }
     closedir(dir);
     if (cnt > 0)

@@ -3,8 +3,11 @@
  * the first lines (pipes included), labels split and trimmed, JSON escapes and ids, and label
  * directories with odd entries (links to nowhere, sub-directories, empty labels, large and
  * oversized documents). */
+#define _GNU_SOURCE /* RTLD_NEXT */
 #include "reader.h"
 
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -420,6 +423,22 @@ static void label_directories_with_odd_entries(void)
     rmdir(d);
 }
 
+/* readdir() calls left before one fails with EIO; -1: none fails. This readdir() stands in
+ * for the C library's, which it calls otherwise, so that a listing can fail half-way. */
+static int readdir_fails_in = -1;
+
+struct dirent *readdir(DIR *d)
+{
+    static struct dirent *(*real)(DIR *);
+    if (real == NULL)
+        *(void **)&real = dlsym(RTLD_NEXT, "readdir");
+    if (readdir_fails_in >= 0 && readdir_fails_in-- == 0) {
+        errno = EIO;
+        return NULL;
+    }
+    return real(d);
+}
+
 static void directory_listings(void)
 {
     char **v = NULL;
@@ -444,6 +463,14 @@ static void directory_listings(void)
     free(v);
     CHECK(tsn_dir_files(at("files"), &v, &n, &err) == TSN_OK && n == 70);
     tsn_dir_files_free(v, n);
+    /* a listing that fails half-way is an error, not a shorter listing */
+    readdir_fails_in = 10;
+    v = NULL;
+    CHECK(tsn_dir_list(at("files"), &v, &n, &err) == TSN_ERR_IO && v == NULL &&
+          strstr(err.msg, "files: read error: Input/output error") != NULL);
+    readdir_fails_in = 10;
+    CHECK(tsn_dir_files(at("files"), &v, &n, &err) == TSN_ERR_IO && v == NULL && n == 0);
+    readdir_fails_in = -1;
     CHECK(tsn_dir_files(at("nonexistent"), &v, &n, &err) == TSN_ERR_IO && v == NULL && n == 0);
     /* a link to nowhere cannot be told apart: an error naming it */
     CHECK(symlink(at("nowhere"), at("files/zz")) == 0);
