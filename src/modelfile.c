@@ -345,9 +345,10 @@ static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const c
         st = tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
         goto done;
     }
-    for (size_t k = 0; k < m->n_labels; k++) {
-        const cJSON *l = cJSON_GetArrayItem(labels, (int)k);
-        const cJSON *s = cJSON_GetArrayItem(support, (int)k);
+    /* The arrays are walked along their links, in step: cJSON_GetArrayItem(a, k) walks from
+     * the head each time, which made loading quadratic in the number of labels. */
+    const cJSON *l = labels->child, *s = support->child;
+    for (size_t k = 0; k < m->n_labels; k++, l = l->next, s = s->next) {
         if (!cJSON_IsString(l) || !whole(s, 1e15, &m->support[k])) {
             st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad label table", path);
             goto done;
@@ -357,8 +358,8 @@ static tsn_status parse_meta(tsn_model *m, const char *json, size_t len, const c
             goto done;
         }
     }
-    for (int j = 0; j < nc; j++) {
-        const cJSON *o = cJSON_GetArrayItem(corder, j);
+    const cJSON *o = corder->child;
+    for (int j = 0; j < nc; j++, o = o->next) {
         size_t v;
         if (!whole(o, (double)m->n_labels - 1, &v)) {
             st = tsn_error_set(err, TSN_ERR_MODEL, "%s: corrupt model: bad class order", path);

@@ -528,6 +528,56 @@ static void a_large_model_loads_from_a_file_and_a_pipe(void)
     tsn_model_free(big);
 }
 
+/* A model of many labels, met in no particular order and with supports that differ: after
+ * saving and loading, every label keeps its name and support, and every document its answer
+ * (the class order read back in step with the label table). */
+static void a_model_of_many_labels_loads_every_label_in_its_place(void)
+{
+    enum { K = 300 };
+    FILE *f = fopen(at("many.tsv"), "w");
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    for (size_t i = 0; i < K; i++) {
+        size_t k = i * 7 % K; /* 7 is prime to K: each label once */
+        for (size_t j = 0; j <= k % 3; j++)
+            fprintf(f, "L%03zu\tq%c%c r%c%c\n", k, 'a' + (int)(k / 26 % 26),
+                    'a' + (int)(k % 26), 'a' + (int)(k / 26 % 26), 'a' + (int)(k % 26));
+    }
+    fclose(f);
+    tsn_config c;
+    tsn_config_init(&c);
+    c.min_df = 1;
+    tsn_model *m = fit_file(at("many.tsv"), &c);
+    unlink(at("many.tsv"));
+    CHECK(m != NULL && tsn_model_n_labels(m) == K);
+    if (m == NULL)
+        return;
+    tsn_error err = {0};
+    CHECK(tsn_model_save(m, at("many.model"), &err) == TSN_OK);
+    tsn_model *l = tsn_model_load(at("many.model"), &err);
+    unlink(at("many.model"));
+    CHECK(l != NULL && tsn_model_n_labels(l) == K);
+    double *p1 = malloc(K * sizeof *p1), *p2 = malloc(K * sizeof *p2);
+    for (size_t k = 0; l != NULL && p1 != NULL && p2 != NULL && k < K; k++) {
+        char name[8], text[16];
+        snprintf(name, sizeof name, "L%03zu", k);
+        CHECK_STR(tsn_model_label_name(l, k), name);
+        CHECK(tsn_model_label_support(l, k) == k % 3 + 1);
+        snprintf(text, sizeof text, "q%c%c r%c%c", 'a' + (int)(k / 26 % 26), 'a' + (int)(k % 26),
+                 'a' + (int)(k / 26 % 26), 'a' + (int)(k % 26));
+        tsn_doc d = {text, strlen(text), NULL, 0};
+        size_t b1 = K, b2 = K + 1;
+        CHECK(tsn_model_predict(m, &d, p1, &b1, &err) == TSN_OK &&
+              tsn_model_predict(l, &d, p2, &b2, &err) == TSN_OK && b1 == b2 && b2 == k &&
+              memcmp(p1, p2, K * sizeof *p1) == 0);
+    }
+    free(p1);
+    free(p2);
+    tsn_model_free(l);
+    tsn_model_free(m);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -557,6 +607,7 @@ int main(void)
     RUN(loading_and_sniffing_what_is_no_model_file);
     RUN(model_names_resolve_through_tasnif_models);
     RUN(a_large_model_loads_from_a_file_and_a_pipe);
+    RUN(a_model_of_many_labels_loads_every_label_in_its_place);
     free(file);
     tsn_model_free(model);
     rmdir(dir);
