@@ -89,6 +89,15 @@ static tsn_status get_doubles(reader *r, const char *name, size_t expect, double
     for (size_t i = 0; i < n; i++)
         v[i] = tsn_double_get((const unsigned char *)body + i * 8);
 #endif
+    /* Training writes finite values only; a NaN or an infinity would turn every answer into
+     * "no label" or a certainty, so the file is corrupt (or not ours). */
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i])) {
+            free(v);
+            return tsn_error_set(err, TSN_ERR_MODEL,
+                                 "%s: corrupt model: non-finite value in section \"%s\"",
+                                 r->path, name);
+        }
     *out = v;
     return TSN_OK;
 }
@@ -123,8 +132,16 @@ static tsn_status scan_sparse(const unsigned char *body, size_t n, size_t rows, 
             return tsn_error_set(err, TSN_ERR_MODEL,
                                  "%s: corrupt model: sparse weights: row %zu is cut", path,
                                  r + 1);
-        for (size_t i = 0; m != NULL && i < c; i++)
-            m->wval[total + i] = tsn_double_get(p + i * 8);
+        for (size_t i = 0; i < c; i++) {
+            double w = tsn_double_get(p + i * 8);
+            if (!isfinite(w)) /* as in get_doubles */
+                return tsn_error_set(err, TSN_ERR_MODEL,
+                                     "%s: corrupt model: sparse weights: non-finite weight in "
+                                     "row %zu",
+                                     path, r + 1);
+            if (m != NULL)
+                m->wval[total + i] = w;
+        }
         p += 8 * c;
         total += c;
     }

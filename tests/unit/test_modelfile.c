@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "check.h"
 #include "files.h"
 #include "hash.h"
+#include "modelformat.h"
 
 static char dir[64];          /* a scratch directory for the whole binary */
 static tsn_model *model;      /* two labels, a vocabulary, the SVM */
@@ -235,6 +237,70 @@ static void a_missing_or_misdeclared_weights_section_is_refused(void)
     forged_refused(file, file_len, "\nweights ", "\nsparse-weights x", "bad size of \"sparse-weights\"");
     forged_refused(file, file_len, "\nweights ", "\nsparse-weights 99999999",
                    "section \"sparse-weights\" is cut");
+}
+
+/* The copy of file with value i of the doubles section `name` set to v, resealed. */
+static char *with_value(const char *name, size_t i, double v, size_t *n)
+{
+    char head[32];
+    snprintf(head, sizeof head, "\n%s ", name);
+    const char *h = tf_find(file, file_len, head, strlen(head));
+    CHECK(h != NULL);
+    if (h == NULL)
+        return NULL;
+    char *x = malloc(file_len);
+    memcpy(x, file, file_len);
+    char *body = strchr(x + (h - file) + 1, '\n') + 1;
+    tsn_double_put((unsigned char *)body + 8 * i, v);
+    char *y = forge(x, file_len, head, head, n); /* just reseals */
+    free(x);
+    return y;
+}
+
+/* A NaN or an infinity among the idf values or the weights, dense or sparse: training never
+ * writes one, and it would answer "no label" or a certainty for every document. */
+static void non_finite_idf_values_and_weights_are_refused(void)
+{
+    size_t n = 0;
+    char *x = with_value("idf", 0, NAN, &n);
+    expect_refused(x, n, "non-finite value in section \"idf\"");
+    free(x);
+    x = with_value("idf", tsn_model_n_features(model) - 1, -INFINITY, &n);
+    expect_refused(x, n, "non-finite value in section \"idf\"");
+    free(x);
+    x = with_value("weights", 1, INFINITY, &n);
+    expect_refused(x, n, "non-finite value in section \"weights\"");
+    free(x);
+    x = with_value("weights", 0, 1e300, &n); /* large is not corrupt */
+    tsn_error err = {0};
+    tsn_model *m = x == NULL ? NULL : tsn_model_parse(x, n, "forged.model", &err);
+    CHECK(m != NULL);
+    tsn_model_free(m);
+    free(x);
+    /* sparse: every row empty but the second, which holds one NaN in its first column */
+    const char *w = tf_find(file, file_len, "\nweights ", 9);
+    if (w == NULL)
+        return;
+    size_t rows = tsn_model_n_features(model) + 1;
+    size_t pre = (size_t)(w - file) + 1;
+    x = malloc(pre + 64 + rows + 10 + CL + 1);
+    memcpy(x, file, pre);
+    n = pre + (size_t)snprintf(x + pre, 64, "sparse-weights %zu\n", rows + 9);
+    memset(x + n, 0, rows + 9);
+    x[n + 1] = 1; /* row 2: one weight, in column 0 (gap 0), then its 8 bytes */
+    tsn_double_put((unsigned char *)x + n + 3, NAN);
+    n += rows + 9;
+    x[n++] = '\n';
+    snprintf(x + n, CL + 1, "checksum %016llx\n", (unsigned long long)tsn_hash(x, n));
+    expect_refused(x, n + CL, "sparse weights: non-finite weight in row 2");
+    tsn_double_put((unsigned char *)x + n - 1 - (rows + 9) + 3, 0.5); /* the same, finite */
+    snprintf(x + n, CL + 1, "checksum %016llx\n", (unsigned long long)tsn_hash(x, n));
+    m = tsn_model_parse(x, n + CL, "forged.model", &err);
+    if (m == NULL)
+        fprintf(stderr, "  refused: %s\n", err.msg);
+    CHECK(m != NULL);
+    tsn_model_free(m);
+    free(x);
 }
 
 /* A sparse body written by hand: every row empty loads (all weights zero, so the two labels
@@ -598,6 +664,7 @@ int main(void)
     RUN(a_vocabulary_that_disagrees_with_its_size_is_refused);
     RUN(a_missing_or_misdeclared_weights_section_is_refused);
     RUN(a_hand_written_sparse_body_loads_and_a_cut_count_is_named);
+    RUN(non_finite_idf_values_and_weights_are_refused);
     RUN(metadata_fields_of_the_wrong_kind_are_refused);
     RUN(a_hashed_model_whose_buckets_disagree_with_its_idf_is_refused);
     RUN(multi_label_metadata_is_checked_label_by_label);
