@@ -447,6 +447,10 @@ tsn_status tsn_reader_parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err
     if ((st = json_string(r, "text", true, &ex->text, &ex->text_len, err)) != TSN_OK ||
         (st = json_string(r, "claim", false, &ex->claim, &ex->claim_len, err)) != TSN_OK)
         return st;
+    /* a blank claim, as an empty third column in TSV, is a pair example with nothing to
+     * compare its text to */
+    if (r->labeled && ex->claim != NULL && strspn(ex->claim, " \t\r\n\f\v") == ex->claim_len)
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty claim", r->path, r->lineno);
     if (ex->label != NULL) {
         if (ex->label[0] == '\0')
             return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label", r->path,
