@@ -255,6 +255,31 @@ static void note_ignored(tsn_reader *r, const char *path, const char *why)
         snprintf(r->ignored_first, sizeof r->ignored_first, "%s (%s)", path, why);
 }
 
+/* The name s written into buf (cap bytes) for a one-line message: bytes below 0x20 as \xNN. */
+static const char *printable(const char *s, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (; *s != '\0' && n + 5 < cap; s++) {
+        if ((unsigned char)*s < 0x20)
+            n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", (unsigned)(unsigned char)*s);
+        else
+            buf[n++] = *s;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* A label directory's name is its label, and is checked as every format checks a label. */
+static tsn_status check_dir_label(const char *path, const char *name, tsn_error *err)
+{
+    char shown[256];
+    if (tsn_label_has_control(name, strlen(name)))
+        return tsn_error_set(err, TSN_ERR_FORMAT,
+                             "%s: control character in a label (the directory \"%s\")", path,
+                             printable(name, shown, sizeof shown));
+    return TSN_OK;
+}
+
 static tsn_status open_dir(tsn_reader *r, const char *path, tsn_error *err)
 {
     char **subs = NULL;
@@ -275,6 +300,8 @@ static tsn_status open_dir(tsn_reader *r, const char *path, tsn_error *err)
             char **names = NULL;
             size_t nn = 0;
             st = tsn_dir_list(sub, &names, &nn, err);
+            if (st == TSN_OK && nn > 0)
+                st = check_dir_label(path, subs[i], err);
             if (st == TSN_OK && nn == 0)
                 note_ignored(r, sub, "an empty label directory");
             for (size_t k = 0; k < nn; k++) {

@@ -59,6 +59,12 @@ tsn_status tsn_reader_parse_fasttext(tsn_reader *r, tsn_example *ex, tsn_error *
 tsn_status tsn_reader_parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err);
 tsn_status tsn_reader_parse_text(tsn_reader *r, tsn_example *ex, tsn_error *err);
 
+/* True when the label s[0..len) holds a byte below 0x20: a tab or a line break, which would
+ * break TSV and text output, TSN_LABEL_SEP, which joins the labels of a multi-label example,
+ * or another control character. Every format refuses such a label (several labels each on its
+ * own, before they are joined); the caller names the place. */
+bool tsn_label_has_control(const char *s, size_t len);
+
 /* True when s[0..len) parses as a JSON object: format detection's test for a line that opens
  * with a brace but does not close with one. */
 bool tsn_reader_is_json_object(const char *s, size_t len);

@@ -27,6 +27,14 @@ static void trim(char **s, size_t *len)
         (*len)--;
 }
 
+bool tsn_label_has_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20)
+            return true;
+    return false;
+}
+
 /* Multi-label: rewrites the labels in s, separated by sep, in place as one string of labels
  * separated by TSN_LABEL_SEP, each trimmed; an empty one, or one holding the separator byte
  * or a control character, is an error. */
@@ -47,11 +55,9 @@ static tsn_status split_labels(tsn_reader *r, char *s, char sep, tsn_error *err)
                                  "%s:%zu: empty label (two separators together, or one at an "
                                  "end)",
                                  r->path, r->lineno);
-        for (const char *c = a; c < b; c++)
-            if ((unsigned char)*c < 0x20)
-                return tsn_error_set(err, TSN_ERR_FORMAT,
-                                     "%s:%zu: control character in a label", r->path,
-                                     r->lineno);
+        if (tsn_label_has_control(a, (size_t)(b - a)))
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: control character in a label",
+                                 r->path, r->lineno);
         if (out != s)
             *out++ = TSN_LABEL_SEP;
         memmove(out, a, (size_t)(b - a));
@@ -105,6 +111,9 @@ tsn_status tsn_reader_parse_tsv(tsn_reader *r, tsn_example *ex, tsn_error *err)
         tsn_status st = split_labels(r, cols[0], r->o.label_sep ? r->o.label_sep : ',', err);
         if (st != TSN_OK)
             return st;
+    } else if (tsn_label_has_control(cols[0], lens[0])) { /* a CR, TSN_LABEL_SEP, ... */
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: control character in a label",
+                             r->path, r->lineno);
     }
     if (total == 3 && lens[1] == 0)
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty claim", r->path, r->lineno);
@@ -130,10 +139,9 @@ tsn_status tsn_reader_parse_fasttext(tsn_reader *r, tsn_example *ex, tsn_error *
         *text++ = '\0';
     while (*text == ' ' || *text == '\t')
         text++;
-    for (const char *c = label; c < p; c++)
-        if ((unsigned char)*c < 0x20)
-            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: control character in a label",
-                                 r->path, r->lineno);
+    if (tsn_label_has_control(label, (size_t)(p - label)))
+        return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: control character in a label",
+                             r->path, r->lineno);
     char *out = p; /* further labels are moved down behind the first, TSN_LABEL_SEP between */
     while (strncmp(text, "__label__", 9) == 0) {
         if (!r->labeled) { /* classify: every label is skipped, whatever the mode */
@@ -155,6 +163,9 @@ tsn_status tsn_reader_parse_fasttext(tsn_reader *r, tsn_example *ex, tsn_error *
         if (e == l)
             return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label", r->path,
                                  r->lineno);
+        if (tsn_label_has_control(l, (size_t)(e - l)))
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: control character in a label",
+                                 r->path, r->lineno);
         text = *e ? e + 1 : e;
         *out++ = TSN_LABEL_SEP;
         memmove(out, l, (size_t)(e - l));
@@ -163,10 +174,6 @@ tsn_status tsn_reader_parse_fasttext(tsn_reader *r, tsn_example *ex, tsn_error *
         while (*text == ' ' || *text == '\t')
             text++;
     }
-    for (const char *c = label; *c; c++)
-        if ((unsigned char)*c < 0x20 && *c != TSN_LABEL_SEP)
-            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: control character in a label",
-                                 r->path, r->lineno);
     ex->label = label;
     ex->text = text;
     ex->text_len = strlen(text);
@@ -366,11 +373,9 @@ static tsn_status json_labels(tsn_reader *r, const cJSON *labs, const char **out
             return tsn_error_set(err, TSN_ERR_FORMAT,
                                  "%s:%zu: \"labels\" must hold non-empty strings", r->path,
                                  r->lineno);
-        for (const char *c = l->valuestring; *c; c++)
-            if ((unsigned char)*c < 0x20)
-                return tsn_error_set(err, TSN_ERR_FORMAT,
-                                     "%s:%zu: control character in a label", r->path,
-                                     r->lineno);
+        if (tsn_label_has_control(l->valuestring, strlen(l->valuestring)))
+            return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: control character in a label",
+                                 r->path, r->lineno);
         if (r->o.strict && !tsn_utf8_valid(l->valuestring, strlen(l->valuestring)))
             return tsn_error_set(err, TSN_ERR_UNICODE, "%s:%zu: invalid UTF-8 in \"labels\"",
                                  r->path, r->lineno);
@@ -455,7 +460,7 @@ tsn_status tsn_reader_parse_jsonl(tsn_reader *r, tsn_example *ex, tsn_error *err
         if (ex->label[0] == '\0')
             return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty label", r->path,
                                  r->lineno);
-        if (ex->label != r->labbuf && strpbrk(ex->label, "\t\n\r\x1f") != NULL)
+        if (ex->label != r->labbuf && tsn_label_has_control(ex->label, strlen(ex->label)))
             return tsn_error_set(err, TSN_ERR_FORMAT,
                                  "%s:%zu: label contains a tab, a line break or a control "
                                  "character",
