@@ -73,6 +73,7 @@ void tsn_reader_close(tsn_reader *r)
     }
     free(r->files);
     free(r->labels);
+    free(r->fixbuf);
     free(r->ahead);
     free(r->doc);
     free(r->line);
@@ -255,27 +256,40 @@ static void note_ignored(tsn_reader *r, const char *path, const char *why)
         snprintf(r->ignored_first, sizeof r->ignored_first, "%s (%s)", path, why);
 }
 
-/* The name s written into buf (cap bytes) for a one-line message: bytes below 0x20 as \xNN. */
+/* The name s written into buf (cap bytes) for a one-line message in UTF-8: bytes below 0x20,
+ * and bytes of no valid UTF-8 sequence, as \xNN. */
 static const char *printable(const char *s, char *buf, size_t cap)
 {
-    size_t n = 0;
-    for (; *s != '\0' && n + 5 < cap; s++) {
-        if ((unsigned char)*s < 0x20)
-            n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", (unsigned)(unsigned char)*s);
-        else
-            buf[n++] = *s;
+    size_t n = 0, len = strlen(s);
+    for (size_t i = 0; i < len && n + 5 < cap;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (c >= 0x20 && k <= len - i && k < cap - n && tsn_utf8_valid(s + i, k)) {
+            memcpy(buf + n, s + i, k);
+            n += k;
+            i += k;
+        } else {
+            n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", (unsigned)c);
+            i++;
+        }
     }
     buf[n] = '\0';
     return buf;
 }
 
-/* A label directory's name is its label, and is checked as every format checks a label. */
-static tsn_status check_dir_label(const char *path, const char *name, tsn_error *err)
+/* A label directory's name is its label, and is checked as every format checks a label:
+ * no control character, and in strict mode valid UTF-8. */
+static tsn_status check_dir_label(const char *path, const char *name, bool strict,
+                                  tsn_error *err)
 {
     char shown[256];
     if (tsn_label_has_control(name, strlen(name)))
         return tsn_error_set(err, TSN_ERR_FORMAT,
                              "%s: control character in a label (the directory \"%s\")", path,
+                             printable(name, shown, sizeof shown));
+    if (strict && !tsn_utf8_valid(name, strlen(name)))
+        return tsn_error_set(err, TSN_ERR_UNICODE,
+                             "%s: invalid UTF-8 in a label (the directory \"%s\")", path,
                              printable(name, shown, sizeof shown));
     return TSN_OK;
 }
@@ -301,7 +315,7 @@ static tsn_status open_dir(tsn_reader *r, const char *path, tsn_error *err)
             size_t nn = 0;
             st = tsn_dir_list(sub, &names, &nn, err);
             if (st == TSN_OK && nn > 0)
-                st = check_dir_label(path, subs[i], err);
+                st = check_dir_label(path, subs[i], r->o.strict, err);
             if (st == TSN_OK && nn == 0)
                 note_ignored(r, sub, "an empty label directory");
             for (size_t k = 0; k < nn; k++) {
@@ -563,7 +577,7 @@ static tsn_status next_file(tsn_reader *r, tsn_example *ex, bool *done, tsn_erro
     bool invalid;
     if ((st = tsn_doc_check(path, "document", s, n, r->o.strict, &invalid, err)) != TSN_OK)
         return st;
-    r->invalid += invalid;
+    r->invalid += invalid || !tsn_utf8_valid(label, strlen(label)); /* once per document */
     memset(ex, 0, sizeof *ex);
     ex->label = label;
     ex->text = s;
@@ -573,10 +587,46 @@ static tsn_status next_file(tsn_reader *r, tsn_example *ex, bool *done, tsn_erro
     return TSN_OK;
 }
 
+/* Lenient reading: an example's label and id come back with U+FFFD in place of each invalid
+ * UTF-8 sequence, as the normalizer treats its text, so that no raw byte reaches the model's
+ * label table (JSON, which must be UTF-8) or the output. The line or document was counted as
+ * invalid when it was read; strict reading refused it. Both go into r->fixbuf. */
+static tsn_status repair_example(tsn_reader *r, tsn_example *ex, tsn_error *err)
+{
+    size_t ll = ex->label != NULL ? strlen(ex->label) : 0;
+    size_t il = ex->id != NULL ? strlen(ex->id) : 0;
+    bool bad_label = !tsn_utf8_valid(ex->label, ll), bad_id = !tsn_utf8_valid(ex->id, il);
+    if (!bad_label && !bad_id)
+        return TSN_OK;
+    size_t need = 3 * (ll + il) + 2; /* one bad byte may become three */
+    if (need > r->fixcap) {
+        char *p = realloc(r->fixbuf, need);
+        if (p == NULL)
+            return tsn_error_set(err, TSN_ERR_NOMEM, "%s: out of memory", r->path);
+        r->fixbuf = p;
+        r->fixcap = need;
+    }
+    char *p = r->fixbuf;
+    if (bad_label) {
+        size_t n = tsn_utf8_repair(ex->label, ll, p);
+        ex->label = p;
+        p += n + 1;
+    }
+    if (bad_id) {
+        tsn_utf8_repair(ex->id, il, p);
+        ex->id = p;
+    }
+    return TSN_OK;
+}
+
 tsn_status tsn_reader_next(tsn_reader *r, tsn_example *ex, bool *done, tsn_error *err)
 {
-    if (r->fmt == TSN_FMT_DIR)
-        return next_file(r, ex, done, err);
+    if (r->fmt == TSN_FMT_DIR) {
+        tsn_status st = next_file(r, ex, done, err);
+        if (st == TSN_OK && !*done && !r->o.strict)
+            st = repair_example(r, ex, err);
+        return st;
+    }
     if (r->fmt == TSN_FMT_TEXT && r->leading_blank > 0) { /* blank lines before the first */
         r->leading_blank--;
         memset(ex, 0, sizeof *ex);
@@ -602,6 +652,8 @@ tsn_status tsn_reader_next(tsn_reader *r, tsn_example *ex, bool *done, tsn_error
         return st;
     if (is_blank(e.text, e.text_len) && !(r->o.keep_blank && r->fmt == TSN_FMT_TEXT))
         return tsn_error_set(err, TSN_ERR_FORMAT, "%s:%zu: empty text", r->path, r->lineno);
+    if (!r->o.strict && (st = repair_example(r, &e, err)) != TSN_OK)
+        return st;
     *ex = e;
     return TSN_OK;
 }

@@ -38,6 +38,8 @@ struct tsn_reader {
     char idbuf[128];
     char *labbuf;   /* JSONL "labels", joined by TSN_LABEL_SEP */
     size_t labcap;
+    char *fixbuf;   /* the last example's label and id, invalid UTF-8 replaced */
+    size_t fixcap;
     /* directories */
     char **files, **labels;
     size_t nfiles, fi;

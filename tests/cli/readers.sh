@@ -154,4 +154,18 @@ check a_control_character_in_a_tsv_label_list_is_refused '[ $rc -eq 1 ] && echo 
 printf 'sports, ,economy\t%s\neconomy\t%s\n' "$sports" "$economy" >"$T/gap.tsv"
 run train --multi-label true -i "$T/gap.tsv" -o "$T/x"
 check a_blank_label_between_separators_is_refused '[ $rc -eq 1 ] && echo "$err" | grep -q "gap.tsv:1: empty label (two separators together, or one at an end)$"'
+
+# ---- Invalid UTF-8 in a label: U+FFFD in the model and in every output, as the warning says
+fffd=$(printf '\357\277\275')
+{ printf 'spo\377rts\t%s\n' "$sports"; printf 'economy\t%s\n' "$economy"; } >"$T/badlab.tsv"
+run train -i "$T/badlab.tsv" -o "$T/bl.model" --min-df 1
+check an_invalid_label_is_trained_with_a_warning '[ $rc -eq 0 ] && echo "$err" | grep -q "badlab.tsv: 1 example contains invalid UTF-8, replaced with U+FFFD"'
+check the_model_metadata_stays_valid_utf8 'sed -n 3p "$T/bl.model" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1'
+run info -m "$T/bl.model"
+check info_shows_the_label_with_u_fffd '[ $rc -eq 0 ] && echo "$out" | grep -q "spo${fffd}rts" && ! echo "$out" | LC_ALL=C grep -q "$(printf "\377")"'
+printf '%s\n' "$sports" >"$T/one.txt"
+run classify -m "$T/bl.model" -i "$T/one.txt" --format tsv -k 2
+check classify_tsv_shows_the_label_with_u_fffd '[ $rc -eq 0 ] && echo "$out" | grep -q "spo${fffd}rts"'
+run eval -m "$T/bl.model" -i "$T/badlab.tsv" --json
+check eval_matches_the_repaired_gold_label '[ $rc -eq 0 ] && echo "$out" | grep -q "\"accuracy\":[ ]*1"'
 finish

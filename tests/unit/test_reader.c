@@ -106,11 +106,12 @@ static void byte_order_marks_of_other_encodings_are_named(void)
     CHECK_GOT("ERROR in:1: NUL byte in text");
     CHECK(read_n("\0a\n", 3, TSN_FMT_AUTO, true, NULL) < 0);
     CHECK_GOT("ERROR in:1: NUL byte in text");
-    /* bytes that begin like a mark and are not one: invalid UTF-8, read on */
+    /* bytes that begin like a mark and are not one: invalid UTF-8, read on (in a label:
+     * replaced) */
     CHECK(read_all("\xFF" "a\tb\n", TSN_FMT_AUTO, true, NULL) == 1);
-    CHECK_GOT("\xFF" "a|-|b|-\n");
+    CHECK_GOT("\xEF\xBF\xBD" "a|-|b|-\n");
     CHECK(read_all("\xFE" "a\tb\n", TSN_FMT_AUTO, true, NULL) == 1);
-    CHECK_GOT("\xFE" "a|-|b|-\n");
+    CHECK_GOT("\xEF\xBF\xBD" "a|-|b|-\n");
     /* a UTF-8 mark is dropped, and only on the first line */
     CHECK(read_all("\xEF\xBB\xBFsports\tفاز\n", TSN_FMT_AUTO, true, NULL) == 1);
     CHECK_GOT("sports|-|فاز|-\n");
@@ -142,6 +143,59 @@ static void windows_1256_and_invalid_utf8_lines(void)
     CHECK(read_all("{\"label\": \"a\", \"text\": \"abc \xC3\x28\"}\n", TSN_FMT_AUTO, true, NULL) ==
           1);
     CHECK_GOT("a|-|abc \xC3\x28|-\n");
+}
+
+#define FFFD "\xEF\xBF\xBD"
+
+/* Invalid UTF-8 in a label or an id comes back as U+FFFD, one for each maximal subpart, in
+ * every format (the text is left to the normalizer); each such example is counted once, and
+ * strict reading refuses it. */
+static void invalid_utf8_in_labels_and_ids_becomes_u_fffd(void)
+{
+    CHECK(read_all("spo\xFFrts\tt\n", TSN_FMT_TSV, true, NULL) == 1);
+    CHECK_GOT("spo" FFFD "rts|-|t|-\n");
+    CHECK(read_all("a\xC3\tc\xE2\x82\tt\xFF\n", TSN_FMT_TSV, true, NULL) == 1);
+    CHECK_GOT("a" FFFD "|c\xE2\x82|t\xFF|-\n"); /* claim and text: the normalizer's */
+    CHECK(read_all("__label__\xE0\x80\xAF text\n", TSN_FMT_FASTTEXT, true, NULL) == 1);
+    CHECK_GOT(FFFD FFFD FFFD "|-|text|-\n");
+    CHECK(read_all("{\"label\": \"\xF0\x9F\x98\", \"text\": \"t\", \"id\": \"x\xFFy\"}\n",
+                   TSN_FMT_JSONL, true, NULL) == 1);
+    CHECK_GOT(FFFD "|-|t|x" FFFD "y\n");
+    tsn_read_opts ml = {0};
+    ml.multi_label = true;
+    CHECK(read_all("{\"labels\": [\"a\", \"b\xFF\"], \"text\": \"t\"}\n", TSN_FMT_JSONL, true,
+                   &ml) == 1);
+    CHECK_GOT("a\x1f" "b" FFFD "|-|t|-\n");
+    CHECK(read_all("{\"text\": \"t\", \"id\": \"\xFF\"}\n", TSN_FMT_JSONL, false, NULL) == 1);
+    CHECK_GOT("-|-|t|" FFFD "\n");
+    /* a label directory: its name, counted once with its document */
+    char d[300];
+    snprintf(d, sizeof d, "%s/bad", dir);
+    mkdir(d, 0755);
+    mkdir(at("bad/spo\xFFrts"), 0755);
+    mkdir(at("bad/x\xFE"), 0755);
+    mkdir(at("bad/economy"), 0755);
+    spit(at("bad/spo\xFFrts/1.txt"), "t\xFF", 2);
+    spit(at("bad/x\xFE/1.txt"), "t", 1);
+    spit(at("bad/economy/1.txt"), "t", 1);
+    tsn_dataset ds;
+    tsn_error err = {0};
+    CHECK(tsn_dataset_load(&ds, d, TSN_FMT_DIR, NULL, &err) == TSN_OK && ds.n == 3 &&
+          ds.invalid_lines == 2 && strcmp(ds.v[1].label, "spo" FFFD "rts") == 0 &&
+          strcmp(ds.v[2].label, "x" FFFD) == 0);
+    tsn_dataset_release(&ds);
+    tsn_read_opts strict = {0};
+    strict.strict = true;
+    CHECK(tsn_dataset_load(&ds, d, TSN_FMT_DIR, &strict, &err) == TSN_ERR_UNICODE &&
+          strstr(err.msg, "bad: invalid UTF-8 in a label (the directory \"spo\\xffrts\")") !=
+              NULL);
+    unlink(at("bad/spo\xFFrts/1.txt"));
+    unlink(at("bad/economy/1.txt"));
+    unlink(at("bad/x\xFE/1.txt"));
+    rmdir(at("bad/x\xFE"));
+    rmdir(at("bad/spo\xFFrts"));
+    rmdir(at("bad/economy"));
+    rmdir(d);
 }
 
 static void line_limits_and_blank_lines(void)
@@ -493,6 +547,7 @@ int main(void)
         return 1;
     RUN(byte_order_marks_of_other_encodings_are_named);
     RUN(windows_1256_and_invalid_utf8_lines);
+    RUN(invalid_utf8_in_labels_and_ids_becomes_u_fffd);
     RUN(line_limits_and_blank_lines);
     RUN(unlabeled_fasttext_is_told_from_text_by_its_second_line);
     RUN(a_pipe_is_read_as_fasttext_without_waiting);

@@ -2,9 +2,11 @@
  * normalizer's buffers outgrown by NFKC and case folding, invisible characters, the
  * tokenizer's rarely taken paths (lone surrogates, upper-case URLs, long numbers, Arabic
  * presentation forms), stop-word lists written loosely, config values out of range or of the
- * wrong kind, whole-file reads of what is not a file, document checks, and pair datasets. */
+ * wrong kind, whole-file reads of what is not a file, document checks, pair datasets, and
+ * invalid UTF-8 in labels repaired as ICU repairs it in text. */
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unicode/ustring.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -294,6 +296,37 @@ static void pair_datasets_and_missing_files(void)
     CHECK(!tsn_dataset_claims_recur(&d)); /* twelve distinct claims in twelve examples */
 }
 
+/* tsn_utf8_repair() replaces what ICU replaces, one U+FFFD for each maximal subpart: a label
+ * reads as the text of a document holding the same bytes does. */
+static void labels_are_repaired_as_icu_repairs_text(void)
+{
+    static const char *const cases[] = {
+        "sports",
+        "spo\xFFrts",                  /* a byte never in UTF-8 */
+        "\xC0\xAF|\xE0\x80\xAF",       /* overlong: each byte its own subpart */
+        "\xED\xA0\x80\xED\xBF\xBF",       /* surrogates */
+        "\xE2\x82|\xF0\x9F\x98|\xF4\x90", /* cut sequences; F4 90 above U+10FFFF */
+        "\xF5\x80\x80\x80\xFE",          /* above F4 */
+        "\xD9\x81\xD8\xA7\xD8\xB2\xC3",   /* Arabic, then a lead byte at the end */
+        "\x80\xBF\xE0\xA0",              /* stray continuation bytes; cut at the end */
+        "\xED\xA0|\xF0\x80\x80|\xF4\x8F\xBF|\xE0\x9F\x80", /* second bytes out of range */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *in = cases[i];
+        size_t len = strlen(in);
+        char got[64], want[64];
+        UChar u[64];
+        int32_t ulen = 0, wlen = 0;
+        UErrorCode st = U_ZERO_ERROR;
+        u_strFromUTF8WithSub(u, 64, &ulen, in, (int32_t)len, 0xFFFD, NULL, &st);
+        u_strToUTF8(want, 64, &wlen, u, ulen, &st);
+        CHECK(U_SUCCESS(st));
+        size_t n = tsn_utf8_repair(in, len, got);
+        CHECK(n == (size_t)wlen && got[n] == '\0' && memcmp(got, want, n) == 0 &&
+              tsn_utf8_valid(got, n));
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/tsn_edges.XXXXXX");
@@ -306,6 +339,7 @@ int main(void)
     RUN(config_values_out_of_range_or_of_the_wrong_kind);
     RUN(whole_file_reads_and_document_checks);
     RUN(pair_datasets_and_missing_files);
+    RUN(labels_are_repaired_as_icu_repairs_text);
     rmdir(dir);
     DONE();
 }
