@@ -1,7 +1,8 @@
 /* modelsave.c -- writing the model file: tsn_model_save() and tsn_model_saving(). The layout
  * is modelformat.h's; modelfile.c reads it back.
  *
- * A model is written to a temporary file beside its path (MODEL.tmp.XXXXXX), flushed to disk
+ * A model is written to a temporary file beside its path (MODEL.tmp.XXXXXX, or
+ * .tasnif.tmp.XXXXXX in the same directory when that name would be too long), flushed to disk
  * and renamed into place, so that a crash leaves the old model or the new one, never half of
  * one; tsn_model_saving() names the temporary file meanwhile, for the signal handler that
  * removes it. The checksum is computed as the bytes go out. The weights are written dense or
@@ -243,11 +244,11 @@ tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err)
 
 static tsn_status save(const tsn_model *m, const char *path, tsn_error *err)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
+    size_t plen = strlen(path), tcap = plen + 32;
+    char *tmp = malloc(tcap);
     if (tmp == NULL)
         return tsn_error_set(err, TSN_ERR_NOMEM, "out of memory");
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    snprintf(tmp, tcap, "%s.tmp.XXXXXX", path);
     /* A device or pipe (/dev/null, /dev/stdout) is written to directly: there is no file to
      * replace atomically, and renaming over a device node would destroy it. */
     struct stat sb;
@@ -269,6 +270,14 @@ static tsn_status save(const tsn_model *m, const char *path, tsn_error *err)
     sigaddset(&block, SIGXFSZ);
     pthread_sigmask(SIG_BLOCK, &block, &prev);
     int fd = direct ? open(path, O_WRONLY | O_TRUNC) : mkstemp(tmp);
+    if (fd < 0 && !direct && errno == ENAMETOOLONG) {
+        /* a name within 11 bytes of the file system's limit (NAME_MAX): the temporary file
+         * gets a short name of its own in the same directory, so that rename stays atomic */
+        const char *slash = strrchr(path, '/');
+        int dlen = slash != NULL ? (int)(slash - path) + 1 : 0;
+        snprintf(tmp, tcap, "%.*s.tasnif.tmp.XXXXXX", dlen, path);
+        fd = mkstemp(tmp);
+    }
     if (fd >= 0 && !direct)
         saving = tmp;
     pthread_sigmask(SIG_SETMASK, &prev, NULL);

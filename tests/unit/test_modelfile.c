@@ -5,6 +5,7 @@
  * disk, a dangling link, a file with its own permissions). */
 #include "model.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -491,6 +492,31 @@ static void saving_over_links_and_files_keeps_what_should_be_kept(void)
     unlink(at("perm.model"));
 }
 
+/* A name of 255 bytes, the longest most file systems allow: MODEL.tmp.XXXXXX would be too
+ * long, so the temporary file takes a short name in the same directory, and none is left. */
+static void a_name_at_the_length_limit_is_saved(void)
+{
+    char path[sizeof dir + 256]; /* at() keeps 255 bytes of a path */
+    int k = snprintf(path, sizeof path, "%s/", dir);
+    memset(path + k, 'a', 249);
+    memcpy(path + k + 249, ".model", 7);
+    tsn_error err = {0};
+    CHECK(tsn_model_save(model, path, &err) == TSN_OK);
+    tsn_model *l = tsn_model_load(path, &err);
+    if (l == NULL)
+        fprintf(stderr, "  %s\n", err.msg);
+    CHECK(l != NULL && tsn_model_n_labels(l) == 2);
+    tsn_model_free(l);
+    CHECK(unlink(path) == 0);
+    DIR *d = opendir(dir);
+    size_t left = 0;
+    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
+        left += strstr(e->d_name, "tmp") != NULL;
+    if (d != NULL)
+        closedir(d);
+    CHECK(d != NULL && left == 0);
+}
+
 static void loading_and_sniffing_what_is_no_model_file(void)
 {
     tsn_error err = {0};
@@ -671,6 +697,7 @@ int main(void)
     RUN(the_layout_variable_forces_dense_or_sparse_and_nothing_else);
     RUN(saving_where_no_model_file_can_be_is_refused);
     RUN(saving_over_links_and_files_keeps_what_should_be_kept);
+    RUN(a_name_at_the_length_limit_is_saved);
     RUN(loading_and_sniffing_what_is_no_model_file);
     RUN(model_names_resolve_through_tasnif_models);
     RUN(a_large_model_loads_from_a_file_and_a_pipe);
