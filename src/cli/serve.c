@@ -268,14 +268,30 @@ static cJSON *parse_body(const tsn_http_request *rq, tsn_http_response *rs)
         fail(rs, 400, "invalid_utf8", "the request body is not valid UTF-8");
         return NULL;
     }
+    /* UTF-8 allows U+0000, but cJSON ends a string at a raw NUL: the text would be cut
+     * short without a word, as with \u0000 below (the command line refuses both). */
+    if (memchr(rq->body, '\0', rq->body_len) != NULL) {
+        fail(rs, 400, "bad_json", "NUL byte in the request body");
+        return NULL;
+    }
     if (cuts_a_string(rq->body, rq->body_len)) {
         fail(rs, 400, "bad_json", "a \\u escape without four hex digits, or \\u0000, in a string");
         return NULL;
     }
-    cJSON *j = cJSON_ParseWithLength(rq->body, rq->body_len);
-    if (j == NULL || !cJSON_IsObject(j)) {
+    /* cJSON stops after the first value: what follows it would be dropped without a word
+     * (the readers of JSON lines refuse it too). Not require_null_terminated: with an exact
+     * length cJSON then always fails. */
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(rq->body, rq->body_len, &end, false);
+    size_t rest = j != NULL ? (size_t)(end - rq->body) : 0;
+    while (j != NULL && rest < rq->body_len && strchr(" \t\r\n", rq->body[rest]) != NULL)
+        rest++; /* JSON's whitespace (RFC 8259 section 2); the body holds no NUL */
+    if (j == NULL || !cJSON_IsObject(j) || rest < rq->body_len) {
         cJSON_Delete(j);
-        fail(rs, 400, "bad_json", "the request body must be one JSON object");
+        fail(rs, 400, "bad_json",
+             j != NULL && rest < rq->body_len
+                 ? "trailing data after the JSON object of the request body"
+                 : "the request body must be one JSON object");
         return NULL;
     }
     return j;

@@ -104,6 +104,18 @@ json '{"model":"stance","texts":["نفت موسكو \uzzzz الاتهامات"]}
 check a_bad_u_escape_is_400_not_a_cut_text '[ "$code" = 400 ] && echo "$body" | grep -q "bad_json" && echo "$body" | grep -q "without four hex digits"'
 json '{"text":"نفت موسكو \u0000 الاتهامات"}'; req POST /v1/label "$T/req.json"
 check a_u0000_escape_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "bad_json"'
+# a raw NUL byte: cJSON would end the string there, classifying only what comes before it
+printf '{"model":"stance","texts":["abc\000def"]}' >"$T/req.json"; req POST /v1/classify "$T/req.json"
+check a_nul_byte_in_a_text_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "NUL byte"'
+printf '{"model":"stance","texts":["x"]}\000garbage' >"$T/req.json"; req POST /v1/classify "$T/req.json"
+check a_nul_byte_after_the_object_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "NUL byte"'
+# cJSON stops after the first value: what follows was dropped, and the request answered
+json '{"model":"stance","texts":["x"]} garbage'; req POST /v1/classify "$T/req.json"
+check trailing_data_after_the_object_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "trailing data"'
+json '{"model":"stance","texts":["x"]}{"model":"topic"}'; req POST /v1/classify "$T/req.json"
+check a_second_object_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "trailing data"'
+printf '{"model":"stance","texts":["x"]} \r\n\t\n' >"$T/req.json"; req POST /v1/classify "$T/req.json"
+check trailing_whitespace_is_fine '[ "$code" = 200 ]'
 json '{"model":"stance","texts":["\\u0041 \u0627 \uD83D\uDE00"]}'; req POST /v1/classify "$T/req.json"
 check good_escapes_still_answer '[ "$code" = 200 ]'
 for path in /healthz /v1/models /metrics /; do
