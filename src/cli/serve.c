@@ -586,6 +586,20 @@ static void do_metrics(tsn_http_response *rs)
     respond(rs, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
 }
 
+/* path for the access log, with control bytes, spaces and backslashes as \xHH: the URL
+ * arrives percent-decoded, and a %0A in it must not start a line of its own that reads as
+ * another request. out holds 4 * strlen(path) + 1 bytes at least, or the path is cut. */
+static void log_path(char *out, size_t cap, const char *path)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)path; *p != '\0' && n + 5 <= cap; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '\\')
+            n += (size_t)snprintf(out + n, cap - n, "\\x%02X", *p);
+        else
+            out[n++] = (char)*p;
+    out[n] = '\0';
+}
+
 static void handle(void *ctx, const tsn_http_request *rq, tsn_http_response *rs)
 {
     (void)ctx;
@@ -656,8 +670,10 @@ static void handle(void *ctx, const tsn_http_request *rq, tsn_http_response *rs)
     atomic_fetch_add(&srv.bytes_in, rq->body_len);
     atomic_fetch_add(&srv.bytes_out, rs->body ? rs->len : 0);
     /* the access log: one line per request */
+    char path[4 * 1024 + 1]; /* http.c cuts paths at 1023 bytes */
+    log_path(path, sizeof path, rq->path);
     fprintf(stderr, "tasnif serve: %s %s %d %zu bytes in, %zu out, %zu docs, %.2f ms\n",
-            rq->method, rq->path, status, rq->body_len, rs->body ? rs->len : 0, docs,
+            rq->method, path, status, rq->body_len, rs->body ? rs->len : 0, docs,
             dt * 1000);
 }
 

@@ -124,6 +124,9 @@ for path in /healthz /v1/models /metrics /; do
 done
 req GET /v1/label
 check get_of_label_is_405 '[ "$code" = 405 ] && echo "$body" | grep -q "POST"'
+# the path arrives percent-decoded: a %0A must not forge a line of the access log
+req GET "/x%0Atasnif%20serve:%20POST%20/v1/classify%20200%20forged%5C"
+check a_newline_in_the_path_cannot_forge_a_log_line '[ "$code" = 404 ] && ! grep -q "^tasnif serve: POST /v1/classify 200 forged" "$T/serve.log" && grep -qF "tasnif serve: GET /x\\x0Atasnif\\x20serve:\\x20POST\\x20/v1/classify\\x20200\\x20forged\\x5C 404 " "$T/serve.log"'
 req GET /index.html
 check the_page_is_also_index_html '[ "$code" = 200 ] && echo "$body" | grep -q "/v1/label"'
 
