@@ -2,11 +2,13 @@
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +55,40 @@ static enum MHD_Result reply(struct MHD_Connection *c, const tsn_http_response *
     return ok;
 }
 
+/* Hands the request, with the body in p, to the handler and queues its response. */
+static enum MHD_Result answer(tsn_http *s, struct MHD_Connection *c, const char *url,
+                              const char *method, const pending *p)
+{
+    char path[1024];
+    size_t k = strcspn(url, "?");
+    snprintf(path, sizeof path, "%.*s", (int)(k < sizeof path - 1 ? k : sizeof path - 1), url);
+    tsn_http_request rq = {method, path, p->too_large ? NULL : (p->buf ? p->buf : ""),
+                           p->too_large ? 0 : p->len, p->too_large};
+    tsn_http_response rs = {500, "application/json; charset=utf-8", NULL, 0};
+    s->h(s->ctx, &rq, &rs);
+    if (rs.body == NULL) {
+        static const char oom[] = "{\"error\":\"internal\",\"detail\":\"out of memory\"}";
+        rs.status = 500;
+        rs.body = strdup(oom);
+        rs.len = rs.body ? strlen(oom) : 0;
+        if (rs.body == NULL)
+            return MHD_NO;
+    }
+    return reply(c, &rs);
+}
+
+/* True when the request announces a Content-Length above max: then none of its body is kept. */
+static bool announced_too_large(struct MHD_Connection *c, size_t max)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (v == NULL || *v < '0' || *v > '9')
+        return false; /* absent or malformed: libmicrohttpd's concern, the body is counted */
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    return errno == ERANGE || n > max;
+}
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char *url,
                                  const char *method, const char *version,
                                  const char *upload_data, size_t *upload_data_size,
@@ -65,7 +101,18 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         if ((p = calloc(1, sizeof *p)) == NULL)
             return MHD_NO;
         *con_cls = p;
-        return MHD_YES;
+        if (!announced_too_large(c, s->max_body))
+            return MHD_YES;
+        p->too_large = true;
+        /* A client that waits for "100 Continue" is answered now and never sends the body.
+         * One that sends it regardless has it read and dropped, answered at its end: closing
+         * the connection with the body unread would reset it, and the client could lose the
+         * answer. */
+        const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_EXPECT);
+        return expect != NULL && strcasecmp(expect, "100-continue") == 0
+                   ? answer(s, c, url, method, p)
+                   : MHD_YES;
     }
     if (*upload_data_size > 0) { /* a piece of the body */
         size_t n = *upload_data_size;
@@ -92,23 +139,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         p->buf[p->len] = '\0';
         return MHD_YES;
     }
-    /* the whole request is here */
-    char path[1024];
-    size_t k = strcspn(url, "?");
-    snprintf(path, sizeof path, "%.*s", (int)(k < sizeof path - 1 ? k : sizeof path - 1), url);
-    tsn_http_request rq = {method, path, p->too_large ? NULL : (p->buf ? p->buf : ""),
-                           p->too_large ? 0 : p->len, p->too_large};
-    tsn_http_response rs = {500, "application/json; charset=utf-8", NULL, 0};
-    s->h(s->ctx, &rq, &rs);
-    if (rs.body == NULL) {
-        static const char oom[] = "{\"error\":\"internal\",\"detail\":\"out of memory\"}";
-        rs.status = 500;
-        rs.body = strdup(oom);
-        rs.len = rs.body ? strlen(oom) : 0;
-        if (rs.body == NULL)
-            return MHD_NO;
-    }
-    return reply(c, &rs);
+    return answer(s, c, url, method, p); /* the whole request is here */
 }
 
 tsn_http *tsn_http_start(const char *host, int port, int threads, size_t max_body,

@@ -3,7 +3,9 @@
  *
  * A fixed pool of threads accepts connections and calls one handler per complete request,
  * with the whole body in memory. Bodies larger than max_body are read and dropped, not kept:
- * the handler sees `too_large` and no body, so a 100 MB upload costs no memory. Connections
+ * the handler sees `too_large` and no body, so a 100 MB upload costs no memory. One whose
+ * Content-Length passes max_body is known too large from its headers: none of it is kept,
+ * and a client waiting for "100 Continue" is answered at once, before it sends any. Connections
  * idle for `timeout` seconds (slow clients) are closed by the library.
  * Ownership: tsn_http_start() -> tsn_http_stop(); the handler allocates a response body
  * with malloc() and the server frees it once sent.

@@ -161,6 +161,11 @@ check a_body_over_max_body_is_413 '[ "$code" = 413 ] && echo "$body" | grep -q "
 code=$(head -c 100000000 /dev/zero | curl -s -o "$T/body" -w '%{http_code}' -X POST -H 'Expect:' \
        --data-binary @- "$url/v1/classify")
 check a_100_mb_body_is_413_and_costs_no_memory '[ "$code" = 413 ] && [ "$(rss)" -lt 200000 ]'
+# a Content-Length over --max-body is answered at once to a client that waits for
+# "100 Continue": it need not send the body at all
+(printf 'POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n'; sleep 2) |
+    timeout 5 curl -s --max-time 1 telnet://127.0.0.1:$port >"$T/early" 2>/dev/null
+check a_content_length_over_max_body_is_413_at_once 'head -n 1 "$T/early" | grep -q "^HTTP/1.1 413" && grep -q "body_too_large" "$T/early"'
 json "{\"model\":\"stance\",\"texts\":[$(for i in $(seq 1 11); do printf '"x",'; done)\"y\"]}"; req POST /v1/classify "$T/req.json"
 check too_many_documents_is_413 '[ "$code" = 413 ] && echo "$body" | grep -q "max-docs"'
 if [ -z "${RUN:-}" ]; then
