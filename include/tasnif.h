@@ -105,7 +105,9 @@ tasnif_status tasnif_classify(const tasnif_model *m, const char *text, size_t le
 
 /* The same as one JSON object, exactly as `tasnif classify --format jsonl` prints it:
  * {"label", "prob"} plus "top" when k > 1 and "explain" (the `explain` features that pushed
- * the decision most) when explain > 0. Free with tasnif_free(). */
+ * the decision most) when explain > 0. A document with nothing to go on (blank, or nothing
+ * left after normalization) gets {"label":null,"prob":0.0000}, no "top" and an empty
+ * "explain", as classify answers it. Free with tasnif_free(). */
 char *tasnif_classify_json(const tasnif_model *m, const char *text, size_t len,
                            const char *claim, size_t claim_len, int k, int explain,
                            tasnif_error *err);

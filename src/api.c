@@ -213,17 +213,21 @@ static tasnif_status check_doc(const tasnif_model *m, const char *text, const ch
 }
 
 /* Predicts (and explains, when explain > 0) into the caller's buffers through a pooled
- * scorer. */
+ * scorer. *empty (when not NULL) tells whether the document had no feature at all (see
+ * tsn_scorer_empty), which only the scorer knows: such a document is not explained. */
 static tasnif_status predict(const tasnif_model *m, const tsn_doc *doc, double *probs,
                              size_t *best, tsn_contrib *contrib, size_t explain, size_t *ne,
-                             tasnif_error *err)
+                             bool *empty, tasnif_error *err)
 {
     tsn_scorer *s = take_scorer(m, err);
     if (s == NULL)
         return err ? err->code : TASNIF_ERR_NOMEM;
     tsn_error e = {0};
     tsn_status st = tsn_scorer_predict(s, doc, probs, best, &e);
-    if (st == TSN_OK && explain > 0)
+    bool none = st == TSN_OK && tsn_scorer_empty(s);
+    if (empty != NULL)
+        *empty = none;
+    if (st == TSN_OK && explain > 0 && !none)
         st = tsn_scorer_explain(s, doc, *best, contrib, explain, ne, &e);
     give_scorer(m, s);
     if (st != TSN_OK)
@@ -249,7 +253,7 @@ tasnif_status tasnif_classify(const tasnif_model *m, const char *text, size_t le
         return fail(err, TSN_ERR_NOMEM, "out of memory");
     }
     tsn_doc doc = {text, len, claim, claim ? claim_len : 0};
-    if ((st = predict(m, &doc, probs, &best, NULL, 0, NULL, err)) == TASNIF_OK) {
+    if ((st = predict(m, &doc, probs, &best, NULL, 0, NULL, NULL, err)) == TASNIF_OK) {
         tsn_rank(probs, order, K);
         size_t n = k < K ? k : K;
         for (size_t i = 0; i < n; i++)
@@ -309,15 +313,22 @@ char *tasnif_classify_json(const tasnif_model *m, const char *text, size_t len,
     if (!ok)
         fail(err, TSN_ERR_NOMEM, "out of memory");
     tsn_doc doc = {text, len, claim, claim ? claim_len : 0};
+    bool empty = false;
     if (ok)
-        ok = predict(m, &doc, probs, &best, contrib, (size_t)explain, &ne, err) == TASNIF_OK;
+        ok = predict(m, &doc, probs, &best, contrib, (size_t)explain, &ne, &empty, err) ==
+             TASNIF_OK;
     if (ok)
         ok = (f = memstream(&buf, &blen, err)) != NULL;
     if (ok) {
         tsn_rank(probs, order, K);
-        size_t top = k > 1 ? ((size_t)k < K ? (size_t)k : K) : 0;
-        tsn_write_prediction(f, m->m, NULL, false, probs, best, order, top, 0, explain > 0, contrib,
-                             ne);
+        size_t top = k > 1 && !empty ? ((size_t)k < K ? (size_t)k : K) : 0;
+        if (empty) { /* as classify answers a document with nothing to go on: no label, 0 */
+            for (size_t i = 0; i < K; i++)
+                probs[i] = 0;
+            best = 0;
+        }
+        tsn_write_prediction(f, m->m, NULL, false, probs, best, order, top, empty ? 2 : 0,
+                             explain > 0, contrib, ne);
     }
     char *out = f != NULL ? finish(f, &buf, ok, err) : NULL;
     free(probs);

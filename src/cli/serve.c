@@ -486,6 +486,14 @@ static size_t do_label(const tsn_http_request *rq, tsn_http_response *rs)
         fail(rs, 400, "bad_request", "\"min_prob\" must be a number from 0 to 1");
         goto out;
     }
+    /* label refuses a blank article (it has no sentence to label), with the same check */
+    tsn_error de = {0};
+    bool invalid;
+    if (tsn_doc_check("\"text\"", "article", text, strlen(text), false, &invalid, &de) !=
+        TSN_OK) {
+        fail(rs, 422, "empty_article", de.msg);
+        goto out;
+    }
     sname = sname ? sname : "stance";
     tname = tname ? tname : "topic";
     pthread_rwlock_rdlock(&srv.lock);

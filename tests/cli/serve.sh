@@ -29,6 +29,15 @@ json '{"model":"stance","docs":[{"id":"a1","text":"نفت الحكومة ذلك"
 req POST /v1/classify "$T/req.json"
 check classify_docs_echo_their_ids '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":\"a1\",\"label\"" && echo "$body" | grep -q "{\"id\":\"7\",\"label\""'
 
+# a blank document, or one with nothing left after normalization (tashkeel only), gets no
+# label, as classify answers it -- not the bias term's label with a confident probability
+for m in stance topic; do
+    printf '{"model":"%s","texts":["","\\u064e\\u064e"," \\n"," \\u064e","x"],"k":3,"explain":2}' $m >"$T/req.json"
+    req POST /v1/classify "$T/req.json"
+    printf '\n\331\216\331\216\n \n \331\216\nx\n' | $TASNIF classify -m "$T/$m.model" -k 3 --explain 2 2>/dev/null >"$T/cli.jsonl"
+    want="{\"model\":\"$m\",\"results\":[$(paste -sd, "$T/cli.jsonl")]}"
+    check "an_empty_document_gets_no_label_as_classify_answers_it_$m" '[ "$code" = 200 ] && [ "$body" = "$want" ] && [ "$(grep -c "\"label\":null,\"prob\":0.0000" "$T/cli.jsonl")" = 4 ]'
+done
 printf '%s' "$(cat tests/data/article.txt)" >"$T/article.txt"
 python3 -c 'import json,sys; print(json.dumps({"text": open(sys.argv[1]).read()}))' "$T/article.txt" >"$T/label.json" 2>/dev/null ||
     { printf '{"text":"'; sed 's/"/\\"/g' "$T/article.txt" | awk 'BEGIN{ORS="\\n"} {print}'; printf '"}'; } >"$T/label.json"
@@ -64,7 +73,7 @@ req GET /healthz
 check the_server_survives_the_errors '[ "$code" = 200 ]'
 req GET /metrics
 check metrics_count_requests_errors_and_latency '[ "$code" = 200 ] && echo "$body" | grep -q "tasnif_requests_total{path=\"/v1/classify\",code=\"4xx\"}" && echo "$body" | grep -q "tasnif_request_duration_seconds_bucket{le=\"+Inf\"}" && echo "$body" | grep -q "^tasnif_documents_total [1-9]"'
-check one_access_log_line_per_request '[ "$(grep -c "^tasnif serve: [A-Z]* /" "$T/serve.log")" -eq 18 ]'
+check one_access_log_line_per_request '[ "$(grep -c "^tasnif serve: [A-Z]* /" "$T/serve.log")" -eq 20 ]'
 
 # more request errors: each field of /v1/label and /v1/classify, and each path's method
 json '{"text":"نص","stance_model":7}'; req POST /v1/label "$T/req.json"
@@ -81,6 +90,8 @@ json '{"text":"نص","stance_model":"pair"}'; req POST /v1/label "$T/req.json"
 check label_with_a_pair_model_is_422 '[ "$code" = 422 ] && echo "$body" | grep -q "pair models"'
 json '{"text":"نفت الحكومة ذلك","min_prob":0.99,"stance_model":"stance","topic_model":"topic"}'; req POST /v1/label "$T/req.json"
 check label_with_min_prob_answers '[ "$code" = 200 ] && echo "$body" | grep -q "\"topic\""'
+json '{"text":" \n\t"}'; req POST /v1/label "$T/req.json"
+check a_blank_article_is_422_as_label_refuses_it '[ "$code" = 422 ] && echo "$body" | grep -q "\"error\":\"empty_article\"" && echo "$body" | grep -q "empty article"'
 json '[1,2]'; req POST /v1/label "$T/req.json"
 check a_body_that_is_no_object_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "bad_json"'
 json '{"model":5,"texts":["x"]}'; req POST /v1/classify "$T/req.json"

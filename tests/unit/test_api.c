@@ -151,6 +151,13 @@ static void a_trained_model_classifies_saves_and_loads_the_same(void)
     CHECK(json != NULL && strstr(json, "\"top\"") != NULL && strstr(json, "\"explain\"") != NULL);
     char *plain = tasnif_classify_json(m, sports, strlen(sports), NULL, 0, 1, 0, &err);
     CHECK(plain != NULL && strstr(plain, "\"top\"") == NULL && strstr(plain, "explain") == NULL);
+    /* nothing to go on (blank): no label and no probability, as classify prints it */
+    char *blank = tasnif_classify_json(m, " \n", 2, NULL, 0, 1, 0, &err);
+    CHECK(blank != NULL && strcmp(blank, "{\"label\":null,\"prob\":0.0000}") == 0);
+    tasnif_free(blank);
+    blank = tasnif_classify_json(m, "", 0, NULL, 0, 2, 3, &err);
+    CHECK(blank != NULL && strcmp(blank, "{\"label\":null,\"prob\":0.0000,\"explain\":[]}") == 0);
+    tasnif_free(blank);
     err.code = TASNIF_OK;
     CHECK(tasnif_classify_json(m, sports, strlen(sports), NULL, 0, -1, 0, &err) == NULL);
     CHECK(err.code == TASNIF_ERR_ARG && strstr(err.message, "negative") != NULL);
