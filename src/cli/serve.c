@@ -332,6 +332,26 @@ static const char *str_member(const cJSON *j, const char *key, bool *bad, tsn_ht
     return v->valuestring;
 }
 
+/* v, a document's numeric id, into out as classify echoes it: a JSON number. cJSON keeps
+ * only the double, not the source text classify copies, so an integer is exact up to 2^53
+ * and any other number is the shortest of 15 to 17 significant digits that reads back as v
+ * (0.1 stays 0.1). False for inf or nan (1e400), which JSON has no number for. */
+static bool id_number(double v, char *out, size_t cap)
+{
+    if (!isfinite(v))
+        return false;
+    if (v == floor(v) && fabs(v) <= 9007199254740992.0) {
+        snprintf(out, cap, "%.0f", v);
+        return true;
+    }
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(out, cap, "%.*g", digits, v);
+        if (strtod(out, NULL) == v)
+            break;
+    }
+    return true;
+}
+
 /* ---- Endpoints ---- */
 
 /* POST /v1/classify: {"model", "texts": [...]} or {"model", "docs": [{"id", "text", "claim"}]},
@@ -395,6 +415,7 @@ static size_t do_classify(const tsn_http_request *rq, tsn_http_response *rs)
         }
         const char *text = NULL, *claim = NULL, *id = NULL;
         char idnum[64];
+        bool id_is_number = false;
         if (texts) {
             text = cJSON_IsString(it) ? it->valuestring : NULL;
         } else if (cJSON_IsObject(it)) {
@@ -408,7 +429,9 @@ static size_t do_classify(const tsn_http_request *rq, tsn_http_response *rs)
             if (cJSON_IsString(d)) {
                 id = d->valuestring;
             } else if (cJSON_IsNumber(d)) {
-                snprintf(idnum, sizeof idnum, "%.17g", d->valuedouble);
+                id_is_number = id_number(d->valuedouble, idnum, sizeof idnum);
+                if (!id_is_number) /* as classify writes a number JSON cannot hold */
+                    snprintf(idnum, sizeof idnum, "%.17g", d->valuedouble);
                 id = idnum;
             }
         }
@@ -446,7 +469,10 @@ static size_t do_classify(const tsn_http_request *rq, tsn_http_response *rs)
         puts_(&b, i ? "," : "");
         if (id != NULL) { /* {"id":...,<the classify object's members>} as classify writes it */
             puts_(&b, "{\"id\":");
-            put_json_str(&b, id);
+            if (id_is_number)
+                puts_(&b, id);
+            else
+                put_json_str(&b, id);
             puts_(&b, ",");
             puts_(&b, json + 1);
         } else {

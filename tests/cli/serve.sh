@@ -27,7 +27,7 @@ want="{\"model\":\"stance\",\"results\":[$(paste -sd, "$T/cli.jsonl")]}"
 check classify_answers_as_the_command_line '[ "$code" = 200 ] && [ "$body" = "$want" ]'
 json '{"model":"stance","docs":[{"id":"a1","text":"نفت الحكومة ذلك"},{"id":7,"text":"قال الوزير"}]}'
 req POST /v1/classify "$T/req.json"
-check classify_docs_echo_their_ids '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":\"a1\",\"label\"" && echo "$body" | grep -q "{\"id\":\"7\",\"label\""'
+check classify_docs_echo_their_ids '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":\"a1\",\"label\"" && echo "$body" | grep -q "{\"id\":7,\"label\""'
 
 # a blank document, or one with nothing left after normalization (tashkeel only), gets no
 # label, as classify answers it -- not the bias term's label with a confident probability
@@ -109,7 +109,13 @@ check a_claim_that_is_no_string_is_400 '[ "$code" = 400 ] && echo "$body" | grep
 json '{"model":"stance","docs":["نص"]}'; req POST /v1/classify "$T/req.json"
 check a_doc_that_is_no_object_is_400 '[ "$code" = 400 ] && echo "$body" | grep -q "docs\[0\]: must be an object"'
 json '{"model":"stance","docs":[{"id":2.5,"text":"نص","claim":null}]}'; req POST /v1/classify "$T/req.json"
-check a_numeric_id_comes_back_as_its_digits '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":\"2.5\",\"label\""'
+check a_numeric_id_comes_back_as_its_digits '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":2.5,\"label\""'
+# numeric ids come back as numbers, as classify echoes them (up to 2^53 for integers)
+json '{"model":"stance","docs":[{"id":0.1,"text":"x"},{"id":9007199254740993,"text":"x"},{"id":9007199254740992,"text":"x"},{"id":-3,"text":"x"},{"id":1e3,"text":"x"}]}'
+req POST /v1/classify "$T/req.json"
+check numeric_ids_come_back_as_numbers '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":0.1,\"label\"" && echo "$body" | grep -q "{\"id\":9007199254740992,\"label\".*{\"id\":9007199254740992,\"label\".*{\"id\":-3,\"label\".*{\"id\":1000,\"label\""'
+json '{"model":"stance","docs":[{"id":1e400,"text":"x"}]}'; req POST /v1/classify "$T/req.json"
+check an_id_too_large_for_a_double_comes_back_as_a_string '[ "$code" = 200 ] && echo "$body" | grep -q "{\"id\":\"inf\",\"label\""'
 # \uzzzz and \u0000 read as U+0000 by cJSON: the text used to end there, silently
 json '{"model":"stance","texts":["نفت موسكو \uzzzz الاتهامات"]}'; req POST /v1/classify "$T/req.json"
 check a_bad_u_escape_is_400_not_a_cut_text '[ "$code" = 400 ] && echo "$body" | grep -q "bad_json" && echo "$body" | grep -q "without four hex digits"'
