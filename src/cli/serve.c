@@ -261,7 +261,52 @@ static bool cuts_a_string(const char *s, size_t n)
     return false;
 }
 
-/* Parses the request body as a JSON object; NULL after answering 400. */
+/* Counts, without parsing, what cJSON would build from s[0..n): *values gets the values
+ * opened or separated (',' '[' '{' outside strings), *docs the most elements of a top-level
+ * "texts" or "docs" array (its commas plus one). cJSON spends a 64-byte node on every value,
+ * so an 8 MB body of [0,0,...] would cost hundreds of MB before --max-docs could refuse it.
+ * A key written with escapes is not recognized; the count of values still bounds it. */
+static void count_values(const char *s, size_t n, size_t *docs, size_t *values)
+{
+    size_t depth = 0, commas = 0, klen = 0;
+    const char *key = NULL; /* the last key of the top-level object */
+    bool want_key = false, in_list = false;
+    *docs = *values = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < n && s[j] != '"')
+                j += s[j] == '\\' ? 2 : 1; /* an escaped quote or backslash is skipped */
+            if (depth == 1 && want_key) {
+                key = s + i + 1;
+                klen = (j < n ? j : n) - (i + 1);
+                want_key = false;
+            }
+            i = j;
+        } else if (c == '{' || c == '[') {
+            ++*values;
+            want_key = ++depth == 1 && c == '{';
+            if (depth == 2 && c == '[' && key != NULL &&
+                ((klen == 5 && memcmp(key, "texts", 5) == 0) ||
+                 (klen == 4 && memcmp(key, "docs", 4) == 0))) {
+                in_list = true;
+                commas = 0;
+                *docs = *docs > 1 ? *docs : 1;
+            }
+        } else if (c == '}' || c == ']') {
+            depth -= depth > 0;
+            in_list = in_list && depth >= 2;
+        } else if (c == ',') {
+            ++*values;
+            want_key = depth == 1;
+            if (in_list && depth == 2 && ++commas + 1 > *docs)
+                *docs = commas + 1;
+        }
+    }
+}
+
+/* Parses the request body as a JSON object; NULL after answering 400 (or 413). */
 static cJSON *parse_body(const tsn_http_request *rq, tsn_http_response *rs)
 {
     if (!tsn_utf8_valid(rq->body, rq->body_len)) {
@@ -276,6 +321,19 @@ static cJSON *parse_body(const tsn_http_request *rq, tsn_http_response *rs)
     }
     if (cuts_a_string(rq->body, rq->body_len)) {
         fail(rs, 400, "bad_json", "a \\u escape without four hex digits, or \\u0000, in a string");
+        return NULL;
+    }
+    size_t docs, values;
+    count_values(rq->body, rq->body_len, &docs, &values);
+    if (docs > srv.max_docs || values > 16 * srv.max_docs + 64) {
+        char d[160];
+        if (docs > srv.max_docs)
+            snprintf(d, sizeof d, "%zu documents in one request; at most %zu (--max-docs)", docs,
+                     srv.max_docs);
+        else
+            snprintf(d, sizeof d, "%zu JSON values in one request; at most %zu (16 for each "
+                     "of --max-docs)", values, 16 * srv.max_docs + 64);
+        fail(rs, 413, "too_many_documents", d);
         return NULL;
     }
     /* cJSON stops after the first value: what follows it would be dropped without a word

@@ -147,6 +147,12 @@ check a_newline_in_the_path_cannot_forge_a_log_line '[ "$code" = 404 ] && ! grep
 req GET /index.html
 check the_page_is_also_index_html '[ "$code" = 200 ] && echo "$body" | grep -q "/v1/label"'
 
+# an 8 MB body of 4 million values: refused before cJSON builds a node for each
+hwm() { awk '/VmHWM/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0; }
+{ printf '{"model":"stance","texts":['; yes '0,' | head -n 4000000 | tr -d '\n'; printf '0]}'; } >"$T/many.json"
+before=$(hwm)
+req POST /v1/classify "$T/many.json"
+check too_many_documents_are_refused_before_parsing '[ "$code" = 413 ] && echo "$body" | grep -q "4000001 documents" && [ "$(hwm)" -lt $((before + 60000)) ]'
 # SIGHUP: a good reload swaps the models, a bad one keeps them
 wait_log() { # wait_log PATTERN: until the server's log has it (a reload under a sanitizer is slow)
     for i in $(seq 1 600); do grep -q "$1" "$T/serve.log" && return 0; sleep 0.1; done
@@ -185,6 +191,10 @@ check a_100_mb_body_is_413_and_costs_no_memory '[ "$code" = 413 ] && [ "$(rss)" 
 check a_content_length_over_max_body_is_413_at_once 'head -n 1 "$T/early" | grep -q "^HTTP/1.1 413" && grep -q "body_too_large" "$T/early"'
 json "{\"model\":\"stance\",\"texts\":[$(for i in $(seq 1 11); do printf '"x",'; done)\"y\"]}"; req POST /v1/classify "$T/req.json"
 check too_many_documents_is_413 '[ "$code" = 413 ] && echo "$body" | grep -q "max-docs"'
+# counted before parsing: commas in strings (after escaped quotes) and in other members are
+# no documents
+json '{"model":"stance","texts":["a,b,c,d,e,f,g,h,i,j,k,l\",[,","c\\\\"],"x":[[[[1,2,3,4,5,6,7,8,9,10,11,12]]]]}'; req POST /v1/classify "$T/req.json"
+check commas_in_strings_are_no_documents '[ "$code" = 200 ] && [ "$(echo "$body" | grep -o "\"label\"" | wc -l)" = 2 ]'
 if [ -z "${RUN:-}" ]; then
     json '{"model":"stance","texts":["نفت موسكو الاتهامات"]}'
     # slow clients (a byte at a time, then gone) and clients that disconnect mid-body
