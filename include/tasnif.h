@@ -98,7 +98,9 @@ char *tasnif_model_info(const tasnif_model *m, tasnif_error *err);
 
 /* Classifies text[0..len) (UTF-8; invalid bytes are replaced), with claim[0..claim_len) for a
  * pair model (NULL otherwise): the k most probable labels, best first, into top[0..k);
- * *n_out gets how many were written (min(k, labels)). */
+ * *n_out gets how many were written (min(k, labels)). A document with nothing to go on
+ * (blank, or nothing left after normalization) is scored by the model's bias alone, as
+ * `tasnif eval` scores it; tasnif_classify_json and `tasnif classify` give it no label. */
 tasnif_status tasnif_classify(const tasnif_model *m, const char *text, size_t len,
                               const char *claim, size_t claim_len, tasnif_label_prob *top,
                               size_t k, size_t *n_out, tasnif_error *err);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "cv.h"
@@ -112,6 +113,10 @@ tasnif_model *tasnif_train(const char *dataset_path, const char *config_json, in
     if (tsn_dataset_load(&d, dataset_path, TSN_FMT_AUTO, &ro, &e) != TSN_OK) {
         copy_error(err, &e);
         return NULL;
+    }
+    if (threads <= 0 || threads > 256) { /* as the command line's -t: 0 is every processor */
+        long np = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
+        threads = np > 0 ? (np > 256 ? 256 : (int)np) : 1;
     }
     tsn_corpus *c = tsn_corpus_build(&cfg, &d, threads, NULL, NULL, &e);
     tsn_dataset_release(&d);
