@@ -28,6 +28,7 @@
 
 #include "dataset.h"
 #include "http.h"
+#include "reqbody.h"
 #include "model.h"
 #include "results.h"
 #include "tasnif.h"
@@ -241,117 +242,13 @@ static tasnif_model *find_model(const char *name)
     return NULL;
 }
 
-/* True when s[0..n) holds a \u escape without four hex digits, or \u0000: cJSON reads
- * either as U+0000, which would cut the string short without a word (as the readers of
- * JSON lines refuse both). */
-static bool cuts_a_string(const char *s, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i++) {
-        if (s[i] != '\\')
-            continue;
-        if (s[i + 1] == 'u') {
-            if (n - i < 6 || memcmp(s + i + 2, "0000", 4) == 0)
-                return true;
-            for (size_t k = i + 2; k < i + 6; k++)
-                if (strchr("0123456789abcdefABCDEF", s[k]) == NULL || s[k] == '\0')
-                    return true;
-        }
-        i++; /* the escaped character, which may be a backslash */
-    }
-    return false;
-}
-
-/* Counts, without parsing, what cJSON would build from s[0..n): *values gets the values
- * opened or separated (',' '[' '{' outside strings), *docs the most elements of a top-level
- * "texts" or "docs" array (its commas plus one). cJSON spends a 64-byte node on every value,
- * so an 8 MB body of [0,0,...] would cost hundreds of MB before --max-docs could refuse it.
- * A key written with escapes is not recognized; the count of values still bounds it. */
-static void count_values(const char *s, size_t n, size_t *docs, size_t *values)
-{
-    size_t depth = 0, commas = 0, klen = 0;
-    const char *key = NULL; /* the last key of the top-level object */
-    bool want_key = false, in_list = false;
-    *docs = *values = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '"') {
-            size_t j = i + 1;
-            while (j < n && s[j] != '"')
-                j += s[j] == '\\' ? 2 : 1; /* an escaped quote or backslash is skipped */
-            if (depth == 1 && want_key) {
-                key = s + i + 1;
-                klen = (j < n ? j : n) - (i + 1);
-                want_key = false;
-            }
-            i = j;
-        } else if (c == '{' || c == '[') {
-            ++*values;
-            want_key = ++depth == 1 && c == '{';
-            if (depth == 2 && c == '[' && key != NULL &&
-                ((klen == 5 && memcmp(key, "texts", 5) == 0) ||
-                 (klen == 4 && memcmp(key, "docs", 4) == 0))) {
-                in_list = true;
-                commas = 0;
-                *docs = *docs > 1 ? *docs : 1;
-            }
-        } else if (c == '}' || c == ']') {
-            depth -= depth > 0;
-            in_list = in_list && depth >= 2;
-        } else if (c == ',') {
-            ++*values;
-            want_key = depth == 1;
-            if (in_list && depth == 2 && ++commas + 1 > *docs)
-                *docs = commas + 1;
-        }
-    }
-}
-
-/* Parses the request body as a JSON object; NULL after answering 400 (or 413). */
+/* The request body as one JSON object; NULL after answering 400 or 413 (reqbody.h). */
 static cJSON *parse_body(const tsn_http_request *rq, tsn_http_response *rs)
 {
-    if (!tsn_utf8_valid(rq->body, rq->body_len)) {
-        fail(rs, 400, "invalid_utf8", "the request body is not valid UTF-8");
-        return NULL;
-    }
-    /* UTF-8 allows U+0000, but cJSON ends a string at a raw NUL: the text would be cut
-     * short without a word, as with \u0000 below (the command line refuses both). */
-    if (memchr(rq->body, '\0', rq->body_len) != NULL) {
-        fail(rs, 400, "bad_json", "NUL byte in the request body");
-        return NULL;
-    }
-    if (cuts_a_string(rq->body, rq->body_len)) {
-        fail(rs, 400, "bad_json", "a \\u escape without four hex digits, or \\u0000, in a string");
-        return NULL;
-    }
-    size_t docs, values;
-    count_values(rq->body, rq->body_len, &docs, &values);
-    if (docs > srv.max_docs || values > 16 * srv.max_docs + 64) {
-        char d[160];
-        if (docs > srv.max_docs)
-            snprintf(d, sizeof d, "%zu documents in one request; at most %zu (--max-docs)", docs,
-                     srv.max_docs);
-        else
-            snprintf(d, sizeof d, "%zu JSON values in one request; at most %zu (16 for each "
-                     "of --max-docs)", values, 16 * srv.max_docs + 64);
-        fail(rs, 413, "too_many_documents", d);
-        return NULL;
-    }
-    /* cJSON stops after the first value: what follows it would be dropped without a word
-     * (the readers of JSON lines refuse it too). Not require_null_terminated: with an exact
-     * length cJSON then always fails. */
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(rq->body, rq->body_len, &end, false);
-    size_t rest = j != NULL ? (size_t)(end - rq->body) : 0;
-    while (j != NULL && rest < rq->body_len && strchr(" \t\r\n", rq->body[rest]) != NULL)
-        rest++; /* JSON's whitespace (RFC 8259 section 2); the body holds no NUL */
-    if (j == NULL || !cJSON_IsObject(j) || rest < rq->body_len) {
-        cJSON_Delete(j);
-        fail(rs, 400, "bad_json",
-             j != NULL && rest < rq->body_len
-                 ? "trailing data after the JSON object of the request body"
-                 : "the request body must be one JSON object");
-        return NULL;
-    }
+    tsn_body_error e;
+    cJSON *j = tsn_body_parse(rq->body, rq->body_len, srv.max_docs, &e);
+    if (j == NULL)
+        fail(rs, e.status, e.error, e.detail);
     return j;
 }
 
@@ -359,55 +256,21 @@ static cJSON *parse_body(const tsn_http_request *rq, tsn_http_response *rs)
 static bool int_member(const cJSON *j, const char *key, int def, int max, int *out,
                        tsn_http_response *rs)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-    *out = def;
-    if (v == NULL)
-        return true;
-    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > max ||
-        v->valuedouble != floor(v->valuedouble)) {
-        char d[128];
-        snprintf(d, sizeof d, "\"%s\" must be an integer from 0 to %d", key, max);
-        fail(rs, 400, "bad_request", d);
-        return false;
-    }
-    *out = (int)v->valuedouble;
-    return true;
+    tsn_body_error e;
+    bool ok = tsn_body_int(j, key, def, max, out, &e);
+    if (!ok)
+        fail(rs, e.status, e.error, e.detail);
+    return ok;
 }
 
 /* The string member key of j, or NULL when absent; *bad after answering 400 for a wrong type. */
 static const char *str_member(const cJSON *j, const char *key, bool *bad, tsn_http_response *rs)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-    if (v == NULL || cJSON_IsNull(v))
-        return NULL;
-    if (!cJSON_IsString(v)) {
-        char d[128];
-        snprintf(d, sizeof d, "\"%s\" must be a string", key);
-        fail(rs, 400, "bad_request", d);
-        *bad = true;
-        return NULL;
-    }
-    return v->valuestring;
-}
-
-/* v, a document's numeric id, into out as classify echoes it: a JSON number. cJSON keeps
- * only the double, not the source text classify copies, so an integer is exact up to 2^53
- * and any other number is the shortest of 15 to 17 significant digits that reads back as v
- * (0.1 stays 0.1). False for inf or nan (1e400), which JSON has no number for. */
-static bool id_number(double v, char *out, size_t cap)
-{
-    if (!isfinite(v))
-        return false;
-    if (v == floor(v) && fabs(v) <= 9007199254740992.0) {
-        snprintf(out, cap, "%.0f", v);
-        return true;
-    }
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(out, cap, "%.*g", digits, v);
-        if (strtod(out, NULL) == v)
-            break;
-    }
-    return true;
+    tsn_body_error e;
+    const char *s = tsn_body_str(j, key, bad, &e);
+    if (*bad)
+        fail(rs, e.status, e.error, e.detail);
+    return s;
 }
 
 /* ---- Endpoints ---- */
@@ -487,7 +350,7 @@ static size_t do_classify(const tsn_http_request *rq, tsn_http_response *rs)
             if (cJSON_IsString(d)) {
                 id = d->valuestring;
             } else if (cJSON_IsNumber(d)) {
-                id_is_number = id_number(d->valuedouble, idnum, sizeof idnum);
+                id_is_number = tsn_body_id_number(d->valuedouble, idnum, sizeof idnum);
                 if (!id_is_number) /* as classify writes a number JSON cannot hold */
                     snprintf(idnum, sizeof idnum, "%.17g", d->valuedouble);
                 id = idnum;
