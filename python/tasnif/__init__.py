@@ -144,12 +144,19 @@ class Model:
         return _take_json(ptr, err)
 
     def top(self, text, k=3, claim=None):
-        """The k most probable labels of text as [(label, prob), ...], best first."""
+        """The k most probable labels of text as [(label, prob), ...], best first (all of
+        them when k exceeds their number). ValueError when k is below 1."""
+        k = int(k)
+        if k < 1:
+            raise ValueError("k must be at least 1, not %d" % k)
+        h = self._handle()
         t, c = _bytes(text), _bytes(claim)
-        out = (_LabelProb * max(1, k))()
+        # the buffer and the k the library is told are one number: it writes min(k, labels)
+        size = min(k, _lib.tasnif_model_n_labels(h))
+        out = (_LabelProb * size)()
         n = ctypes.c_size_t()
         err = _Error()
-        if _lib.tasnif_classify(self._handle(), t, len(t), c, len(c) if c else 0, out, k,
+        if _lib.tasnif_classify(h, t, len(t), c, len(c) if c else 0, out, size,
                                 ctypes.byref(n), ctypes.byref(err)) != 0:
             _raise(err)
         return [(out[i].label.decode(), out[i].prob) for i in range(n.value)]

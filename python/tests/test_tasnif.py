@@ -44,6 +44,18 @@ def test_classify_answers_as_the_command_line_does():
     assert top[0][1] >= top[1][1] >= top[2][1]
 
 
+def test_top_refuses_k_below_one_and_caps_k_at_the_labels():
+    m = tasnif.load("stance")
+    text = "نفت موسكو الاتهامات"
+    for k in (-1, 0, -2**63):
+        with pytest.raises(ValueError, match="k must be at least 1"):
+            m.top(text, k=k)
+    assert len(m.top(text, k=1)) == 1
+    everything = m.top(text, k=2**70)
+    assert sorted(l for l, _ in everything) == m.labels
+    assert everything == m.top(text, k=len(m.labels))
+
+
 def test_label_gives_the_command_lines_article_json():
     article = open(ARTICLE, encoding="utf-8").read()
     want = json.loads(cli("label", "-i", ARTICLE, "--json"))
