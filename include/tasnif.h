@@ -117,7 +117,9 @@ char *tasnif_classify_json(const tasnif_model *m, const char *text, size_t len,
 /* Labels an article: its topic with topic_model, and the stance of each of its sentences with
  * stance_model, as one JSON object exactly as `tasnif label --json` prints it (byte offsets
  * start/end into text). Sentences whose best probability is below min_prob get stance null
- * (0 labels every sentence). Free with tasnif_free(). */
+ * (0 labels every sentence). A text holding a NUL byte is refused with TASNIF_ERR_FORMAT
+ * (as `tasnif label` refuses it), a min_prob that is NaN or outside 0..1 with TASNIF_ERR_ARG.
+ * Free with tasnif_free(). */
 char *tasnif_label(const tasnif_model *stance_model, const tasnif_model *topic_model,
                    const char *text, size_t len, double min_prob, tasnif_error *err);
 

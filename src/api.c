@@ -349,11 +349,23 @@ char *tasnif_label(const tasnif_model *stance_model, const tasnif_model *topic_m
         fail(err, TSN_ERR_ARG, "label needs a stance model, a topic model and a text");
         return NULL;
     }
+    if (!(min_prob >= 0 && min_prob <= 1)) { /* NaN too, as tasnif label --min-prob */
+        fail(err, TSN_ERR_ARG, "min_prob must be a number from 0 to 1");
+        return NULL;
+    }
+    /* The JSON "text" of a sentence is a C string: a NUL would cut it short of its start/end
+     * span. Refused as the command line refuses it in an article. */
+    tsn_error e = {0};
+    const char *nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        tsn_error_set(&e, TSN_ERR_FORMAT, "NUL byte in text (at byte %zu)", (size_t)(nul - text));
+        copy_error(err, &e);
+        return NULL;
+    }
     if (tsn_model_is_pair(stance_model->m) || tsn_model_is_pair(topic_model->m)) {
         fail(err, TSN_ERR_MODEL, "label needs single-text models, not claim + text pair models");
         return NULL;
     }
-    tsn_error e = {0};
     tsn_labeler *lb = tsn_labeler_new(stance_model->m, topic_model->m, &e);
     char *buf = NULL;
     size_t blen;

@@ -74,6 +74,30 @@ static void label_refuses_a_missing_topic_model_or_text_and_a_pair_topic_model(v
     tasnif_free(out);
 }
 
+static void label_refuses_a_nul_byte_in_the_text_and_a_min_prob_outside_0_to_1(void)
+{
+    tasnif_error err = {0};
+    /* a NUL would end a sentence's "text" before its start/end span does */
+    static const char with_nul[] = "abc\0def. ghi.";
+    CHECK(tasnif_label(single, single, with_nul, sizeof with_nul - 1, 0, &err) == NULL);
+    CHECK(err.code == TASNIF_ERR_FORMAT && strstr(err.message, "NUL byte in text") != NULL &&
+          strstr(err.message, "byte 3") != NULL);
+    const double bad[] = {-0.1, 1.5, 2, NAN, INFINITY, -INFINITY};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err.code = TASNIF_OK;
+        CHECK(tasnif_label(single, single, sports, strlen(sports), bad[i], &err) == NULL);
+        CHECK(err.code == TASNIF_ERR_ARG && strstr(err.message, "min_prob") != NULL);
+    }
+    CHECK(tasnif_label(single, single, with_nul, sizeof with_nul - 1, NAN, NULL) == NULL);
+    /* the bounds themselves are fine; a NUL after len is not the text's */
+    const double good[] = {0, 1};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char *out = tasnif_label(single, single, with_nul, 3, good[i], &err);
+        CHECK(out != NULL && strstr(out, "\"text\":\"abc\"") != NULL);
+        tasnif_free(out);
+    }
+}
+
 static void evaluate_refuses_no_dataset_and_pairs_of_the_wrong_kind(void)
 {
     tasnif_error err = {0};
@@ -271,6 +295,7 @@ int main(void)
     }
     RUN(classify_refuses_a_null_text_and_a_negative_explain);
     RUN(label_refuses_a_missing_topic_model_or_text_and_a_pair_topic_model);
+    RUN(label_refuses_a_nul_byte_in_the_text_and_a_min_prob_outside_0_to_1);
     RUN(evaluate_refuses_no_dataset_and_pairs_of_the_wrong_kind);
     RUN(train_names_a_config_whose_values_contradict_each_other);
     RUN(calibrated_training_gives_a_model_with_a_temperature);
