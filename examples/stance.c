@@ -1,5 +1,6 @@
 /* stance.c -- libtasnif from a program of your own: classify each line of standard input
- * with a model (a path or a shipped model's name), then label it as an article.
+ * with a model (a path or a shipped model's name): the best label and its probability, then
+ * the same as JSON with the two best labels and the three features that weighed most.
  *
  *   cc stance.c $(pkg-config --cflags --libs tasnif) -o stance
  *   echo 'نفت موسكو الاتهامات البريطانية' | ./stance stance
