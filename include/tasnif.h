@@ -68,8 +68,11 @@ const char *tasnif_version(void);
 /* A constant description of a status code. */
 const char *tasnif_strerror(tasnif_status code);
 
-/* Loads a model: a file path, or the name of a shipped model ("stance", "topic") looked up in
- * $TASNIF_MODELS and in the installed models directory. NULL with *err set on failure.
+/* Loads a model: a file path, or the name of a shipped model ("stance", "topic"). An argument
+ * with a slash or ending in ".model" is a path. Any other is a name, looked up as name.model in
+ * $TASNIF_MODELS, then in the installed models directory, and only when neither has it as a
+ * file of that name in the working directory: a file called "stance" there does not hide the
+ * shipped model ("./stance" loads the file). NULL with *err set on failure.
  * Release with tasnif_model_free(). */
 tasnif_model *tasnif_load(const char *path_or_name, tasnif_error *err);
 

@@ -46,10 +46,12 @@ tsn_status tsn_model_save(const tsn_model *m, const char *path, tsn_error *err);
 /* True when the file at path starts like a tasnif model (its magic), false otherwise or when
  * it cannot be read: what -o may replace without --force. */
 bool tsn_model_sniff(const char *path);
-/* The file a model argument names: a path as it is, or a shipped model's name ("stance")
- * looked up in $TASNIF_MODELS, next to the running executable when near_exe (../models,
- * ../share/tasnif/models, models) and in the installed location; the name itself when none
- * has it. A found path is written to buf (size bytes). */
+/* The file a model argument names. A name with a slash or ending in ".model" is a path, as it
+ * is. Any other is a shipped model's name ("stance"), looked up as name.model in
+ * $TASNIF_MODELS, next to the running executable when near_exe (../models,
+ * ../share/tasnif/models, models) and in the installed location, in that order; when none
+ * has it, the name itself (a file of that name in the working directory). A found path is
+ * written to buf (size bytes). */
 const char *tsn_model_resolve(const char *name, bool near_exe, char *buf, size_t size);
 /* The temporary file tsn_model_save() is writing right now, or NULL: a signal handler may
  * unlink() it so that an interrupted save leaves nothing behind. */

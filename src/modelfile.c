@@ -509,9 +509,20 @@ static bool is_file(const char *p)
     return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* True when a model argument is a path whatever the models directories hold: it has a slash
+ * or ends in ".model" (a shipped model's name has neither). */
+static bool is_model_path(const char *name)
+{
+    size_t n = strlen(name), ext = strlen(".model");
+    return strchr(name, '/') != NULL || (n > ext && strcmp(name + n - ext, ".model") == 0);
+}
+
+/* A bare name is a shipped model's before it is a file in the working directory: a program
+ * built as ./stance from examples/stance.c, or any file named topic where `tasnif label`
+ * runs, must not hide the model the documentation promises. "./stance" reaches the file. */
 const char *tsn_model_resolve(const char *name, bool near_exe, char *buf, size_t size)
 {
-    if (is_file(name) || strchr(name, '/') != NULL)
+    if (is_model_path(name))
         return name;
     const char *env = getenv("TASNIF_MODELS");
     if (env != NULL && *env) {
@@ -539,7 +550,7 @@ const char *tsn_model_resolve(const char *name, bool near_exe, char *buf, size_t
     if (is_file(buf))
         return buf;
 #endif
-    return name;
+    return name; /* no models directory has it: a file of that name here, if any */
 }
 
 bool tsn_model_sniff(const char *path)

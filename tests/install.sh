@@ -26,8 +26,9 @@ if cc -Wall -Wextra -Werror examples/stance.c $(pkg-config --cflags --libs tasni
 else
     say FAIL "the example does not build: $(cat "$work/cc.err")"
 fi
-out=$(echo 'نفت موسكو الاتهامات البريطانية بالوقوف وراء الهجوم' |
-      LD_LIBRARY_PATH="$lib" TASNIF_MODELS="$stage/usr/share/tasnif/models" "$work/stance" stance 2>&1 || true)
+# run as its comment says, `./stance stance`, next to the program itself named stance
+out=$(cd "$work" && echo 'نفت موسكو الاتهامات البريطانية بالوقوف وراء الهجوم' |
+      LD_LIBRARY_PATH="$lib" TASNIF_MODELS="$stage/usr/share/tasnif/models" ./stance stance 2>&1 || true)
 cli=$(echo 'نفت موسكو الاتهامات البريطانية بالوقوف وراء الهجوم' | "$BUILD/tasnif" classify -m models/stance.model -k 2 --explain 3)
 echo "$out" | grep -qxF "$cli" && say ok "the example's answer is the command line's" || say FAIL "example: $out / cli: $cli"
 

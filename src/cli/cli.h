@@ -92,8 +92,8 @@ void cli_print_config_flags(void);
 void cli_progress(void *ctx, const char *stage, size_t done, size_t total);
 
 /* Loads a model from a path or a shipped model's name ("stance", "topic"), looked up in
- * $TASNIF_MODELS, next to the executable and in the installed location. Returns NULL with
- * *err set; release with tsn_model_free(). */
+ * $TASNIF_MODELS, next to the executable and in the installed location before the working
+ * directory (tsn_model_resolve()). Returns NULL with *err set; release with tsn_model_free(). */
 tsn_model *cli_load_model(const char *name, tsn_error *err);
 /* Warns on stderr that `lines` lines (examples, when labeled) of source held invalid UTF-8;
  * nothing when lines is 0. */

@@ -63,6 +63,21 @@ check an_unknown_model_name_is_named '[ $rc -eq 1 ] && [ "$err" = "tasnif: info:
 unset TASNIF_MODELS
 run info -m topic
 check shipped_topic_model_has_seven_labels '[ $rc -eq 0 ] && echo "$out" | grep -q "^labels        7"'
+# A bare name is a shipped model's before it is a file of the working directory: files named
+# stance and topic there (a program built as ./stance) hide nothing; a slash names the file.
+mkdir -p "$T/cwd" && printf 'not a model\n' >"$T/cwd/stance" && printf 'not a model\n' >"$T/cwd/topic"
+cp "$T/mods/tiny.model" "$T/cwd/mine" && cp "$T/mods/tiny.model" "$T/cwd/mine.model"
+top=$(pwd)
+cd "$T/cwd"
+run_in "$top/$A" label --json
+check files_named_stance_and_topic_do_not_hide_the_shipped_models '[ $rc -eq 0 ] && [ -z "$err" ] && echo "$out" | grep -q "^{\"topic\":{\"label\":\"security\"" && echo "$out" | grep -q "\"stance\":\"denial\""'
+run_in "$T/s.txt" classify -m ./stance
+check a_model_argument_with_a_slash_is_the_file '[ $rc -eq 1 ] && [ "$err" = "tasnif: classify: ./stance: not a tasnif model file" ]'
+run info -m mine
+check a_bare_name_no_models_directory_has_is_a_file_here '[ $rc -eq 0 ] && echo "$out" | grep -q "^  economy  *10 examples$"'
+TASNIF_MODELS="$T/cwd" run info -m mine.model
+check a_name_ending_in_model_is_a_path '[ $rc -eq 0 ] && echo "$out" | grep -q "^  economy  *10 examples$"'
+cd "$top"
 # A real article's page furniture: a headline with no stop, a byline, a timestamp, an agency
 # dateline run into the first sentence. Each is a unit of its own and comes out other; the
 # summary counts every unit once.

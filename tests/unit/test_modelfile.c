@@ -548,6 +548,26 @@ static void model_names_resolve_through_tasnif_models(void)
     unlink(at("mine.model"));
 }
 
+static void a_bare_name_is_a_shipped_model_before_a_file_in_the_working_directory(void)
+{
+    char buf[4096], cwd[4096];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    tf_spit(at("mine.model"), file, file_len);
+    tf_spit(at("mine"), "not a model\n", 12); /* as a program built with -o mine would be */
+    setenv("TASNIF_MODELS", dir, 1);
+    CHECK(chdir(dir) == 0);
+    CHECK_STR(tsn_model_resolve("mine", false, buf, sizeof buf), at("mine.model"));
+    CHECK_STR(tsn_model_resolve("./mine", false, buf, sizeof buf), "./mine");
+    /* ending in .model: a path, never mine.model.model in the models directory */
+    CHECK_STR(tsn_model_resolve("mine.model", true, buf, sizeof buf), "mine.model");
+    CHECK_STR(tsn_model_resolve("none.model", true, buf, sizeof buf), "none.model");
+    unsetenv("TASNIF_MODELS"); /* no models directory has it: the file here */
+    CHECK_STR(tsn_model_resolve("mine", false, buf, sizeof buf), "mine");
+    CHECK(chdir(cwd) == 0);
+    unlink(at("mine"));
+    unlink(at("mine.model"));
+}
+
 typedef struct {
     const char *path;
     const char *b;
@@ -700,6 +720,7 @@ int main(void)
     RUN(a_name_at_the_length_limit_is_saved);
     RUN(loading_and_sniffing_what_is_no_model_file);
     RUN(model_names_resolve_through_tasnif_models);
+    RUN(a_bare_name_is_a_shipped_model_before_a_file_in_the_working_directory);
     RUN(a_large_model_loads_from_a_file_and_a_pipe);
     RUN(a_model_of_many_labels_loads_every_label_in_its_place);
     free(file);
