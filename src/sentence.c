@@ -23,6 +23,7 @@ struct tsn_splitter {
     size_t n, cap;
     size_t *held; /* ICU boundaries an open quotation is holding back */
     size_t nheld, heldcap;
+    bool para; /* the next unit opens a paragraph: the text starts or a line ended before it */
 };
 
 tsn_splitter *tsn_splitter_new(tsn_error *err)
@@ -144,83 +145,97 @@ static bool push_span(tsn_splitter *s, size_t a, size_t b)
     return true;
 }
 
-/* Finds a news dateline inside text[a..b): an agency or outlet tag in parentheses followed by
- * a dash ("(CNN)--", "(CNN) –"), with the place before it ("دبي، الإمارات العربية المتحدة
- * (CNN)--": the word before the last Arabic comma within 80 bytes; without a comma, the one
- * or two words opening the unit, as in "لندن (وكالات) -"). Real articles run their
- * headline, dateline and first sentence together; the dateline is a unit of its own, so it
- * neither joins the headline nor colours the first sentence. *d0 and *d1 get its extent (the
- * dashes included); false when there is none. */
-static bool find_dateline(const char *text, size_t a, size_t b, size_t *d0, size_t *d1)
+/* The number of words (runs of bytes other than space and tab) in text[a..b). */
+static size_t count_words(const char *text, size_t a, size_t b)
 {
-    for (size_t i = a; i < b; i++) {
-        if (text[i] != ')')
-            continue;
-        size_t open = i;
-        while (open > a && i - open <= 24 && text[open] != '(')
-            open--;
-        if (text[open] != '(' || i - open < 2 || i - open > 24)
-            continue;
-        bool digit = false; /* "(5 نقاط) -" is a list heading, not an agency */
-        for (size_t k = open; k < i; k++)
-            digit = digit || (text[k] >= '0' && text[k] <= '9');
-        if (digit)
-            continue;
-        size_t j = i + 1;
-        while (j < b && text[j] == ' ')
-            j++;
-        size_t dashes = j;
-        for (;;) {
-            if (j < b && text[j] == '-')
-                j++;
-            else if (j + 3 <= b && (unsigned char)text[j] == 0xE2 &&
-                     (unsigned char)text[j + 1] == 0x80 &&
-                     ((unsigned char)text[j + 2] == 0x93 || (unsigned char)text[j + 2] == 0x94))
-                j += 3; /* en dash, em dash */
-            else
-                break;
+    size_t words = 0;
+    for (size_t k = a; k < b; k++)
+        words += text[k] != ' ' && text[k] != '\t' && (k == a || text[k - 1] == ' ' ||
+                                                        text[k - 1] == '\t');
+    return words;
+}
+
+/* True when the place before a dateline's tag, text[a..b), can be one: at most three words
+ * ("لندن", "الدار البيضاء"), or a city of at most two words, an Arabic comma and a country of
+ * at most three ("دبي، الإمارات العربية المتحدة"). Three words with no comma are also the
+ * opening of a clause (conjunction, verb, subject: "و... وزارة الصحة"), so three are taken only
+ * when the first does not begin with the conjunction waw; a waw-initial place name of one or two
+ * words ("واشنطن") still is one. */
+static bool is_dateline_place(const char *text, size_t a, size_t b)
+{
+    for (size_t k = a; k + 1 < b; k++) {
+        if ((unsigned char)text[k] == 0xD8 && (unsigned char)text[k + 1] == 0x8C) {
+            size_t city = count_words(text, a, k), country = count_words(text, k + 2, b);
+            return city <= 2 && country >= 1 && country <= 3;
         }
-        if (j == dashes)
-            continue;
-        /* the place: from the word before the last Arabic comma (D8 8C) close before "(" */
-        size_t start = open;
-        for (size_t k = open; k > a + 1 && open - k < 80; k--) {
-            if ((unsigned char)text[k - 2] == 0xD8 && (unsigned char)text[k - 1] == 0x8C) {
-                size_t w = k - 2;
-                while (w > a && text[w - 1] == ' ')
-                    w--;
-                while (w > a && text[w - 1] != ' ')
-                    w--;
-                start = w;
-                break;
-            }
-        }
-        if (start == open) { /* no comma: a place of one or two words opening the unit */
-            size_t words = 0;
-            for (size_t k = a; k < open; k++)
-                words += text[k] == ' ' && k > a && text[k - 1] != ' ';
-            if (words <= 2)
-                start = a;
-        }
-        *d0 = start;
-        *d1 = j;
-        return true;
     }
-    return false;
+    size_t words = count_words(text, a, b);
+    bool waw = b - a >= 2 && (unsigned char)text[a] == 0xD9 && (unsigned char)text[a + 1] == 0x88;
+    return words <= 2 || (words == 3 && !waw);
+}
+
+/* Finds a news dateline opening the unit text[a..b): a place (see is_dateline_place), an
+ * agency or outlet tag of 1 to 23 bytes, without digits, in parentheses, and a dash
+ * ("لندن (وكالات) -", "دبي، الإمارات العربية المتحدة (CNN)--", "(CNN) –"). A dateline is a
+ * unit of its own, so it neither colours the first sentence nor joins the headline before
+ * it when that ends at a line break. Only the opening of a unit is searched: a parenthesis
+ * and a dash later in a sentence are an aside ("ونفى صندوق النقد الدولي (IMF) - في بيان -
+ * التقارير"), and a headline run into the dateline with no line break cannot be told from
+ * such a sentence. *d1 gets the end of the dateline (the dashes included); false when there is
+ * none. */
+static bool find_dateline(const char *text, size_t len, size_t a, size_t b, size_t *d1)
+{
+    size_t next;
+    while (a < b && space_at(text, len, a, &next))
+        a = next;
+    size_t open = a;
+    while (open < b && text[open] != '(' && text[open] != ')')
+        open++;
+    if (open == b || text[open] != '(' || !is_dateline_place(text, a, open))
+        return false;
+    size_t i = open + 1, chars = 0; /* "(5 نقاط) -" is a list heading, not an agency */
+    for (; i < b && text[i] != ')' && text[i] != '(' && chars <= 24; i++) {
+        if (text[i] >= '0' && text[i] <= '9')
+            return false;
+        chars++;
+    }
+    if (i == b || text[i] != ')' || chars < 1 || chars > 23)
+        return false;
+    size_t j = i + 1;
+    while (j < b && text[j] == ' ')
+        j++;
+    size_t dashes = j;
+    for (;;) {
+        if (j < b && text[j] == '-')
+            j++;
+        else if (j + 3 <= b && (unsigned char)text[j] == 0xE2 && (unsigned char)text[j + 1] == 0x80 &&
+                 ((unsigned char)text[j + 2] == 0x93 || (unsigned char)text[j + 2] == 0x94))
+            j += 3; /* en dash, em dash */
+        else
+            break;
+    }
+    if (j == dashes)
+        return false;
+    *d1 = j;
+    return true;
 }
 
 static bool emit_piece(tsn_splitter *s, const char *text, size_t len, size_t a, size_t b);
 
-/* Adds the sentence text[a..b), with any dateline inside it split off as a unit of its own. */
+/* Adds the sentence text[a..b), with a dateline opening it split off as a unit of its own
+ * when it opens a paragraph: after another sentence of the paragraph, "وأكد المسؤول (...) -"
+ * is a clause, not a place. */
 static bool emit(tsn_splitter *s, const char *text, size_t len, size_t a, size_t b)
 {
-    size_t d0, d1;
-    while (find_dateline(text, a, b, &d0, &d1)) {
-        if (!emit_piece(s, text, len, a, d0) || !emit_piece(s, text, len, d0, d1))
+    size_t d1, n = s->n;
+    if (s->para && find_dateline(text, len, a, b, &d1)) {
+        if (!emit_piece(s, text, len, a, d1))
             return false;
         a = d1;
     }
-    return emit_piece(s, text, len, a, b);
+    bool ok = emit_piece(s, text, len, a, b);
+    s->para = s->para && s->n == n;
+    return ok;
 }
 
 /* Adds the sentence text[a..b), trimmed, cut into pieces of at most MAX_SENTENCE bytes at
@@ -282,6 +297,7 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
 {
     s->n = 0;
     s->nheld = 0;
+    s->para = true;
     *spans = s->v;
     *n = 0;
     if (len == 0)
@@ -315,6 +331,7 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
             dquote = false;
             ok = release(s, text, len, from, b);
             from = b;
+            s->para = true;
             continue;
         }
         if (hard) {
@@ -329,6 +346,7 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
         s->nheld = 0; /* the quotation closed: what it held was inside it */
         ok = emit(s, text, len, from, b);
         from = b;
+        s->para = s->para || hard;
     }
     /* The iterator keeps a pointer to the UText: detach it before closing. */
     ubrk_setText(s->bi, NULL, 0, &st);

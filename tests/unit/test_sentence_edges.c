@@ -100,19 +100,48 @@ static void datelines_at_their_limits_are_split_off(void)
     CHECK_STR(split("دبي (رويترز) \xe2\x80\x93 أعلنت الحكومة."),
               "دبي (رويترز) \xe2\x80\x93 || أعلنت الحكومة.");
     CHECK_STR(split("دبي (رويترز) -"), "دبي (رويترز) -");
-    /* a place of more than two words (or a comma beyond 80 bytes) stays with the text before */
+    /* a place of three words; four, or a headline run into the place, open no dateline */
+    CHECK_STR(split("مدينة دبي الكبرى (رويترز) - أعلنت."), "مدينة دبي الكبرى (رويترز) - || أعلنت.");
+    CHECK_STR(split("مدينة دبي الكبرى الجديدة (رويترز) - أعلنت."),
+              "مدينة دبي الكبرى الجديدة (رويترز) - أعلنت.");
     CHECK_STR(split("سوريا تعلن الهدنة بعد أشهر طويلة من القتال العنيف في المدن الشمالية "
                     "والجنوبية (رويترز) - أعلنت الحكومة."),
               "سوريا تعلن الهدنة بعد أشهر طويلة من القتال العنيف في المدن الشمالية والجنوبية"
-              " || (رويترز) - || أعلنت الحكومة.");
-    CHECK_STR(split("مدينة دبي الكبرى الجديدة (رويترز) - أعلنت."),
-              "مدينة دبي الكبرى الجديدة || (رويترز) - || أعلنت.");
-    /* a space before the comma, a comma opening the text, leading and doubled spaces */
+              " (رويترز) - أعلنت الحكومة.");
+    CHECK_STR(split("سوريا تعلن الهدنة\nدبي (رويترز) - أعلنت."),
+              "سوريا تعلن الهدنة || دبي (رويترز) - || أعلنت.");
+    /* a space before the comma, a comma opening the text, leading and doubled spaces, a tag
+     * with no place */
+    CHECK_STR(split("دبي ، الإمارات (CNN)-- أعلنت."), "دبي ، الإمارات (CNN)-- || أعلنت.");
     CHECK_STR(split("سوريا تعلن دبي ، الإمارات (CNN)-- أعلنت."),
-              "سوريا تعلن || دبي ، الإمارات (CNN)-- || أعلنت.");
+              "سوريا تعلن دبي ، الإمارات (CNN)-- أعلنت.");
     CHECK_STR(split("،الإمارات (CNN)-- أعلنت."), "،الإمارات (CNN)-- || أعلنت.");
     CHECK_STR(split("  دبي (رويترز) - أعلنت."), "دبي (رويترز) - || أعلنت.");
+    CHECK_STR(split("(CNN) \xe2\x80\x93 أعلنت."), "(CNN) \xe2\x80\x93 || أعلنت.");
     CHECK_STR(split("دبي  الكبرى (رويترز) - أعلنت."), "دبي  الكبرى (رويترز) - || أعلنت.");
+}
+
+/* A parenthesis and a dash inside a sentence are an aside, not a dateline: the sentence stays
+ * whole, and it is never cut inside a name before a comma. */
+static void a_parenthesis_and_a_dash_inside_a_sentence_are_no_dateline(void)
+{
+    CHECK_STR(split("ونفى صندوق النقد الدولي (IMF) - في بيان أصدره الثلاثاء - التقارير."),
+              "ونفى صندوق النقد الدولي (IMF) - في بيان أصدره الثلاثاء - التقارير.");
+    CHECK_STR(split("وقالت منظمة الصحة العالمية، في بيان صادر عن مكتبها الإقليمي (EMRO) - إن "
+                    "الوضع خطير."),
+              "وقالت منظمة الصحة العالمية، في بيان صادر عن مكتبها الإقليمي (EMRO) - إن الوضع "
+              "خطير.");
+    CHECK_STR(split("وقالت منظمة الصحة العالمية، في بيانها (EMRO) - إن الوضع خطير."),
+              "وقالت منظمة الصحة العالمية، في بيانها (EMRO) - إن الوضع خطير.");
+    CHECK_STR(split("وأعلنت وزارة الصحة (الفلسطينية) - في حصيلة جديدة - ارتفاع عدد القتلى."),
+              "وأعلنت وزارة الصحة (الفلسطينية) - في حصيلة جديدة - ارتفاع عدد القتلى.");
+    /* after another sentence of its paragraph a unit opens no dateline */
+    CHECK_STR(split("قال الوزير. وأكد المسؤول (رويترز) - أن الوضع مستقر."),
+              "قال الوزير. || وأكد المسؤول (رويترز) - أن الوضع مستقر.");
+    CHECK_STR(split("قال الوزير.\nوأكد المسؤول (رويترز) - أن."),
+              "قال الوزير. || وأكد المسؤول (رويترز) - || أن.");
+    /* a place that opens with waw is still a place */
+    CHECK_STR(split("واشنطن (رويترز) - قال مسؤول."), "واشنطن (رويترز) - || قال مسؤول.");
 }
 
 static void nested_guillemets_hold_the_quotation_until_the_outer_one_closes(void)
@@ -187,6 +216,7 @@ int main(void)
     RUN(a_stop_after_invalid_bytes_ends_the_sentence);
     RUN(a_parenthesis_that_is_no_agency_tag_is_no_dateline);
     RUN(datelines_at_their_limits_are_split_off);
+    RUN(a_parenthesis_and_a_dash_inside_a_sentence_are_no_dateline);
     RUN(nested_guillemets_hold_the_quotation_until_the_outer_one_closes);
     RUN(a_quotation_of_forty_sentences_is_one_unit);
     RUN(a_run_without_white_space_is_cut_at_code_points);
