@@ -175,7 +175,7 @@ static bool is_dateline_place(const char *text, size_t a, size_t b)
 }
 
 /* Finds a news dateline opening the unit text[a..b): a place (see is_dateline_place), an
- * agency or outlet tag of 1 to 23 bytes, without digits, in parentheses, and a dash
+ * agency or outlet tag of 1 to 24 characters, without digits, in parentheses, and a dash
  * ("لندن (وكالات) -", "دبي، الإمارات العربية المتحدة (CNN)--", "(CNN) –"). A dateline is a
  * unit of its own, so it neither colours the first sentence nor joins the headline before
  * it when that ends at a line break. Only the opening of a unit is searched: a parenthesis
@@ -197,9 +197,9 @@ static bool find_dateline(const char *text, size_t len, size_t a, size_t b, size
     for (; i < b && text[i] != ')' && text[i] != '(' && chars <= 24; i++) {
         if (text[i] >= '0' && text[i] <= '9')
             return false;
-        chars++;
+        chars += ((unsigned char)text[i] & 0xC0) != 0x80; /* code points, not bytes */
     }
-    if (i == b || text[i] != ')' || chars < 1 || chars > 23)
+    if (i == b || text[i] != ')' || chars < 1 || chars > 24)
         return false;
     size_t j = i + 1;
     while (j < b && text[j] == ' ')

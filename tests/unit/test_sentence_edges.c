@@ -82,11 +82,13 @@ static void a_stop_after_invalid_bytes_ends_the_sentence(void)
 
 static void a_parenthesis_that_is_no_agency_tag_is_no_dateline(void)
 {
-    /* no opening parenthesis, an empty pair, a tag of 24 letters or more, no dash after it */
+    /* no opening parenthesis, an empty pair, a tag of 25 letters or more, no dash after it */
     CHECK_STR(split("قال الوزير) - أعلنت الحكومة."), "قال الوزير) - أعلنت الحكومة.");
     CHECK_STR(split("دبي () - أعلنت."), "دبي () - أعلنت.");
-    CHECK_STR(split("دبي (abcdefghijklmnopqrstuvwx) - أعلنت."),
-              "دبي (abcdefghijklmnopqrstuvwx) - أعلنت.");
+    CHECK_STR(split("دبي (abcdefghijklmnopqrstuvwxy) - أعلنت."),
+              "دبي (abcdefghijklmnopqrstuvwxy) - أعلنت.");
+    CHECK_STR(split("دبي (وكالة الأنباء الفرنسية العالمية) - أعلنت."),
+              "دبي (وكالة الأنباء الفرنسية العالمية) - أعلنت.");
     CHECK_STR(split("دبي (رويترز) \xe2\x80\x90 أعلنت."), "دبي (رويترز) \xe2\x80\x90 أعلنت.");
     CHECK_STR(split("دبي (رويترز) \xe2\x82\xaa أعلنت."), "دبي (رويترز) \xe2\x82\xaa أعلنت.");
     CHECK_STR(split("قال الوزير (رويترز) \nثم غادر."), "قال الوزير (رويترز) || ثم غادر.");
@@ -94,9 +96,9 @@ static void a_parenthesis_that_is_no_agency_tag_is_no_dateline(void)
 
 static void datelines_at_their_limits_are_split_off(void)
 {
-    /* a tag of 23 letters, an en dash, a dash that ends the text */
-    CHECK_STR(split("دبي (abcdefghijklmnopqrstuvw) - أعلنت."),
-              "دبي (abcdefghijklmnopqrstuvw) - || أعلنت.");
+    /* a tag of 24 letters, an en dash, a dash that ends the text */
+    CHECK_STR(split("دبي (abcdefghijklmnopqrstuvwx) - أعلنت."),
+              "دبي (abcdefghijklmnopqrstuvwx) - || أعلنت.");
     CHECK_STR(split("دبي (رويترز) \xe2\x80\x93 أعلنت الحكومة."),
               "دبي (رويترز) \xe2\x80\x93 || أعلنت الحكومة.");
     CHECK_STR(split("دبي (رويترز) -"), "دبي (رويترز) -");
@@ -142,6 +144,18 @@ static void a_parenthesis_and_a_dash_inside_a_sentence_are_no_dateline(void)
               "قال الوزير. || وأكد المسؤول (رويترز) - || أن.");
     /* a place that opens with waw is still a place */
     CHECK_STR(split("واشنطن (رويترز) - قال مسؤول."), "واشنطن (رويترز) - || قال مسؤول.");
+}
+
+/* An agency tag's length is counted in characters: Arabic agency names of 20 letters and more
+ * (40 bytes and more) are tags. */
+static void an_arabic_agency_name_of_many_letters_is_a_dateline_tag(void)
+{
+    CHECK_STR(split("أنقرة (وكالة الأناضول) - نفت الوزارة التقارير."),
+              "أنقرة (وكالة الأناضول) - || نفت الوزارة التقارير.");
+    CHECK_STR(split("أبوظبي (سكاي نيوز عربية) - اتهمت الحكومة الحوثيين."),
+              "أبوظبي (سكاي نيوز عربية) - || اتهمت الحكومة الحوثيين.");
+    CHECK_STR(split("جنيف، سويسرا (وكالة الأنباء الفرنسية) - قالت الأمم المتحدة."),
+              "جنيف، سويسرا (وكالة الأنباء الفرنسية) - || قالت الأمم المتحدة.");
 }
 
 static void nested_guillemets_hold_the_quotation_until_the_outer_one_closes(void)
@@ -217,6 +231,7 @@ int main(void)
     RUN(a_parenthesis_that_is_no_agency_tag_is_no_dateline);
     RUN(datelines_at_their_limits_are_split_off);
     RUN(a_parenthesis_and_a_dash_inside_a_sentence_are_no_dateline);
+    RUN(an_arabic_agency_name_of_many_letters_is_a_dateline_tag);
     RUN(nested_guillemets_hold_the_quotation_until_the_outer_one_closes);
     RUN(a_quotation_of_forty_sentences_is_one_unit);
     RUN(a_run_without_white_space_is_cut_at_code_points);
