@@ -109,26 +109,42 @@ static void track_quotes(const char *text, size_t a, size_t b, int *guillemets, 
     }
 }
 
-/* True when text[a..b) ends with a period after a lone letter: an initial or abbreviation
- * such as the parts of a news agency's initials or the title in "D. Name". */
-static bool ends_with_initial(const char *text, size_t a, size_t b)
+#define AR_WAW 0x0648 /* the conjunction "and" that opens most Arabic news sentences */
+
+/* True when text[a..b) ends with a period after a lone letter that is an initial or an
+ * abbreviation, as in a news agency's initials ("أ.ف.ب.", "U.S.") or the title in "D. Name",
+ * so the period ends no sentence. A lone letter also ends a sentence as a group's or a plan's
+ * letter ("المجموعة ب.", "group F.") or the era after a year ("1998 م."): it is an initial when
+ * another initial comes just before it, or when the next word, at text[b..len), does not open
+ * a clause with the conjunction waw. A name opening with waw after a title ("د. و...") is then
+ * taken for a new sentence: the rarer case. */
+static bool ends_with_initial(const char *text, size_t len, size_t a, size_t b)
 {
-    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t'))
-        b--;
-    if (b < a + 2 || text[b - 1] != '.')
+    size_t e = b;
+    while (e > a && (text[e - 1] == ' ' || text[e - 1] == '\t'))
+        e--;
+    if (e < a + 2 || text[e - 1] != '.')
         return false;
-    size_t p = b - 2; /* start of the code point before the period */
+    size_t p = e - 2; /* start of the code point before the period */
     while (p > a && ((unsigned char)text[p] & 0xC0) == 0x80)
         p--;
     UChar32 c;
     int32_t k = (int32_t)p;
-    U8_NEXT((const uint8_t *)text, k, (int32_t)b, c);
-    if (c < 0 || !u_isalpha(c) || (size_t)k != b - 1)
+    U8_NEXT((const uint8_t *)text, k, (int32_t)e, c);
+    if (c < 0 || !u_isalpha(c) || (size_t)k != e - 1)
         return false;
-    if (p == a)
+    unsigned char before = p > 0 ? (unsigned char)text[p - 1] : ' '; /* ICU may break at it */
+    if (before == '.')
         return true;
-    unsigned char before = (unsigned char)text[p - 1];
-    return before == ' ' || before == '.' || before == '\t' || before == '(';
+    if (before != ' ' && before != '\t' && before != '\n' && before != '\r' && before != '(')
+        return false;
+    size_t next;
+    while (b < len && space_at(text, len, b, &next))
+        b = next;
+    k = (int32_t)b;
+    if (b < len)
+        U8_NEXT((const uint8_t *)text, k, (int32_t)len, c);
+    return b == len || c != AR_WAW;
 }
 
 static bool push_span(tsn_splitter *s, size_t a, size_t b)
@@ -337,7 +353,7 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
         if (hard) {
             guillemets = 0;
             dquote = false;
-        } else if (ends_with_initial(text, a, b)) {
+        } else if (ends_with_initial(text, len, a, b)) {
             continue;
         } else if (quoted) {
             ok = hold(s, b);

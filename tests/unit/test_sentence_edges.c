@@ -68,6 +68,22 @@ static void a_stop_after_a_tab_separated_initial_does_not_end_the_sentence(void)
     CHECK_STR(split("أ.ب. ثم ذهب."), "أ.ب. ثم ذهب.");
 }
 
+/* A lone letter before a stop is an initial only after another initial or when no clause
+ * opens after it: a group's letter or the era after a year can end a sentence. */
+static void a_lone_letter_before_a_new_clause_ends_the_sentence(void)
+{
+    CHECK_STR(split("وجاء الأهلي ثانيا في المجموعة ب. ونفى النادي تقارير عن إقالة المدرب."),
+              "وجاء الأهلي ثانيا في المجموعة ب. || ونفى النادي تقارير عن إقالة المدرب.");
+    CHECK_STR(split("تأسست الشركة عام 1998 م. وقال مديرها إن الأرباح ارتفعت."),
+              "تأسست الشركة عام 1998 م. || وقال مديرها إن الأرباح ارتفعت.");
+    CHECK_STR(split("تأهل المنتخب متصدرا المجموعة F. وقال المدرب إن الفريق جاهز."),
+              "تأهل المنتخب متصدرا المجموعة F. || وقال المدرب إن الفريق جاهز.");
+    /* initials in a row, a title before a name, a year's era before a phrase */
+    CHECK_STR(split("ذكرت أ.ف.ب. وقال المسؤول إن."), "ذكرت أ.ف.ب. وقال المسؤول إن.");
+    CHECK_STR(split("وقال د. محمد إن الوضع مستقر."), "وقال د. محمد إن الوضع مستقر.");
+    CHECK_STR(split("تأسست عام 1998 م. في القاهرة."), "تأسست عام 1998 م. في القاهرة.");
+}
+
 /* A stop after an invalid or non-letter sequence is no initial: the sentence ends there. */
 static void a_stop_after_invalid_bytes_ends_the_sentence(void)
 {
@@ -227,6 +243,7 @@ int main(void)
     RUN(a_byte_order_mark_and_a_left_to_right_mark_are_trimmed);
     RUN(a_lone_stop_or_a_cut_lead_byte_is_a_sentence_of_its_own);
     RUN(a_stop_after_a_tab_separated_initial_does_not_end_the_sentence);
+    RUN(a_lone_letter_before_a_new_clause_ends_the_sentence);
     RUN(a_stop_after_invalid_bytes_ends_the_sentence);
     RUN(a_parenthesis_that_is_no_agency_tag_is_no_dateline);
     RUN(datelines_at_their_limits_are_split_off);
