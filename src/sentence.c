@@ -95,17 +95,21 @@ static bool ends_with_newline(const char *text, size_t a, size_t b)
            (b >= a + 2 && (unsigned char)text[b - 2] == 0xC2 && (unsigned char)text[b - 1] == 0x85);
 }
 
-/* Updates the quotation depth over text[a..b): guillemets nest, ASCII double quotes toggle. */
-static void track_quotes(const char *text, size_t a, size_t b, int *guillemets, bool *dquote)
+/* Updates the quotation depth over text[a..b): guillemets and curly quotes (U+201C opens,
+ * U+201D closes) nest, ASCII double quotes toggle. */
+static void track_quotes(const char *text, size_t a, size_t b, int *nested, bool *dquote)
 {
     for (size_t i = a; i < b; i++) {
         unsigned char c = (unsigned char)text[i];
+        unsigned char c1 = i + 1 < b ? (unsigned char)text[i + 1] : 0;
+        unsigned char c2 = i + 2 < b ? (unsigned char)text[i + 2] : 0;
         if (c == '"')
             *dquote = !*dquote;
-        else if (c == 0xC2 && i + 1 < b && (unsigned char)text[i + 1] == 0xAB)
-            (*guillemets)++;
-        else if (c == 0xC2 && i + 1 < b && (unsigned char)text[i + 1] == 0xBB && *guillemets > 0)
-            (*guillemets)--;
+        else if ((c == 0xC2 && c1 == 0xAB) || (c == 0xE2 && c1 == 0x80 && c2 == 0x9C))
+            (*nested)++;
+        else if (((c == 0xC2 && c1 == 0xBB) || (c == 0xE2 && c1 == 0x80 && c2 == 0x9D)) &&
+                 *nested > 0)
+            (*nested)--;
     }
 }
 
@@ -332,18 +336,18 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
     /* ICU's boundaries are refined: no break inside an open quotation (a quoted statement of
      * several sentences stays with its speaker, within QUOTE_REACH) or after an initial,
      * unless a line ends. */
-    int guillemets = 0;
+    int nested = 0; /* open guillemets and curly quotes */
     bool dquote = false;
     size_t from = (size_t)ubrk_first(s->bi), prev = from;
     for (int32_t end = ubrk_next(s->bi); ok && end != UBRK_DONE; end = ubrk_next(s->bi)) {
         size_t a = prev, b = (size_t)end;
         prev = b;
-        track_quotes(text, a, b, &guillemets, &dquote);
-        bool quoted = guillemets > 0 || dquote;
+        track_quotes(text, a, b, &nested, &dquote);
+        bool quoted = nested > 0 || dquote;
         bool hard = ends_with_newline(text, a, b) || b == len;
         if (quoted && (hard || b - from > QUOTE_REACH)) {
             /* a stray mark, not a quotation: the boundaries it held are breaks */
-            guillemets = 0;
+            nested = 0;
             dquote = false;
             ok = release(s, text, len, from, b);
             from = b;
@@ -351,7 +355,7 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
             continue;
         }
         if (hard) {
-            guillemets = 0;
+            nested = 0;
             dquote = false;
         } else if (ends_with_initial(text, len, a, b)) {
             continue;

@@ -180,6 +180,15 @@ static void nested_guillemets_hold_the_quotation_until_the_outer_one_closes(void
               "قال: «قال «نعم. لا» ثم. سكت». || ثم غادر.");
 }
 
+/* Curly quotes hold a quotation together as guillemets do. */
+static void curly_quotes_hold_the_quotation_together(void)
+{
+    CHECK_STR(split("قال الوزير: \xe2\x80\x9cلن نتراجع. سنواصل العمل\xe2\x80\x9d. ثم غادر."),
+              "قال الوزير: \xe2\x80\x9cلن نتراجع. سنواصل العمل\xe2\x80\x9d. || ثم غادر.");
+    CHECK_STR(split("قال: \xe2\x80\x9cنعم. \xc2\xabلا. ربما\xc2\xbb. حسنا\xe2\x80\x9d. ثم غادر."),
+              "قال: \xe2\x80\x9cنعم. \xc2\xabلا. ربما\xc2\xbb. حسنا\xe2\x80\x9d. || ثم غادر.");
+}
+
 /* A quotation of many short sentences (more boundaries held than the first allocation) is
  * still one unit. */
 static void a_quotation_of_forty_sentences_is_one_unit(void)
@@ -250,6 +259,7 @@ int main(void)
     RUN(a_parenthesis_and_a_dash_inside_a_sentence_are_no_dateline);
     RUN(an_arabic_agency_name_of_many_letters_is_a_dateline_tag);
     RUN(nested_guillemets_hold_the_quotation_until_the_outer_one_closes);
+    RUN(curly_quotes_hold_the_quotation_together);
     RUN(a_quotation_of_forty_sentences_is_one_unit);
     RUN(a_run_without_white_space_is_cut_at_code_points);
     RUN(an_article_over_2_gib_is_refused_with_its_size);
