@@ -151,6 +151,24 @@ static bool ends_with_initial(const char *text, size_t len, size_t a, size_t b)
     return b == len || c != AR_WAW;
 }
 
+/* True when text[a..b), white space aside, is only a list item's number: one to three digits
+ * and a period or a closing parenthesis ("1.", "٢)"). ICU ends a sentence after "1."; the
+ * item's number belongs to the item's text that follows it. */
+static bool is_list_number(const char *text, size_t len, size_t a, size_t b)
+{
+    if (!trim(text, len, &a, &b) || (text[b - 1] != '.' && text[b - 1] != ')'))
+        return false;
+    size_t digits = 0;
+    for (int32_t k = (int32_t)a; (size_t)k < b - 1;) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)text, k, (int32_t)(b - 1), c);
+        if (c < 0 || !u_isdigit(c))
+            return false;
+        digits++;
+    }
+    return digits >= 1 && digits <= 3;
+}
+
 static bool push_span(tsn_splitter *s, size_t a, size_t b)
 {
     if (s->n == s->cap) {
@@ -334,8 +352,8 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
     }
     bool ok = true;
     /* ICU's boundaries are refined: no break inside an open quotation (a quoted statement of
-     * several sentences stays with its speaker, within QUOTE_REACH) or after an initial,
-     * unless a line ends. */
+     * several sentences stays with its speaker, within QUOTE_REACH), after an initial or after
+     * a list item's number, unless a line ends. */
     int nested = 0; /* open guillemets and curly quotes */
     bool dquote = false;
     size_t from = (size_t)ubrk_first(s->bi), prev = from;
@@ -357,7 +375,7 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
         if (hard) {
             nested = 0;
             dquote = false;
-        } else if (ends_with_initial(text, len, a, b)) {
+        } else if (ends_with_initial(text, len, a, b) || is_list_number(text, len, from, b)) {
             continue;
         } else if (quoted) {
             ok = hold(s, b);

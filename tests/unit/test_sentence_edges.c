@@ -180,6 +180,18 @@ static void nested_guillemets_hold_the_quotation_until_the_outer_one_closes(void
               "قال: «قال «نعم. لا» ثم. سكت». || ثم غادر.");
 }
 
+/* A list item's number is no unit of its own: it joins the item's text. */
+static void a_list_number_joins_the_item_after_it(void)
+{
+    CHECK_STR(split("وأشار التقرير إلى:\n1. تراجع الصادرات.\n2. ارتفاع الأسعار."),
+              "وأشار التقرير إلى: || 1. تراجع الصادرات. || 2. ارتفاع الأسعار.");
+    CHECK_STR(split("تراجعت الصادرات. 12. ارتفعت الأسعار. \xd9\xa3) هبط الدينار."),
+              "تراجعت الصادرات. || 12. ارتفعت الأسعار. || \xd9\xa3) هبط الدينار.");
+    /* a number on a line of its own, and a year, stay as they are */
+    CHECK_STR(split("قال:\n1.\nتراجع."), "قال: || 1. || تراجع.");
+    CHECK_STR(split("قال: 2023. ثم غادر."), "قال: 2023. || ثم غادر.");
+}
+
 /* Curly quotes hold a quotation together as guillemets do. */
 static void curly_quotes_hold_the_quotation_together(void)
 {
@@ -259,6 +271,7 @@ int main(void)
     RUN(a_parenthesis_and_a_dash_inside_a_sentence_are_no_dateline);
     RUN(an_arabic_agency_name_of_many_letters_is_a_dateline_tag);
     RUN(nested_guillemets_hold_the_quotation_until_the_outer_one_closes);
+    RUN(a_list_number_joins_the_item_after_it);
     RUN(curly_quotes_hold_the_quotation_together);
     RUN(a_quotation_of_forty_sentences_is_one_unit);
     RUN(a_run_without_white_space_is_cut_at_code_points);
