@@ -169,6 +169,27 @@ static bool is_list_number(const char *text, size_t len, size_t a, size_t b)
     return digits >= 1 && digits <= 3;
 }
 
+/* The first sentence boundary in text[a..b) that ICU misses: after a horizontal ellipsis
+ * (U+2026) that closes a word and the white space after it, as ICU breaks after "...". An
+ * ellipsis between spaces or before a closing mark ("(…)", "…»") is an omission: no break.
+ * Returns b when there is none. */
+static size_t ellipsis_break(const char *text, size_t len, size_t a, size_t b)
+{
+    for (size_t i = a; i + 3 <= b; i++) {
+        if ((unsigned char)text[i] != 0xE2 || (unsigned char)text[i + 1] != 0x80 ||
+            (unsigned char)text[i + 2] != 0xA6)
+            continue;
+        size_t next, j = i + 3;
+        if (i == 0 || space_at(text, len, i - 1, &next))
+            continue;
+        while (j < b && space_at(text, len, j, &next) && next <= b)
+            j = next;
+        if (j > i + 3 && j < b)
+            return j;
+    }
+    return b;
+}
+
 static bool push_span(tsn_splitter *s, size_t a, size_t b)
 {
     if (s->n == s->cap) {
@@ -357,9 +378,12 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
     int nested = 0; /* open guillemets and curly quotes */
     bool dquote = false;
     size_t from = (size_t)ubrk_first(s->bi), prev = from;
-    for (int32_t end = ubrk_next(s->bi); ok && end != UBRK_DONE; end = ubrk_next(s->bi)) {
-        size_t a = prev, b = (size_t)end;
+    int32_t end = ubrk_next(s->bi);
+    while (ok && end != UBRK_DONE) {
+        size_t a = prev, b = ellipsis_break(text, len, prev, (size_t)end);
         prev = b;
+        if (b == (size_t)end)
+            end = ubrk_next(s->bi);
         track_quotes(text, a, b, &nested, &dquote);
         bool quoted = nested > 0 || dquote;
         bool hard = ends_with_newline(text, a, b) || b == len;

@@ -192,6 +192,18 @@ static void a_list_number_joins_the_item_after_it(void)
     CHECK_STR(split("قال: 2023. ثم غادر."), "قال: 2023. || ثم غادر.");
 }
 
+/* A horizontal ellipsis closing a word ends a sentence as "..." does; one between spaces or
+ * inside parentheses marks an omission. */
+static void an_ellipsis_character_ends_a_sentence(void)
+{
+    CHECK_STR(split("إن الوضع صعب\xe2\x80\xa6  ولم يوضح."), "إن الوضع صعب\xe2\x80\xa6 || ولم يوضح.");
+    CHECK_STR(split("إن الوضع صعب... ولم يوضح."), "إن الوضع صعب... || ولم يوضح.");
+    CHECK_STR(split("قال إن \xe2\x80\xa6 الوضع (\xe2\x80\xa6) صعب\xe2\x80\xa6\xe2\x80\xa6"),
+              "قال إن \xe2\x80\xa6 الوضع (\xe2\x80\xa6) صعب\xe2\x80\xa6\xe2\x80\xa6");
+    CHECK_STR(split("قال: \xc2\xabصعب\xe2\x80\xa6 جدا\xc2\xbb. ثم غادر."),
+              "قال: \xc2\xabصعب\xe2\x80\xa6 جدا\xc2\xbb. || ثم غادر.");
+}
+
 /* Curly quotes hold a quotation together as guillemets do. */
 static void curly_quotes_hold_the_quotation_together(void)
 {
@@ -272,6 +284,7 @@ int main(void)
     RUN(an_arabic_agency_name_of_many_letters_is_a_dateline_tag);
     RUN(nested_guillemets_hold_the_quotation_until_the_outer_one_closes);
     RUN(a_list_number_joins_the_item_after_it);
+    RUN(an_ellipsis_character_ends_a_sentence);
     RUN(curly_quotes_hold_the_quotation_together);
     RUN(a_quotation_of_forty_sentences_is_one_unit);
     RUN(a_run_without_white_space_is_cut_at_code_points);
