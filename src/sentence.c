@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
@@ -149,6 +150,28 @@ static bool ends_with_initial(const char *text, size_t len, size_t a, size_t b)
     if (b < len)
         U8_NEXT((const uint8_t *)text, k, (int32_t)len, c);
     return b == len || c != AR_WAW;
+}
+
+/* True when text[a..b) ends with a Latin abbreviation that rarely ends a sentence: a company
+ * form ("Apple Inc.") or a title before a name ("Mr."). ICU's "ar" rules know none of them. */
+static bool ends_with_abbreviation(const char *text, size_t a, size_t b)
+{
+    static const char *const abbr[] = {"Inc", "Ltd", "Corp", "Co", "Mr", "Mrs", "Ms",
+                                       "Dr",  "Jr",  "Sr",   "St", "vs", "Prof"};
+    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t'))
+        b--;
+    if (b == a || text[b - 1] != '.')
+        return false;
+    size_t w = b - 1;
+    while (w > a && ((text[w - 1] >= 'A' && text[w - 1] <= 'Z') ||
+                     (text[w - 1] >= 'a' && text[w - 1] <= 'z')))
+        w--;
+    if (w > a && text[w - 1] != ' ' && text[w - 1] != '\t' && text[w - 1] != '(')
+        return false;
+    for (size_t i = 0; i < sizeof abbr / sizeof abbr[0]; i++)
+        if (strlen(abbr[i]) == b - 1 - w && memcmp(abbr[i], text + w, b - 1 - w) == 0)
+            return true;
+    return false;
 }
 
 /* True when text[a..b), white space aside, is only a list item's number: one to three digits
@@ -373,8 +396,8 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
     }
     bool ok = true;
     /* ICU's boundaries are refined: no break inside an open quotation (a quoted statement of
-     * several sentences stays with its speaker, within QUOTE_REACH), after an initial or after
-     * a list item's number, unless a line ends. */
+     * several sentences stays with its speaker, within QUOTE_REACH), after an initial, a
+     * Latin abbreviation or a list item's number, unless a line ends. */
     int nested = 0; /* open guillemets and curly quotes */
     bool dquote = false;
     size_t from = (size_t)ubrk_first(s->bi), prev = from;
@@ -399,7 +422,8 @@ tsn_status tsn_splitter_run(tsn_splitter *s, const char *text, size_t len,
         if (hard) {
             nested = 0;
             dquote = false;
-        } else if (ends_with_initial(text, len, a, b) || is_list_number(text, len, from, b)) {
+        } else if (ends_with_initial(text, len, a, b) || ends_with_abbreviation(text, a, b) ||
+                   is_list_number(text, len, from, b)) {
             continue;
         } else if (quoted) {
             ok = hold(s, b);

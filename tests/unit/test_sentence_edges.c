@@ -84,6 +84,15 @@ static void a_lone_letter_before_a_new_clause_ends_the_sentence(void)
     CHECK_STR(split("تأسست عام 1998 م. في القاهرة."), "تأسست عام 1998 م. في القاهرة.");
 }
 
+/* A Latin company form or title before a stop ends no sentence; another word does. */
+static void a_latin_abbreviation_does_not_end_the_sentence(void)
+{
+    CHECK_STR(split("وقالت شركة Apple Inc. إنها ستستثمر."), "وقالت شركة Apple Inc. إنها ستستثمر.");
+    CHECK_STR(split("said Mr. Smith. Then left."), "said Mr. Smith. || Then left.");
+    CHECK_STR(split("وقالت شركة Apple. إنها ستستثمر."), "وقالت شركة Apple. || إنها ستستثمر.");
+    CHECK_STR(split("بلغت XInc. ثم غادر."), "بلغت XInc. || ثم غادر.");
+}
+
 /* A stop after an invalid or non-letter sequence is no initial: the sentence ends there. */
 static void a_stop_after_invalid_bytes_ends_the_sentence(void)
 {
@@ -277,6 +286,7 @@ int main(void)
     RUN(a_lone_stop_or_a_cut_lead_byte_is_a_sentence_of_its_own);
     RUN(a_stop_after_a_tab_separated_initial_does_not_end_the_sentence);
     RUN(a_lone_letter_before_a_new_clause_ends_the_sentence);
+    RUN(a_latin_abbreviation_does_not_end_the_sentence);
     RUN(a_stop_after_invalid_bytes_ends_the_sentence);
     RUN(a_parenthesis_that_is_no_agency_tag_is_no_dateline);
     RUN(datelines_at_their_limits_are_split_off);
