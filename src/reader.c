@@ -56,6 +56,11 @@ const char *tsn_reader_name(const tsn_reader *r)
     return r->path;
 }
 
+void tsn_reader_skip_lines(tsn_reader *r, size_t n)
+{
+    r->lineno += n;
+}
+
 size_t tsn_reader_invalid_lines(const tsn_reader *r)
 {
     return r->invalid;

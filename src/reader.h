@@ -78,6 +78,10 @@ tsn_format tsn_reader_format(const tsn_reader *r);
  * stream's name. Owned by the reader, valid until tsn_reader_close(). */
 const char *tsn_reader_name(const tsn_reader *r);
 size_t tsn_reader_invalid_lines(const tsn_reader *r); /* lines with invalid UTF-8 so far */
+/* Counts n lines of a stream as read before the reader was opened on it (blank lines a caller
+ * consumed to tell its format), so the line numbers of examples and messages are those of the
+ * whole stream. Call it before the first tsn_reader_next(). */
+void tsn_reader_skip_lines(tsn_reader *r, size_t n);
 /* Directory datasets: entries ignored because they hold no document (a file outside a label
  * directory, an empty label directory); *first describes the first of them. */
 size_t tsn_reader_ignored(const tsn_reader *r, const char **first);

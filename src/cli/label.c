@@ -149,9 +149,44 @@ static int label_file(labeler *lb, const char *path, size_t max, bool show_id)
     return rc;
 }
 
+/* Reads the blank bytes (space, tab, CR, LF) that open f, all of them however many: only the
+ * first other byte tells the format. The first max of them are kept in *pre (a new buffer, or
+ * NULL when there are none), *npre gets how many were read and *lines the line feeds among
+ * them. Returns the first other byte, pushed back, or EOF; -2 when out of memory. */
+static int read_blanks(FILE *f, size_t max, char **pre, size_t *npre, size_t *lines)
+{
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int ch;
+    *lines = 0;
+    while ((ch = getc(f)) != EOF && (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r')) {
+        if (n < max && n == cap) {
+            size_t c = cap ? cap * 2 : 4096;
+            char *p = realloc(buf, c);
+            if (p == NULL) {
+                free(buf);
+                return -2;
+            }
+            buf = p;
+            cap = c;
+        }
+        if (n < max)
+            buf[n] = (char)ch;
+        n++;
+        *lines += ch == '\n';
+    }
+    if (ch != EOF)
+        ungetc(ch, f);
+    *pre = buf;
+    *npre = n;
+    return ch;
+}
+
 /* Labels one input opened once -- a file, a pipe, a FIFO or standard input alike: its
  * format (JSON lines or one article) is told from its first non-blank byte, and nothing read
- * to tell it is lost: a seekable input is rewound, a pipe gets its leading blanks back. */
+ * to tell it is lost: a seekable input goes back to where it was (standard input may have
+ * been read in part before), a pipe gets its leading blanks back and its line numbers count
+ * them. */
 static int label_stream(labeler *lb, const char *path, int fmt, size_t max,
                         const tsn_read_opts *ro)
 {
@@ -161,25 +196,28 @@ static int label_stream(labeler *lb, const char *path, int fmt, size_t max,
         cli_diag("%s: %s", path, strerror(errno));
         return EXIT_FAILURE;
     }
-    char pre[4096];
-    size_t npre = 0;
-    int ch;
-    while ((ch = getc(f)) != EOF && (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') &&
-           npre < sizeof pre)
-        pre[npre++] = (char)ch;
-    if (ch != EOF)
-        ungetc(ch, f);
+    long pos = ftell(f); /* -1 on a pipe */
+    char *pre;
+    size_t npre, lines;
+    int ch = read_blanks(f, max, &pre, &npre, &lines);
+    if (ch == -2) {
+        cli_diag("out of memory");
+        if (path != NULL)
+            fclose(f);
+        return EXIT_FAILURE;
+    }
     if (fmt == TSN_FMT_AUTO)
         fmt = ch == '{' ? TSN_FMT_JSONL : TSN_FMT_TEXT;
-    bool rewound = fseek(f, 0, SEEK_SET) == 0;
-    if (rewound)
-        npre = 0;
+    if (pos >= 0 && fseek(f, pos, SEEK_SET) == 0)
+        npre = lines = 0;
     int rc = -1;
     tsn_error err = {0};
     if (fmt == TSN_FMT_JSONL) {
         tsn_reader *r = tsn_reader_open_stream(f, where, TSN_FMT_JSONL, false, ro, &err);
         if (r == NULL)
             rc = cli_fail(&err);
+        else
+            tsn_reader_skip_lines(r, lines);
         tsn_example ex;
         while (rc < 0 && cli_next_example(r, &ex, &rc)) {
             char at[600];
@@ -191,7 +229,13 @@ static int label_stream(labeler *lb, const char *path, int fmt, size_t max,
         char *buf = NULL;
         size_t len = 0;
         /* the leading blanks count against the limit: what is left of it for the rest */
-        rc = read_all(f, where, max > npre ? max - npre : 0, max, &buf, &len);
+        if (npre > max) {
+            cli_diag("%s: article larger than the limit of %zu bytes (--max-doc-bytes)", where,
+                     max);
+            rc = EXIT_FAILURE;
+        } else {
+            rc = read_all(f, where, max - npre, max, &buf, &len);
+        }
         if (rc < 0 && npre > 0) { /* give a pipe's leading blanks back: offsets count them */
             char *nb = realloc(buf, npre + len + 1);
             if (nb == NULL) {
@@ -213,6 +257,7 @@ static int label_stream(labeler *lb, const char *path, int fmt, size_t max,
             rc = label_article(lb, buf, len, NULL, false, where);
         free(buf);
     }
+    free(pre);
     if (path != NULL)
         fclose(f);
     return rc;

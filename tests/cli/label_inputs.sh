@@ -43,6 +43,26 @@ cat "$T/lead.txt" | $TASNIF label $M --json --max-doc-bytes 25 -i - >"$T/out" 2>
 rc=$?; out=$(cat "$T/out")
 check a_dash_reads_standard_input_up_to_the_limit '[ $rc -eq 0 ] && echo "$out" | grep -q "\"start\":5,\"end\":25"'
 
+# standard input already read in part: what was read before is not labelled again
+printf 'HEADER LINE\nقال الوزير إن الوضع مستقر.\n' >"$T/head.txt"
+{ read -r _; $TASNIF label $M --json; } <"$T/head.txt" >"$T/out" 2>"$T/err"
+rc=$?; out=$(cat "$T/out")
+check standard_input_is_labelled_from_where_it_stands '[ $rc -eq 0 ] && ! echo "$out" | grep -q HEADER && echo "$out" | grep -q "\"start\":0,\"end\":47,"'
+printf '{"id":"skipped","text":"نفت الحكومة."}\n{"id":"kept","text":"قال الوزير."}\n' >"$T/head.jsonl"
+{ read -r _; $TASNIF label $M --json; } <"$T/head.jsonl" >"$T/out" 2>"$T/err"
+rc=$?; out=$(cat "$T/out")
+check standard_input_json_lines_start_where_it_stands '[ $rc -eq 0 ] && [ $(echo "$out" | wc -l) -eq 1 ] && echo "$out" | grep -q "^{\"id\":\"kept\""'
+
+# a pipe opening with more blank bytes than one buffer: still JSON lines, and line numbers
+# count the blank lines
+{ head -c 5000 /dev/zero | tr '\0' '\n'; printf '{"id":"far","text":"قال الوزير."}\n'; } |
+    $TASNIF label $M --json >"$T/out" 2>"$T/err"
+rc=$?; out=$(cat "$T/out")
+check many_leading_blank_lines_do_not_hide_json_lines '[ $rc -eq 0 ] && [ $(echo "$out" | wc -l) -eq 1 ] && echo "$out" | grep -q "^{\"id\":\"far\""'
+printf '\n\n{"text":"قال."}\n{"bad\n' | $TASNIF label $M --json >"$T/out" 2>"$T/err"
+rc=$?; err=$(cat "$T/err")
+check line_numbers_on_a_pipe_count_leading_blank_lines '[ $rc -eq 1 ] && [ "$err" = "tasnif: label: <stdin>:4: invalid JSON at column 3" ]'
+
 # --input-format text: a JSON line is one article's text
 printf '{"text":"فاز الفريق بالمباراة."}\n' >"$T/one.jsonl"
 run label $M --json --input-format text -i "$T/one.jsonl"
