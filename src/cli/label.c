@@ -305,9 +305,19 @@ int cli_label(int argc, char **argv)
         size_t nf = 0;
         if (tsn_dir_files(o.input, &files, &nf, &err) != TSN_OK)
             rc = cli_fail(&err);
-        for (size_t i = 0; rc < 0 && i < nf; i++)
-            rc = label_file(&lb, files[i], max, true);
+        /* a bad file (unreadable, too large, a NUL byte) is reported and the rest are still
+         * labelled; the exit status tells of it. Output that cannot be written stops all. */
+        bool failed = false;
+        for (size_t i = 0; rc < 0 && i < nf; i++) {
+            if (label_file(&lb, files[i], max, true) >= 0) {
+                failed = true;
+                if (ferror(stdout))
+                    rc = EXIT_FAILURE;
+            }
+        }
         tsn_dir_files_free(files, nf);
+        if (rc < 0 && failed)
+            rc = EXIT_FAILURE;
         if (rc < 0 && nf == 0) {
             cli_diag("%s: no files to label in this directory", o.input);
             rc = EXIT_FAILURE;

@@ -43,6 +43,14 @@ cat "$T/lead.txt" | $TASNIF label $M --json --max-doc-bytes 25 -i - >"$T/out" 2>
 rc=$?; out=$(cat "$T/out")
 check a_dash_reads_standard_input_up_to_the_limit '[ $rc -eq 0 ] && echo "$out" | grep -q "\"start\":5,\"end\":25"'
 
+# a directory with a bad file: it is named, the others are still labelled, the exit is 1
+mkdir -p "$T/batch"
+printf 'نفت \000الحكومة.\n' >"$T/batch/0nul.txt"
+printf 'قال الوزير إن الوضع مستقر.\n' >"$T/batch/a1.txt"
+printf 'فاز الفريق بالمباراة.\n' >"$T/batch/z.txt"
+run label $M --json -i "$T/batch"
+check a_bad_file_in_a_directory_does_not_stop_the_others '[ $rc -eq 1 ] && [ $(echo "$out" | wc -l) -eq 2 ] && echo "$out" | head -1 | grep -q "a1.txt" && echo "$out" | tail -1 | grep -q "z.txt" && echo "$err" | grep -qx "tasnif: label: $T/batch/0nul.txt:1: NUL byte in text"'
+
 # standard input already read in part: what was read before is not labelled again
 printf 'HEADER LINE\nقال الوزير إن الوضع مستقر.\n' >"$T/head.txt"
 { read -r _; $TASNIF label $M --json; } <"$T/head.txt" >"$T/out" 2>"$T/err"
