@@ -4,8 +4,10 @@
  * The iterator runs on a UTF-8 UText, so its boundaries are byte offsets into the input as
  * given -- no re-encoding, and the offsets slice the original bytes exactly. Line breaks end a
  * sentence (headlines and bullet lines have no final stop); the Arabic question mark ends one,
- * the Arabic comma and semicolon do not. Whitespace around each sentence is trimmed away and
- * blank segments are skipped.
+ * the Arabic comma and semicolon do not. ICU's boundaries are refined for news text: none
+ * inside a quotation, after an initial, a Latin abbreviation or a list item's number; one after
+ * a horizontal ellipsis; a dateline opening a paragraph is a unit of its own. Whitespace around
+ * each sentence is trimmed away and blank segments are skipped.
  * Ownership: tsn_splitter_new() -> tsn_splitter_free(); the span array is a view owned by the
  * splitter, valid until its next call.
  */
