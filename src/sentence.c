@@ -116,13 +116,39 @@ static void track_quotes(const char *text, size_t a, size_t b, int *nested, bool
 
 #define AR_WAW 0x0648 /* the conjunction "and" that opens most Arabic news sentences */
 
+/* True when the word that ends at text[e] (after spaces) is a number or one of the nouns a
+ * letter designates ("المجموعة ب", "الخطة ب"): the lone letter after it is then a group's,
+ * a plan's or, after a year, the era (1998 م), not a title. */
+static bool designates(const char *text, size_t a, size_t e)
+{
+    static const char *const nouns[] = {"المجموعة", "مجموعة", "الخطة", "خطة", "الفئة",
+                                        "فئة", "البند", "بند", "النقطة", "الدرجة", "القسم"};
+    while (e > a && (text[e - 1] == ' ' || text[e - 1] == '\t'))
+        e--;
+    size_t w = e;
+    while (w > a && text[w - 1] != ' ' && text[w - 1] != '\t' && text[w - 1] != '\n')
+        w--;
+    if (w == e)
+        return false;
+    int32_t k = (int32_t)e;
+    UChar32 last;
+    U8_PREV((const uint8_t *)text, (int32_t)w, k, last);
+    if (last >= 0 && u_isdigit(last))
+        return true;
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+        if (strlen(nouns[i]) == e - w && memcmp(text + w, nouns[i], e - w) == 0)
+            return true;
+    return false;
+}
+
 /* True when text[a..b) ends with a period after a lone letter that is an initial or an
  * abbreviation, as in a news agency's initials ("أ.ف.ب.", "U.S.") or the title in "D. Name",
  * so the period ends no sentence. A lone letter also ends a sentence as a group's or a plan's
  * letter ("المجموعة ب.", "group F.") or the era after a year ("1998 م."): it is an initial when
- * another initial comes just before it, or when the next word, at text[b..len), does not open
- * a clause with the conjunction waw. A name opening with waw after a title ("د. و...") is then
- * taken for a new sentence: the rarer case. */
+ * another initial comes just before it; when it is a title's letter (د. doctor, أ. professor,
+ * م. engineer) not after a number or a noun it designates ("المجموعة د."), since a name
+ * may open with waw ("د. وليد"); or when the next word, at text[b..len), does not open a
+ * clause with the conjunction waw. */
 static bool ends_with_initial(const char *text, size_t len, size_t a, size_t b)
 {
     size_t e = b;
@@ -143,6 +169,8 @@ static bool ends_with_initial(const char *text, size_t len, size_t a, size_t b)
         return true;
     if (before != ' ' && before != '\t' && before != '\n' && before != '\r' && before != '(')
         return false;
+    if ((c == 0x062F || c == 0x0623 || c == 0x0645) && !designates(text, a, p))
+        return true; /* د. أ. م. before a name */
     size_t next;
     while (b < len && space_at(text, len, b, &next))
         b = next;

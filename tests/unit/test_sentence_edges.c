@@ -82,6 +82,13 @@ static void a_lone_letter_before_a_new_clause_ends_the_sentence(void)
     CHECK_STR(split("ذكرت أ.ف.ب. وقال المسؤول إن."), "ذكرت أ.ف.ب. وقال المسؤول إن.");
     CHECK_STR(split("وقال د. محمد إن الوضع مستقر."), "وقال د. محمد إن الوضع مستقر.");
     CHECK_STR(split("تأسست عام 1998 م. في القاهرة."), "تأسست عام 1998 م. في القاهرة.");
+    /* a title's letter before a name that opens with waw; the same letter after a noun it
+     * designates, or the era after a year in Arabic-Indic digits, before a clause */
+    CHECK_STR(split("وقال د. وليد الخطيب إن الوضع مستقر."), "وقال د. وليد الخطيب إن الوضع مستقر.");
+    CHECK_STR(split("وأوضح م. وائل سعيد أن الجسر آمن."), "وأوضح م. وائل سعيد أن الجسر آمن.");
+    CHECK_STR(split("وحل الفريق ثالثا في المجموعة د. وقال المدرب إن."),
+              "وحل الفريق ثالثا في المجموعة د. || وقال المدرب إن.");
+    CHECK_STR(split("تأسست عام ١٩٩٨ م. وقال مديرها إن."), "تأسست عام ١٩٩٨ م. || وقال مديرها إن.");
 }
 
 /* A Latin company form or title before a stop ends no sentence; another word does. */
