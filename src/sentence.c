@@ -114,6 +114,15 @@ static void track_quotes(const char *text, size_t a, size_t b, int *nested, bool
     }
 }
 
+/* True when s[0..n) is one of the count words of list. */
+static bool one_of(const char *s, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
+            return true;
+    return false;
+}
+
 #define AR_WAW 0x0648 /* the conjunction "and" that opens most Arabic news sentences */
 
 /* True when the word that ends at text[e] (after spaces) is a number or one of the nouns a
@@ -135,10 +144,7 @@ static bool designates(const char *text, size_t a, size_t e)
     U8_PREV((const uint8_t *)text, (int32_t)w, k, last);
     if (last >= 0 && u_isdigit(last))
         return true;
-    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
-        if (strlen(nouns[i]) == e - w && memcmp(text + w, nouns[i], e - w) == 0)
-            return true;
-    return false;
+    return one_of(text + w, e - w, nouns, sizeof nouns / sizeof nouns[0]);
 }
 
 /* True when text[a..b) ends with a period after a lone letter that is an initial or an
@@ -196,10 +202,7 @@ static bool ends_with_abbreviation(const char *text, size_t a, size_t b)
         w--;
     if (w > a && text[w - 1] != ' ' && text[w - 1] != '\t' && text[w - 1] != '(')
         return false;
-    for (size_t i = 0; i < sizeof abbr / sizeof abbr[0]; i++)
-        if (strlen(abbr[i]) == b - 1 - w && memcmp(abbr[i], text + w, b - 1 - w) == 0)
-            return true;
-    return false;
+    return one_of(text + w, b - 1 - w, abbr, sizeof abbr / sizeof abbr[0]);
 }
 
 /* True when text[a..b), white space aside, is only a list item's number: one to three digits

@@ -17,6 +17,7 @@
 #include "dataset.h"
 #include "error.h"
 #include "fileio.h"
+#include "growth.h"
 #include "model.h"
 #include "results.h"
 
@@ -160,18 +161,13 @@ static int read_blanks(FILE *f, size_t max, char **pre, size_t *npre, size_t *li
     int ch;
     *lines = 0;
     while ((ch = getc(f)) != EOF && (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r')) {
-        if (n < max && n == cap) {
-            size_t c = cap ? cap * 2 : 4096;
-            char *p = realloc(buf, c);
-            if (p == NULL) {
+        if (n < max) {
+            if (!tsn_grow_bytes(&buf, &cap, n + 1)) {
                 free(buf);
                 return -2;
             }
-            buf = p;
-            cap = c;
-        }
-        if (n < max)
             buf[n] = (char)ch;
+        }
         n++;
         *lines += ch == '\n';
     }
